@@ -1,0 +1,223 @@
+//! Errors shared by every operation: building inputs, failures without a service answer, and
+//! service error codes this crate does not know.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+/// Metadata the service sends with an error response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorMetadata {
+    request_id: Option<String>,
+}
+
+impl ErrorMetadata {
+    /// Metadata with a request id (for building errors in tests and mocks).
+    pub fn with_request_id(request_id: impl Into<String>) -> Self {
+        Self { request_id: Some(request_id.into()) }
+    }
+
+    /// The request id the service gave the failed call.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+/// Whether the model blames the caller or the service for an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// The request was wrong (`@error("client")`): retrying it unchanged will fail again.
+    Client,
+    /// The service failed (`@error("server")`).
+    Server,
+}
+
+/// How a service error's message is shown by `Display`.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum Message<'a> {
+    Text(&'a str),
+    Absent,
+    Redacted,
+}
+
+impl<'a> Message<'a> {
+    #[doc(hidden)]
+    pub fn from_option(message: Option<&'a str>) -> Self {
+        message.map_or(Message::Absent, Message::Text)
+    }
+}
+
+/// `CODE: message (request id: ...)`: the one format every service error displays in.
+#[doc(hidden)]
+pub fn fmt_service_error(
+    f: &mut fmt::Formatter<'_>,
+    code: &str,
+    message: Message<'_>,
+    request_id: Option<&str>,
+) -> fmt::Result {
+    f.write_str(code)?;
+    match message {
+        Message::Text(text) if !text.is_empty() => write!(f, ": {text}")?,
+        Message::Text(_) | Message::Absent => f.write_str(" (no message)")?,
+        Message::Redacted => f.write_str(": (message redacted: it is sensitive)")?,
+    }
+    if let Some(id) = request_id {
+        write!(f, " (request id: {id})")?;
+    }
+    Ok(())
+}
+
+/// A builder's `build()` was called without a required member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    shape: &'static str,
+    member: &'static str,
+    method: &'static str,
+}
+
+impl BuildError {
+    #[doc(hidden)]
+    pub fn missing_member(shape: &'static str, member: &'static str, method: &'static str) -> Self {
+        Self { shape, member, method }
+    }
+
+    /// The structure that could not be built, e.g. `SendTaskFailureInput`.
+    pub fn shape(&self) -> &str {
+        self.shape
+    }
+
+    /// The missing member as the service names it, e.g. `taskToken`.
+    pub fn member(&self) -> &str {
+        self.member
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot build {}: required member `{}` is not set (set it with `.{}(...)`)",
+            self.shape, self.member, self.method
+        )
+    }
+}
+
+impl StdError for BuildError {}
+
+/// An error code the service sent that this version of the crate does not model: the service may
+/// be newer than the model, or the error undocumented. Code, message and request id are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownServiceError {
+    code: String,
+    message: Option<String>,
+    request_id: Option<String>,
+}
+
+impl UnknownServiceError {
+    /// An unknown error with this code (for tests and mocks; the client builds these itself).
+    pub fn new(code: impl Into<String>) -> Self {
+        Self { code: code.into(), message: None, request_id: None }
+    }
+
+    /// Adds the message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Adds the request id.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+
+    /// The error code as the service sent it (namespace and URL suffix removed).
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The message, if the service sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The request id, if the service sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for UnknownServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_service_error(f, &self.code, Message::from_option(self.message()), self.request_id())
+    }
+}
+
+impl StdError for UnknownServiceError {}
+
+/// What kind of failure a [`RequestError`] is.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestErrorKind {
+    /// The input could not be built (a required member is missing). Nothing was sent.
+    InvalidInput,
+    /// The client has no way to reach the service yet. Nothing was sent.
+    NotConnected,
+}
+
+/// A call that failed without an error answer from the service.
+#[derive(Debug)]
+pub struct RequestError {
+    kind: RequestErrorKind,
+    message: String,
+    request_id: Option<String>,
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+impl RequestError {
+    /// The input could not be built.
+    pub fn invalid_input(error: BuildError) -> Self {
+        Self {
+            kind: RequestErrorKind::InvalidInput,
+            message: format!("invalid input: {error}"),
+            request_id: None,
+            source: Some(Box::new(error)),
+        }
+    }
+
+    /// The client cannot reach the service yet.
+    pub fn not_connected(message: impl Into<String>) -> Self {
+        Self { kind: RequestErrorKind::NotConnected, message: message.into(), request_id: None, source: None }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> RequestErrorKind {
+        self.kind
+    }
+
+    /// What went wrong, in words.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The request id, when a response arrived but could not be understood.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id: {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for RequestError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_ref().map(|e| e.as_ref() as &(dyn StdError + 'static))
+    }
+}

@@ -1,0 +1,316 @@
+//! Chooses what one crate contains: the service, the operations asked for, and every shape they
+//! reach. Refuses, by name, whatever in that closure the generator cannot generate faithfully.
+//!
+//! Invariant: shapes outside the closure never cause an error here, so a model with unsupported
+//! features elsewhere still yields a crate for the operations that avoid them.
+
+use std::collections::{BTreeSet, HashSet};
+
+use crate::ast::{Shape, ShapeKind};
+use crate::diagnostic::{Diagnostic, Result};
+use crate::model::Model;
+use crate::shape_id::ShapeId;
+use crate::traits;
+
+/// The wire protocols the generated client can speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    AwsJson1_0,
+    AwsJson1_1,
+}
+
+impl Protocol {
+    /// The `Content-Type` of requests.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::AwsJson1_0 => "application/x-amz-json-1.0",
+            Self::AwsJson1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}
+
+/// What one crate contains.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub service: ShapeId,
+    pub protocol: Protocol,
+    /// Operations in name order.
+    pub operations: Vec<ShapeId>,
+    /// Every data shape reached from the operations (prelude shapes included).
+    pub shapes: BTreeSet<ShapeId>,
+}
+
+/// Traits that change what goes over the wire, which this generator does not implement yet.
+/// Generating a client that ignores them would send wrong requests, so they are refused.
+const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
+    (
+        "smithy.api",
+        "streaming",
+        "streaming payloads and event streams",
+    ),
+    ("smithy.api", "endpoint", "endpoint host prefixes"),
+    ("smithy.api", "hostLabel", "host labels"),
+    ("smithy.api", "requestCompression", "request compression"),
+    ("smithy.api", "idempotencyToken", "idempotency tokens"),
+    ("smithy.api", "httpChecksumRequired", "request checksums"),
+    ("smithy.api", "auth", "per-operation auth schemes"),
+    ("smithy.api", "optionalAuth", "optional auth"),
+    (
+        "smithy.api",
+        "enum",
+        "Smithy 1.0 `@enum` strings (use enum shapes)",
+    ),
+    (
+        "aws.protocols",
+        "httpChecksum",
+        "request and response checksums",
+    ),
+    (
+        "aws.protocols",
+        "awsQueryCompatible",
+        "awsQuery-compatible error codes",
+    ),
+];
+
+/// Protocol traits of other AWS protocols, named so the refusal can say which one the model uses.
+const OTHER_PROTOCOLS: &[(&str, &str)] = &[
+    ("aws.protocols", "restJson1"),
+    ("aws.protocols", "restXml"),
+    ("aws.protocols", "awsQuery"),
+    ("aws.protocols", "ec2Query"),
+    ("smithy.protocols", "rpcv2Cbor"),
+];
+
+/// Selects the service (by id or name; the only one when `None`) and operations (all when empty).
+pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Result<Selection> {
+    let service = find_service(model, service)?;
+    let protocol = protocol_of(service)?;
+    check_unsupported(service)?;
+    let all = service_operations(model, service);
+    let chosen: Vec<ShapeId> = if operations.is_empty() {
+        all
+    } else {
+        let mut chosen = Vec::new();
+        for name in operations {
+            let found = all.iter().find(|id| id.name() == name).ok_or_else(|| {
+                let known: Vec<&str> = all.iter().map(ShapeId::name).collect();
+                Diagnostic::at(
+                    &service.id,
+                    format!("has no operation `{name}` (it has: {})", known.join(", ")),
+                )
+            })?;
+            if !chosen.contains(found) {
+                chosen.push(found.clone());
+            }
+        }
+        chosen
+    };
+    if chosen.is_empty() {
+        return Err(Diagnostic::at(
+            &service.id,
+            "has no operations, so there is no client to generate",
+        ));
+    }
+    let mut sorted = chosen;
+    sorted.sort_by(|a, b| a.name().cmp(b.name()).then_with(|| a.cmp(b)));
+    let shapes = reach(model, service, &sorted)?;
+    Ok(Selection {
+        service: service.id.clone(),
+        protocol,
+        operations: sorted,
+        shapes,
+    })
+}
+
+fn find_service<'m>(model: &'m Model, wanted: Option<&str>) -> Result<&'m Shape> {
+    let services: Vec<&Shape> = model
+        .shapes()
+        .filter(|s| s.kind == ShapeKind::Service)
+        .collect();
+    let names = || {
+        services
+            .iter()
+            .map(|s| s.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match wanted {
+        Some(wanted) => services
+            .iter()
+            .find(|s| s.id.to_string() == wanted || s.id.name() == wanted)
+            .copied()
+            .ok_or_else(|| {
+                Diagnostic::model(format!(
+                    "the model has no service `{wanted}` (it has: {})",
+                    names()
+                ))
+            }),
+        None => match services.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Diagnostic::model(
+                "the model has no service shape, so there is no client to generate",
+            )),
+            _ => Err(Diagnostic::model(format!(
+                "the model has several services ({}): choose one with --service",
+                names()
+            ))),
+        },
+    }
+}
+
+fn protocol_of(service: &Shape) -> Result<Protocol> {
+    let mut found = Vec::new();
+    if traits::by_id(
+        &service.traits,
+        traits::AWS_PROTOCOLS_NAMESPACE,
+        "awsJson1_0",
+    )
+    .is_some()
+    {
+        found.push(Protocol::AwsJson1_0);
+    }
+    if traits::by_id(
+        &service.traits,
+        traits::AWS_PROTOCOLS_NAMESPACE,
+        "awsJson1_1",
+    )
+    .is_some()
+    {
+        found.push(Protocol::AwsJson1_1);
+    }
+    if let Some(first) = found.first() {
+        // Several protocols: a client picks the first it supports, in the order of preference.
+        return Ok(*first);
+    }
+    if let Some((namespace, name)) = OTHER_PROTOCOLS
+        .iter()
+        .find(|(namespace, name)| traits::by_id(&service.traits, namespace, name).is_some())
+    {
+        return Err(Diagnostic::at(
+            &service.id,
+            format!("uses protocol `{namespace}#{name}`, which is not supported (supported: aws.protocols#awsJson1_0, aws.protocols#awsJson1_1)"),
+        ));
+    }
+    Err(Diagnostic::at(
+        &service.id,
+        "has no protocol trait; add `aws.protocols#awsJson1_0` or `aws.protocols#awsJson1_1`",
+    ))
+}
+
+/// The service's operations, its resources' operations included, in model order.
+fn service_operations(model: &Model, service: &Shape) -> Vec<ShapeId> {
+    let parts = service
+        .service
+        .as_ref()
+        .expect("a service shape has service parts");
+    let mut operations: Vec<ShapeId> = parts.operations.clone();
+    let mut resources: Vec<ShapeId> = parts.resources.clone();
+    let mut seen: HashSet<ShapeId> = HashSet::new();
+    while let Some(id) = resources.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let resource = model
+            .shape(&id)
+            .resource
+            .as_ref()
+            .expect("checked to be a resource");
+        operations.extend(resource.operations.iter().cloned());
+        resources.extend(resource.resources.iter().cloned());
+    }
+    let mut unique = Vec::new();
+    for id in operations {
+        if !unique.contains(&id) {
+            unique.push(id);
+        }
+    }
+    unique
+}
+
+/// The errors an operation can return: its own, then the service-wide ones.
+pub fn operation_errors(model: &Model, service: &ShapeId, operation: &ShapeId) -> Vec<ShapeId> {
+    let own = &model
+        .shape(operation)
+        .operation
+        .as_ref()
+        .expect("an operation")
+        .errors;
+    let common = &model
+        .shape(service)
+        .service
+        .as_ref()
+        .expect("a service")
+        .errors;
+    let mut errors: Vec<ShapeId> = Vec::new();
+    for id in own.iter().chain(common) {
+        if !errors.contains(id) {
+            errors.push(id.clone());
+        }
+    }
+    errors
+}
+
+/// Every data shape reached from the operations, checked for unsupported features on the way.
+fn reach(model: &Model, service: &Shape, operations: &[ShapeId]) -> Result<BTreeSet<ShapeId>> {
+    let mut shapes = BTreeSet::new();
+    let mut work: Vec<ShapeId> = Vec::new();
+    for id in operations {
+        let operation = model.shape(id);
+        check_unsupported(operation)?;
+        let parts = operation.operation.as_ref().expect("an operation");
+        work.extend(parts.input.iter().cloned());
+        work.extend(parts.output.iter().cloned());
+        work.extend(operation_errors(model, &service.id, id));
+    }
+    while let Some(id) = work.pop() {
+        if !shapes.insert(id.clone()) {
+            continue;
+        }
+        let shape = model.shape(&id);
+        check_unsupported(shape)?;
+        match shape.kind {
+            ShapeKind::Blob
+            | ShapeKind::Timestamp
+            | ShapeKind::Document
+            | ShapeKind::BigInteger
+            | ShapeKind::BigDecimal => {
+                return Err(Diagnostic::at(
+                    &id,
+                    format!("{} shapes are not supported yet", shape.kind.as_str()),
+                ));
+            }
+            _ => {}
+        }
+        for member in &shape.members {
+            check_unsupported_member(&id, member)?;
+            work.push(member.target.clone());
+        }
+    }
+    Ok(shapes)
+}
+
+fn check_unsupported(shape: &Shape) -> Result<()> {
+    unsupported_trait(&shape.traits).map_or(Ok(()), |what| {
+        Err(Diagnostic::at(
+            &shape.id,
+            format!("{what} are not supported yet"),
+        ))
+    })
+}
+
+fn check_unsupported_member(owner: &ShapeId, member: &crate::ast::Member) -> Result<()> {
+    unsupported_trait(&member.traits).map_or(Ok(()), |what| {
+        Err(Diagnostic::at(
+            owner.member(&member.name),
+            format!("{what} are not supported yet"),
+        ))
+    })
+}
+
+fn unsupported_trait(traits: &crate::ast::Traits) -> Option<String> {
+    UNSUPPORTED_TRAITS
+        .iter()
+        .find_map(|(namespace, name, what)| {
+            traits::by_id(traits, namespace, name).map(|_| format!("`{namespace}#{name}` ({what})"))
+        })
+}

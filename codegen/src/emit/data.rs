@@ -1,0 +1,463 @@
+//! Structures with their builders, enums and unions: the data types of `crate::types`,
+//! `crate::types::error` and each operation's input and output.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{debug_impl, default_expr, docs, field_type, ident, rust_type};
+use crate::ir::{Enum, Presence, Structure, Type, Union};
+
+/// A structure and, separately, its builder (callers put builders in a `builders` module).
+/// `module` is the path of the module holding the structure, e.g. `crate::types`.
+pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStream) {
+    let name = ident(&s.name);
+    let builder = ident(&s.builder);
+    let doc = docs(s.docs.as_deref(), &format!("The `{}` structure.", s.name));
+    let mut fields = Vec::new();
+    let mut debug_fields = Vec::new();
+    for f in &s.fields {
+        let field = ident(&f.ident);
+        let ty = field_type(f);
+        let mut doc = docs(f.docs.as_deref(), &format!("The `{}` member.", f.wire_name));
+        if f.sensitive {
+            doc.extend(super::doc_lines(
+                "\nSensitive: `Debug` output shows a redaction marker instead of this value.",
+            ));
+        }
+        fields.push(quote! { #doc pub #field: #ty, });
+        debug_fields.push((
+            super::naming_label(&f.ident),
+            quote! { self.#field },
+            f.sensitive,
+            f.presence == Presence::Optional,
+        ));
+    }
+    let mut extra_impl = TokenStream::new();
+    if let Some(error) = &s.error {
+        let meta = ident(&error.meta_field);
+        fields.push(quote! {
+            /// Response metadata, such as the request id. Read it with `request_id()`.
+            pub(crate) #meta: crate::error::ErrorMetadata,
+        });
+        extra_impl = error_impls(s);
+    }
+    let debug = debug_impl(&quote! { #name }, &s.name, s.sensitive, &debug_fields);
+    let item = quote! {
+        #doc
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        pub struct #name {
+            #( #fields )*
+        }
+        impl #name {
+            #[doc = concat!(" A builder for [`", stringify!(#name), "`].")]
+            pub fn builder() -> #module::builders::#builder {
+                ::std::default::Default::default()
+            }
+        }
+        #debug
+        #extra_impl
+    };
+    (item, structure_builder(s, module))
+}
+
+fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
+    let name = ident(&s.name);
+    let builder = ident(&s.builder);
+    let target = quote! { #module::#name };
+    let mut fields = Vec::new();
+    let mut methods = Vec::new();
+    let mut inits = Vec::new();
+    let mut debug_fields = Vec::new();
+    for f in &s.fields {
+        let field = ident(&f.ident);
+        let setter = ident(&f.setter);
+        let set_fn = ident(&f.set_fn);
+        let get_fn = ident(&f.get_fn);
+        let value_ty = rust_type(&f.ty);
+        fields.push(quote! { #field: ::std::option::Option<#value_ty>, });
+        debug_fields.push((
+            super::naming_label(&f.ident),
+            quote! { self.#field },
+            f.sensitive,
+            true,
+        ));
+        let mut doc = docs(f.docs.as_deref(), &format!("The `{}` member.", f.wire_name));
+        let presence_doc = match &f.presence {
+            Presence::Required => "\nRequired: `build()` fails when this is not set.".to_owned(),
+            Presence::Default(_) => {
+                "\nWhen not set, `build()` uses the model's default value.".to_owned()
+            }
+            Presence::Optional => String::new(),
+        };
+        doc.extend(super::doc_lines(&presence_doc));
+        let (param, convert) = if f.ty == Type::String {
+            (
+                quote! { impl ::std::convert::Into<::std::string::String> },
+                quote! { input.into() },
+            )
+        } else {
+            (value_ty.clone(), quote! { input })
+        };
+        let wire = &f.wire_name;
+        methods.push(quote! {
+            #doc
+            pub fn #setter(mut self, input: #param) -> Self {
+                self.#field = ::std::option::Option::Some(#convert);
+                self
+            }
+            #[doc = concat!(" Sets or clears `", #wire, "`.")]
+            pub fn #set_fn(mut self, input: ::std::option::Option<#value_ty>) -> Self {
+                self.#field = input;
+                self
+            }
+            #[doc = concat!(" The value of `", #wire, "` set so far.")]
+            pub fn #get_fn(&self) -> &::std::option::Option<#value_ty> {
+                &self.#field
+            }
+        });
+        let boxed = |value: TokenStream| {
+            if f.boxed {
+                quote! { ::std::boxed::Box::new(#value) }
+            } else {
+                value
+            }
+        };
+        let init = match &f.presence {
+            Presence::Optional if f.boxed => quote! { self.#field.map(::std::boxed::Box::new) },
+            Presence::Optional => quote! { self.#field },
+            Presence::Required => {
+                let label = super::naming_label(&f.ident);
+                let value = boxed(quote! { value });
+                let shape = &s.name;
+                quote! {
+                    match self.#field {
+                        ::std::option::Option::Some(value) => #value,
+                        ::std::option::Option::None => {
+                            return ::std::result::Result::Err(crate::error::BuildError::missing_member(#shape, #wire, #label))
+                        }
+                    }
+                }
+            }
+            Presence::Default(default) => {
+                let default = default_expr(default);
+                boxed(quote! { self.#field.unwrap_or_else(|| #default) })
+            }
+        };
+        inits.push(quote! { #field: #init, });
+    }
+    if let Some(error) = &s.error {
+        let meta = ident(&error.meta_field);
+        let setter = ident(&error.request_id_setter);
+        fields.push(quote! { #meta: crate::error::ErrorMetadata, });
+        debug_fields.push((
+            "request_id".to_owned(),
+            quote! { self.#meta.request_id() },
+            false,
+            false,
+        ));
+        methods.push(quote! {
+            /// The request id the service gave this error, for AWS support cases and log correlation.
+            pub fn #setter(mut self, request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.#meta = crate::error::ErrorMetadata::with_request_id(request_id);
+                self
+            }
+        });
+        inits.push(quote! { #meta: self.#meta, });
+    }
+    let construct = quote! { #target { #( #inits )* } };
+    let build = if s.fallible_build {
+        quote! {
+            #[doc = concat!(" Builds the [`", stringify!(#name), "`], or says which required member is missing.")]
+            pub fn build(self) -> ::std::result::Result<#target, crate::error::BuildError> {
+                ::std::result::Result::Ok(#construct)
+            }
+        }
+    } else {
+        quote! {
+            #[doc = concat!(" Builds the [`", stringify!(#name), "`].")]
+            pub fn build(self) -> #target {
+                #construct
+            }
+        }
+    };
+    let debug = debug_impl(&quote! { #builder }, &s.builder, s.sensitive, &debug_fields);
+    quote! {
+        #[doc = concat!(" A builder for [`", stringify!(#name), "`](", stringify!(#target), ").")]
+        #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
+        pub struct #builder {
+            #( #fields )*
+        }
+        impl #builder {
+            #( #methods )*
+            #build
+        }
+        #debug
+    }
+}
+
+/// Accessors, `Display` and `Error` for an error structure.
+fn error_impls(s: &Structure) -> TokenStream {
+    let error = s.error.as_ref().expect("only for error structures");
+    let name = ident(&s.name);
+    let code = &error.code;
+    let meta = ident(&error.meta_field);
+    let (message, shown) = match error.message_field.map(|i| &s.fields[i]) {
+        Some(field) => {
+            let field_ident = ident(&field.ident);
+            let value = if field.presence == Presence::Optional {
+                quote! { self.#field_ident.as_deref() }
+            } else {
+                quote! { ::std::option::Option::Some(self.#field_ident.as_str()) }
+            };
+            let shown = if field.sensitive {
+                quote! { crate::error::Message::Redacted }
+            } else {
+                quote! { crate::error::Message::from_option(self.message()) }
+            };
+            (value, shown)
+        }
+        None => (
+            quote! { ::std::option::Option::None },
+            quote! { crate::error::Message::Absent },
+        ),
+    };
+    let fault = if error.fault == "server" {
+        quote! { crate::error::Fault::Server }
+    } else {
+        quote! { crate::error::Fault::Client }
+    };
+    quote! {
+        impl #name {
+            /// The error code the service sends for this error.
+            pub const CODE: &'static str = #code;
+            /// The error code: always [`Self::CODE`].
+            pub fn code(&self) -> &'static str {
+                Self::CODE
+            }
+            /// The human-readable message the service sent, if any.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                #message
+            }
+            /// The request id of the failed call, if the response had one.
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                self.#meta.request_id()
+            }
+            /// Whether the caller (`Client`) or the service (`Server`) is at fault, as the model says.
+            pub fn fault(&self) -> crate::error::Fault {
+                #fault
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                crate::error::fmt_service_error(f, Self::CODE, #shown, self.#meta.request_id())
+            }
+        }
+        impl ::std::error::Error for #name {}
+    }
+}
+
+/// A string enum or intEnum that keeps values it does not know.
+pub fn enumeration(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let doc = docs(e.docs.as_deref(), &format!("The `{}` enum.", e.name));
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let variant_docs = e
+        .variants
+        .iter()
+        .map(|v| docs(v.docs.as_deref(), &format!("`{}`", v.value)));
+    let (value_ty, unknown_ty, values, as_value, from_value) = if e.int {
+        let values: Vec<_> = e
+            .variants
+            .iter()
+            .map(|v| {
+                proc_macro2::Literal::i32_unsuffixed(v.value.parse().expect("checked to fit i32"))
+            })
+            .collect();
+        (
+            quote! { i32 },
+            quote! { i32 },
+            values.iter().map(|v| quote! { #v }).collect::<Vec<_>>(),
+            quote! { pub fn as_i32(&self) -> i32 },
+            quote! { impl ::std::convert::From<i32> for #name },
+        )
+    } else {
+        (
+            quote! { &str },
+            quote! { crate::types::UnknownValue },
+            e.variants
+                .iter()
+                .map(|v| {
+                    let s = &v.value;
+                    quote! { #s }
+                })
+                .collect(),
+            quote! { pub fn as_str(&self) -> &str },
+            quote! { impl ::std::convert::From<&str> for #name },
+        )
+    };
+    let unknown_as = if e.int {
+        quote! { *value }
+    } else {
+        quote! { value.as_str() }
+    };
+    let unknown_new = if e.int {
+        quote! { value }
+    } else {
+        quote! { crate::types::UnknownValue::new(value) }
+    };
+    let string_impls = if e.int {
+        quote! {
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.as_i32(), f)
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl ::std::convert::From<::std::string::String> for #name {
+                fn from(value: ::std::string::String) -> Self {
+                    Self::from(value.as_str())
+                }
+            }
+            impl ::std::str::FromStr for #name {
+                type Err = ::std::convert::Infallible;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    ::std::result::Result::Ok(Self::from(value))
+                }
+            }
+            impl ::std::convert::AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    self.as_str()
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        }
+    };
+    let debug = if e.sensitive {
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_tuple(stringify!(#name)).field(&crate::sensitive::Redacted).finish()
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let derive_debug = if e.sensitive {
+        quote! {}
+    } else {
+        quote! { ::std::fmt::Debug, }
+    };
+    let known = e.variants.len();
+    quote! {
+        #doc
+        ///
+        /// Values this version of the crate does not know are kept in `Unknown`, so a newer service
+        /// never breaks parsing. Match on the known variants and treat anything else as unknown.
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, #derive_debug ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub enum #name {
+            #( #variant_docs #variants, )*
+            /// A value this version of the crate does not know.
+            Unknown(#unknown_ty),
+        }
+        impl #name {
+            /// The known values, in model order.
+            pub const VALUES: [#value_ty; #known] = [#( #values ),*];
+            /// The value on the wire.
+            #as_value {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::Unknown(value) => #unknown_as,
+                }
+            }
+        }
+        #from_value {
+            fn from(value: #value_ty) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    value => Self::Unknown(#unknown_new),
+                }
+            }
+        }
+        #string_impls
+        #debug
+    }
+}
+
+/// A union, with a variant for members a newer service may add.
+pub fn union(u: &Union) -> TokenStream {
+    let name = ident(&u.name);
+    let doc = docs(
+        u.docs.as_deref(),
+        &format!("The `{}` union: exactly one of its members is set.", u.name),
+    );
+    let mut variants = Vec::new();
+    let mut debug_arms = Vec::new();
+    let mut accessors = Vec::new();
+    for v in &u.variants {
+        let variant = ident(&v.name);
+        let vdoc = docs(v.docs.as_deref(), &format!("The `{}` member.", v.wire_name));
+        let label = &v.name;
+        match &v.ty {
+            None => {
+                variants.push(quote! { #vdoc #variant, });
+                debug_arms.push(quote! { Self::#variant => f.write_str(#label), });
+            }
+            Some(ty) => {
+                let mut ty = rust_type(ty);
+                if v.boxed {
+                    ty = quote! { ::std::boxed::Box<#ty> };
+                }
+                variants.push(quote! { #vdoc #variant(#ty), });
+                debug_arms.push(if v.sensitive || u.sensitive {
+                    quote! { Self::#variant(_) => f.debug_tuple(#label).field(&crate::sensitive::Redacted).finish(), }
+                } else {
+                    quote! { Self::#variant(value) => f.debug_tuple(#label).field(value).finish(), }
+                });
+                let is_fn = ident(&format!(
+                    "is_{}",
+                    crate::naming::unraw(&crate::naming::snake(&v.wire_name))
+                ));
+                accessors.push(quote! {
+                    #[doc = concat!(" True when this is `", stringify!(#variant), "`.")]
+                    pub fn #is_fn(&self) -> bool {
+                        matches!(self, Self::#variant(_))
+                    }
+                });
+            }
+        }
+    }
+    quote! {
+        #doc
+        #[non_exhaustive]
+        #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        pub enum #name {
+            #( #variants )*
+            /// A member this version of the crate does not know (sent by a newer service).
+            Unknown,
+        }
+        impl #name {
+            #( #accessors )*
+            /// True when the service sent a member this version of the crate does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown)
+            }
+        }
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #( #debug_arms )*
+                    Self::Unknown => f.write_str("Unknown"),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! `src/lib.rs`: crate documentation, module declarations and re-exports.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::ir::Crate;
+
+pub fn lib_file(krate: &Crate) -> TokenStream {
+    let service = &krate.service;
+    let api = &service.trait_name;
+    let ops: Vec<String> = krate
+        .operations
+        .iter()
+        .map(|op| format!("`{}`", op.wire_name))
+        .collect();
+    let example = krate
+        .operations
+        .first()
+        .map(|op| example(krate, op))
+        .unwrap_or_default();
+    let text = format!(
+        "A client for {title} ({id}), generated from its Smithy model.\n\n\
+         Operations: {ops}.\n\n\
+         - [`{api}`]: the trait application code depends on; mock it in tests.\n\
+         - [`Client`]: the implementation that calls the service.\n\
+         - [`operation`]: each operation's input, output, builders and error enum.\n\
+         - [`types`]: the data types and modeled errors the operations use.\n\
+         {example}",
+        title = service.title,
+        id = service.id,
+        ops = ops.join(", "),
+    );
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    let api_ident = ident(api);
+    quote! {
+        #( #![doc = #lines] )*
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+
+        pub use client::{BoxFuture, Client, #api_ident};
+        pub use config::Config;
+
+        #[rustfmt::skip]
+        pub mod client;
+        #[rustfmt::skip]
+        pub mod config;
+        #[rustfmt::skip]
+        pub mod error;
+        #[rustfmt::skip]
+        pub mod operation;
+        #[rustfmt::skip]
+        mod sensitive;
+        #[rustfmt::skip]
+        pub mod types;
+    }
+}
+
+/// A compiled example in the crate docs: the fluent call and error handling of the first operation.
+fn example(krate: &Crate, op: &crate::ir::Operation) -> String {
+    let package = krate.package.replace('-', "_");
+    let api = &krate.service.trait_name;
+    let error = &op.error_enum;
+    let setters: String = op
+        .input
+        .fields
+        .iter()
+        .filter(|f| f.ty == crate::ir::Type::String)
+        .map(|f| format!("\n        .{}(\"...\")", f.setter))
+        .collect();
+    format!(
+        "\n# Example\n\n```no_run\n\
+         use {package}::{api};\n\
+         use {package}::operation::{module}::{error};\n\n\
+         async fn call(client: &dyn {api}) -> Result<(), {error}> {{\n    \
+         let output = client\n        .{fn_name}(){setters}\n        .send()\n        .await?;\n    \
+         println!(\"{{output:?}}\");\n    \
+         Ok(())\n}}\n```",
+        module = op.module,
+        fn_name = op.fn_name,
+    )
+}

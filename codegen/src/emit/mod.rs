@@ -1,0 +1,164 @@
+//! Emitters: IR in, `TokenStream` out, one module per kind of generated item. They read names from
+//! the IR and never look at the Smithy model.
+
+pub mod cargo;
+pub mod client;
+pub mod data;
+pub mod lib_rs;
+pub mod operation;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::docs::to_markdown;
+use crate::ir::{DefaultValue, Field, Presence, Type, TypeRef};
+
+/// An identifier, raw when written `r#...`.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "..."]` lines from model documentation, or from `fallback` when the model has none.
+/// One attribute per line, so prettyplease prints `///` comments.
+pub fn docs(model_docs: Option<&str>, fallback: &str) -> TokenStream {
+    let text = model_docs
+        .map(to_markdown)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| fallback.to_owned());
+    doc_lines(&text)
+}
+
+/// `#[doc]` attributes for Markdown text written by the generator.
+pub fn doc_lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#![doc]` attributes (module documentation, printed as `//!`).
+pub fn inner_doc_lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// The path of a generated type: `crate::types::KmsKeyState`.
+pub fn type_path(path: &TypeRef) -> TokenStream {
+    let modules = path.module.iter().map(|m| ident(m));
+    let name = ident(&path.name);
+    quote! { crate #( :: #modules )* :: #name }
+}
+
+/// The Rust type of a value, with absolute std paths so model shapes named `String`, `Option`
+/// or `Vec` cannot shadow anything.
+pub fn rust_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote! { ::std::string::String },
+        Type::Bool => quote! { bool },
+        Type::I8 => quote! { i8 },
+        Type::I16 => quote! { i16 },
+        Type::I32 => quote! { i32 },
+        Type::I64 => quote! { i64 },
+        Type::F32 => quote! { f32 },
+        Type::F64 => quote! { f64 },
+        Type::List { item, sparse } => {
+            let item = maybe_option(rust_type(item), *sparse);
+            quote! { ::std::vec::Vec<#item> }
+        }
+        Type::Map { key, value, sparse } => {
+            let key = rust_type(key);
+            let value = maybe_option(rust_type(value), *sparse);
+            quote! { ::std::collections::HashMap<#key, #value> }
+        }
+        Type::Named(path) => type_path(path),
+    }
+}
+
+fn maybe_option(ty: TokenStream, optional: bool) -> TokenStream {
+    if optional {
+        quote! { ::std::option::Option<#ty> }
+    } else {
+        ty
+    }
+}
+
+/// The type of a field as stored in its structure: boxed if recursive, optional if it may be absent.
+pub fn field_type(field: &Field) -> TokenStream {
+    let mut ty = rust_type(&field.ty);
+    if field.boxed {
+        ty = quote! { ::std::boxed::Box<#ty> };
+    }
+    maybe_option(ty, field.presence == Presence::Optional)
+}
+
+/// The expression for a `@default` value.
+pub fn default_expr(value: &DefaultValue) -> TokenStream {
+    match value {
+        DefaultValue::Bool(b) => quote! { #b },
+        DefaultValue::Int(n) => {
+            let literal = proc_macro2::Literal::i64_unsuffixed(*n);
+            quote! { #literal }
+        }
+        DefaultValue::Float(n) => {
+            let literal = proc_macro2::Literal::f64_unsuffixed(*n);
+            quote! { #literal }
+        }
+        DefaultValue::String(s) => quote! { ::std::string::String::from(#s) },
+        DefaultValue::EnumVariant(path, variant) => {
+            let path = type_path(path);
+            let variant = ident(variant);
+            quote! { #path::#variant }
+        }
+        DefaultValue::EmptyList => quote! { ::std::vec::Vec::new() },
+        DefaultValue::EmptyMap => quote! { ::std::collections::HashMap::new() },
+    }
+}
+
+/// `Debug` for a struct-like item, with sensitive fields shown as a redaction marker.
+/// `access` gives the expression for a field's value (e.g. `self.name`).
+pub fn debug_impl(
+    type_name: &TokenStream,
+    label: &str,
+    whole_sensitive: bool,
+    fields: &[(String, TokenStream, bool, bool)],
+) -> TokenStream {
+    let body = if whole_sensitive {
+        quote! { f.debug_tuple(#label).field(&crate::sensitive::Redacted).finish() }
+    } else {
+        let lines = fields.iter().map(|(name, access, sensitive, optional)| match (sensitive, optional) {
+            (false, _) => quote! { s.field(#name, &#access); },
+            (true, false) => quote! { s.field(#name, &crate::sensitive::Redacted); },
+            (true, true) => quote! { s.field(#name, &#access.as_ref().map(|_| crate::sensitive::Redacted)); },
+        });
+        quote! {
+            let mut s = f.debug_struct(#label);
+            #( #lines )*
+            s.finish()
+        }
+    };
+    quote! {
+        impl ::std::fmt::Debug for #type_name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #body
+            }
+        }
+    }
+}
+
+/// The name a field shows in `Debug`: its Rust name without `r#`.
+pub fn naming_label(field_ident: &str) -> String {
+    crate::naming::unraw(field_ident).to_owned()
+}

@@ -1,0 +1,214 @@
+//! The lowered form the emitters work from: Rust names already chosen, wire names kept beside them,
+//! no JSON and no Smithy lookups left. Built by [`crate::lower`].
+
+use crate::closure::Protocol;
+
+/// One generated crate.
+#[derive(Debug, Clone)]
+pub struct Crate {
+    pub package: String,
+    pub version: String,
+    pub service: Service,
+    pub operations: Vec<Operation>,
+    /// Enums, unions and structures of `crate::types`.
+    pub types: Vec<DataType>,
+    /// Error structures of `crate::types::error`.
+    pub errors: Vec<Structure>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub id: String,
+    pub docs: Option<String>,
+    /// A human title such as "AWS Step Functions".
+    pub title: String,
+    /// The trait applications depend on and mock, e.g. `SfnApi`.
+    pub trait_name: String,
+    pub protocol: Protocol,
+    /// The service shape's name: the part of `X-Amz-Target` before the dot.
+    pub target_prefix: String,
+    /// The SigV4 signing name (`aws.auth#sigv4`), e.g. `states`.
+    pub signing_name: Option<String>,
+    pub sdk_id: String,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub id: String,
+    /// The operation shape name: the part of `X-Amz-Target` after the dot.
+    pub wire_name: String,
+    pub docs: Option<String>,
+    /// Module under `crate::operation`, e.g. `send_task_failure`.
+    pub module: String,
+    /// The fluent entry point, e.g. `send_task_failure`.
+    pub fn_name: String,
+    /// The trait method that takes a whole input, e.g. `send_task_failure_with`.
+    pub with_fn_name: String,
+    pub input: Structure,
+    pub output: Structure,
+    /// The operation's error enum, e.g. `SendTaskFailureError`.
+    pub error_enum: String,
+    /// The fluent request builder, e.g. `SendTaskFailureFluentBuilder`.
+    pub fluent: String,
+    pub errors: Vec<ErrorCase>,
+}
+
+/// One modeled error of an operation.
+#[derive(Debug, Clone)]
+pub struct ErrorCase {
+    pub variant: String,
+    pub ty: TypeRef,
+    /// The error code on the wire: the error shape's name.
+    pub code: String,
+    /// `is_invalid_token`.
+    pub is_fn: String,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum DataType {
+    Structure(Structure),
+    Enum(Enum),
+    Union(Union),
+}
+
+#[derive(Debug, Clone)]
+pub struct Structure {
+    pub id: String,
+    pub name: String,
+    pub docs: Option<String>,
+    /// The whole structure is `@sensitive`: `Debug` shows nothing of it.
+    pub sensitive: bool,
+    pub fields: Vec<Field>,
+    pub builder: String,
+    /// `build()` returns a `Result` because some member must be set.
+    pub fallible_build: bool,
+    /// For error structures: how the error shows itself.
+    pub error: Option<ErrorInfo>,
+}
+
+/// What an error structure needs beyond its members.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub code: String,
+    /// `client` or `server`.
+    pub fault: String,
+    /// The index in `fields` of the member holding the message, if any.
+    pub message_field: Option<usize>,
+    /// The field holding request id and other response metadata (usually `meta`).
+    pub meta_field: String,
+    /// The builder method that sets the request id (usually `request_id`).
+    pub request_id_setter: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The member name in the model and on the wire.
+    pub wire_name: String,
+    /// The field, possibly raw: `task_token`, `r#type`.
+    pub ident: String,
+    /// Builder methods.
+    pub setter: String,
+    pub set_fn: String,
+    pub get_fn: String,
+    pub docs: Option<String>,
+    /// The type of the value, without `Option` or `Box`.
+    pub ty: Type,
+    pub presence: Presence,
+    /// The value is boxed because the types are recursive.
+    pub boxed: bool,
+    /// `Debug` shows a redaction marker instead of the value.
+    pub sensitive: bool,
+}
+
+/// Whether a field can be absent, and what happens when the builder is not given one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Presence {
+    /// `Option<T>`.
+    Optional,
+    /// `T`; `build()` fails when unset.
+    Required,
+    /// `T`; `build()` fills this in when unset.
+    Default(DefaultValue),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    /// An enum's variant, by Rust name.
+    EnumVariant(TypeRef, String),
+    EmptyList,
+    EmptyMap,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    String,
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    List {
+        item: Box<Type>,
+        sparse: bool,
+    },
+    Map {
+        key: Box<Type>,
+        value: Box<Type>,
+        sparse: bool,
+    },
+    Named(TypeRef),
+}
+
+/// A generated type by its module path below the crate root, e.g. `types::KmsKeyState`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TypeRef {
+    pub module: Vec<String>,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub id: String,
+    pub name: String,
+    pub docs: Option<String>,
+    pub sensitive: bool,
+    /// `intEnum`: values are `i32`.
+    pub int: bool,
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub name: String,
+    /// The value on the wire: a string, or an integer written in decimal for `intEnum`.
+    pub value: String,
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub id: String,
+    pub name: String,
+    pub docs: Option<String>,
+    pub sensitive: bool,
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub wire_name: String,
+    pub name: String,
+    pub docs: Option<String>,
+    /// `None` for members that target `smithy.api#Unit`.
+    pub ty: Option<Type>,
+    pub boxed: bool,
+    pub sensitive: bool,
+}

@@ -1,0 +1,187 @@
+//! Turns a Smithy 2.0 JSON AST model into the source files of a Rust client crate.
+//!
+//! The pipeline, one module per step, flowing one way:
+//! [`ast`] (JSON to plain data) → [`model`] (prelude, `apply`, mixins, checked references) →
+//! [`closure`] (service, operations, reached shapes, unsupported features) → [`lower`] (Rust
+//! names and types: the IR in [`ir`]) → `emit` (token streams) → [`render`] (prettyplease and
+//! the `@generated` header).
+//!
+//! This crate does no IO: [`generate`] takes the model text and [`Settings`] and returns files.
+//! Its output depends on nothing but its input, byte for byte.
+
+pub mod ast;
+pub mod closure;
+pub mod diagnostic;
+mod docs;
+mod emit;
+pub mod ir;
+pub mod lower;
+pub mod model;
+pub mod naming;
+pub mod render;
+pub mod shape_id;
+pub mod traits;
+
+pub use diagnostic::Diagnostic;
+
+use quote::quote;
+
+/// What to generate from a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The package name of the generated crate, e.g. `sfn`.
+    pub package: String,
+    /// The package version.
+    pub version: String,
+    /// The service to generate, by shape id or name; `None` when the model has one service.
+    pub service: Option<String>,
+    /// Operations to generate, by name; empty for all of the service's operations.
+    pub operations: Vec<String>,
+    /// Where the model came from, for the `@generated` header (e.g. `models/sfn.json`).
+    pub source: String,
+}
+
+impl Settings {
+    /// Settings for the whole (single) service of a model.
+    pub fn new(package: impl Into<String>, source: impl Into<String>) -> Self {
+        Self {
+            package: package.into(),
+            version: "0.1.0".to_owned(),
+            service: None,
+            operations: Vec::new(),
+            source: source.into(),
+        }
+    }
+}
+
+/// One output file: a path relative to the crate folder (with `/`), and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// The files of the crate, sorted by path; or the first problem found, naming its shape.
+pub fn generate(model_json: &str, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostic> {
+    check_package_name(&settings.package)?;
+    let model = model::Model::build(ast::parse(model_json)?)?;
+    let selection = closure::select(&model, settings.service.as_deref(), &settings.operations)?;
+    let krate = lower::lower(&model, &selection, &settings.package, &settings.version)?;
+    emit_files(&krate, &settings.source)
+}
+
+fn check_package_name(name: &str) -> Result<(), Diagnostic> {
+    let valid = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Diagnostic::model(format!(
+            "invalid package name `{name}`: use letters, digits, `-` and `_`, starting with a letter"
+        )))
+    }
+}
+
+/// The runtime modules every crate carries, as Rust source kept in `codegen/runtime/`.
+const RUNTIME: &[(&str, &str)] = &[
+    ("src/config.rs", include_str!("../runtime/config.rs")),
+    ("src/error.rs", include_str!("../runtime/error.rs")),
+    ("src/sensitive.rs", include_str!("../runtime/sensitive.rs")),
+];
+
+fn emit_files(krate: &ir::Crate, source: &str) -> Result<Vec<GeneratedFile>, Diagnostic> {
+    let mut files = vec![
+        GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: emit::cargo::cargo_toml(krate, &render::header("#", source)),
+        },
+        render::rust_file("src/lib.rs", emit::lib_rs::lib_file(krate), source)?,
+        render::rust_file("src/client.rs", emit::client::client_file(krate), source)?,
+    ];
+    for (path, text) in RUNTIME {
+        files.push(render::runtime_file(path, text, source)?);
+    }
+    let mut op_modules = Vec::new();
+    for op in &krate.operations {
+        let module = emit::ident(&op.module);
+        let doc = emit::doc_lines(&format!("The `{}` operation.", op.wire_name));
+        op_modules.push(quote! { #doc pub mod #module; });
+        files.push(render::rust_file(
+            &format!("src/operation/{}.rs", op.module),
+            emit::operation::operation_file(op, &krate.service),
+            source,
+        )?);
+    }
+    files.push(render::rust_file(
+        "src/operation.rs",
+        quote! {
+            //! Each operation's input, output, builders and error enum, one module per operation.
+            #( #op_modules )*
+        },
+        source,
+    )?);
+    let (types, errors) = emit_types(krate);
+    files.push(render::rust_file("src/types.rs", types, source)?);
+    files.push(render::rust_file("src/types/error.rs", errors, source)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `types.rs` (data types, their builders, `UnknownValue`) and `types/error.rs` (modeled errors).
+fn emit_types(krate: &ir::Crate) -> (proc_macro2::TokenStream, proc_macro2::TokenStream) {
+    let types_module = quote! { crate::types };
+    let mut items = Vec::new();
+    let mut builders = Vec::new();
+    for data in &krate.types {
+        match data {
+            ir::DataType::Structure(s) => {
+                let (item, builder) = emit::data::structure(s, &types_module);
+                items.push(item);
+                builders.push(builder);
+            }
+            ir::DataType::Enum(e) => items.push(emit::data::enumeration(e)),
+            ir::DataType::Union(u) => items.push(emit::data::union(u)),
+        }
+    }
+    let types = quote! {
+        //! The data types the operations use. Modeled errors are in [`error`].
+        #( #items )*
+        /// An enum value this version of the crate does not know, as the service sent it.
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+        pub struct UnknownValue(::std::string::String);
+        impl UnknownValue {
+            pub(crate) fn new(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+            /// The value as the service sent it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        /// Builders for the structures of this module.
+        pub mod builders {
+            #( #builders )*
+        }
+        pub mod error;
+    };
+    let errors_module = quote! { crate::types::error };
+    let mut error_items = Vec::new();
+    let mut error_builders = Vec::new();
+    for s in &krate.errors {
+        let (item, builder) = emit::data::structure(s, &errors_module);
+        error_items.push(item);
+        error_builders.push(builder);
+    }
+    let errors = quote! {
+        //! The errors the service models. Each operation's error enum wraps the ones it can return.
+        #( #error_items )*
+        /// Builders for the errors, for tests and mocks.
+        pub mod builders {
+            #( #error_builders )*
+        }
+    };
+    (types, errors)
+}

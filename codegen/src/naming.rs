@@ -1,0 +1,100 @@
+//! Rust names for Smithy names: the only place that calls heck or knows Rust's keywords.
+//!
+//! Case first, then escape: `type` becomes `r#type`; the words that cannot be raw identifiers
+//! (`self`, `Self`, `super`, `crate`, `extern`, `_`) get a trailing `_`.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust's strict and reserved keywords (2021 edition), plus `gen` (reserved in 2024) and `union`
+/// (a contextual keyword, escaped to keep readers unconfused).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that `r#` cannot escape.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
+
+/// A name as it appears in Rust source: either plain (`task_token`) or raw (`r#type`).
+pub fn escape(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// The unescaped base of a name, for building derived names such as `set_type`.
+pub fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// `snake_case` for fields, functions and modules (escaped).
+pub fn snake(name: &str) -> String {
+    escape(fix_leading_digit(name.to_snake_case(), "_"))
+}
+
+/// `snake_case` for module and file names: never raw (a file cannot be named `r#type.rs`).
+pub fn module(name: &str) -> String {
+    let snake = fix_leading_digit(name.to_snake_case(), "_");
+    if KEYWORDS.contains(&snake.as_str()) || NOT_RAW.contains(&snake.as_str()) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
+}
+
+/// `UpperCamelCase` for types and enum variants. `KMSKeyId` becomes `KmsKeyId`.
+pub fn camel(name: &str) -> String {
+    escape(fix_leading_digit(name.to_upper_camel_case(), "V"))
+}
+
+/// Identifiers may not start with a digit (`1_GB` cases to `1Gb`): prefix one.
+fn fix_leading_digit(name: String, prefix: &str) -> String {
+    if name.is_empty() {
+        // Only underscores: keep something readable and valid.
+        return format!("{prefix}underscore");
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{prefix}{name}")
+    } else {
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table() {
+        let cases = [
+            (snake("taskToken"), "task_token"),
+            (snake("type"), "r#type"),
+            (snake("self"), "self_"),
+            (snake("Self"), "self_"),
+            (snake("KMSKeyId"), "kms_key_id"),
+            (snake("_"), "_underscore"),
+            (snake("1st"), "_1st"),
+            (module("type"), "type_"),
+            (module("SendTaskFailure"), "send_task_failure"),
+            (
+                camel("KMSAccessDeniedException"),
+                "KmsAccessDeniedException",
+            ),
+            (camel("PENDING_DELETION"), "PendingDeletion"),
+            (camel("Self"), "Self_"),
+            (camel("1_GB"), "V1Gb"),
+            (camel("self"), "Self_"),
+        ];
+        for (got, want) in cases {
+            assert_eq!(got, want);
+        }
+        assert_eq!(unraw("r#type"), "type");
+    }
+}

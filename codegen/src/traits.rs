@@ -1,0 +1,127 @@
+//! The traits the generator understands: their ids, value checks and typed readers.
+//!
+//! Every trait the generator reads is checked here once, over the whole model, so that emitters can
+//! read values without handling malformed JSON (a bad value is a diagnostic, not a default).
+
+use serde_json::Value;
+
+use crate::ast::{json_kind, Traits};
+use crate::diagnostic::{Diagnostic, Result};
+use crate::shape_id::{ShapeId, PRELUDE_NAMESPACE};
+
+pub const DOCUMENTATION: &str = "documentation";
+pub const REQUIRED: &str = "required";
+pub const SENSITIVE: &str = "sensitive";
+pub const ERROR: &str = "error";
+pub const ENUM_VALUE: &str = "enumValue";
+pub const DEFAULT: &str = "default";
+pub const CLIENT_OPTIONAL: &str = "clientOptional";
+pub const SPARSE: &str = "sparse";
+pub const MIXIN: &str = "mixin";
+pub const INPUT: &str = "input";
+pub const OUTPUT: &str = "output";
+
+/// AWS protocol traits, by the name in the `aws.protocols` namespace.
+pub const AWS_PROTOCOLS_NAMESPACE: &str = "aws.protocols";
+
+/// Looks a `smithy.api#` trait up.
+pub fn prelude<'a>(traits: &'a Traits, name: &str) -> Option<&'a Value> {
+    traits
+        .iter()
+        .find(|(id, _)| id.namespace() == PRELUDE_NAMESPACE && id.name() == name)
+        .map(|(_, value)| value)
+}
+
+/// Looks any trait up by its absolute id, e.g. `aws.auth#sigv4`.
+pub fn by_id<'a>(traits: &'a Traits, namespace: &str, name: &str) -> Option<&'a Value> {
+    traits
+        .iter()
+        .find(|(id, _)| id.namespace() == namespace && id.name() == name)
+        .map(|(_, value)| value)
+}
+
+pub fn has(traits: &Traits, name: &str) -> bool {
+    prelude(traits, name).is_some()
+}
+
+pub fn documentation(traits: &Traits) -> Option<&str> {
+    prelude(traits, DOCUMENTATION).and_then(Value::as_str)
+}
+
+/// `client` or `server` for an error structure.
+pub fn error_kind(traits: &Traits) -> Option<&str> {
+    prelude(traits, ERROR).and_then(Value::as_str)
+}
+
+/// Checks the value of every trait the generator reads, wherever it appears.
+///
+/// `subject` names the shape or member carrying the traits.
+pub fn check(traits: &Traits, subject: &dyn std::fmt::Display) -> Result<()> {
+    for (id, value) in traits {
+        check_one(id, value)
+            .map_err(|why| Diagnostic::at(subject, format!("trait `{id}`: {why}")))?;
+    }
+    Ok(())
+}
+
+fn check_one(id: &ShapeId, value: &Value) -> std::result::Result<(), String> {
+    let expect_object = |what: &str| match value {
+        Value::Object(_) => Ok(()),
+        other => Err(format!(
+            "{what} must be an object, found {}",
+            json_kind(other)
+        )),
+    };
+    let expect_string = |what: &str| match value {
+        Value::String(_) => Ok(()),
+        other => Err(format!(
+            "{what} must be a string, found {}",
+            json_kind(other)
+        )),
+    };
+    match (id.namespace(), id.name()) {
+        (PRELUDE_NAMESPACE, DOCUMENTATION) => expect_string("the documentation"),
+        (
+            PRELUDE_NAMESPACE,
+            REQUIRED | SENSITIVE | CLIENT_OPTIONAL | SPARSE | INPUT | OUTPUT | MIXIN,
+        ) => expect_object("the value"),
+        (PRELUDE_NAMESPACE, ERROR) => match value.as_str() {
+            Some("client" | "server") => Ok(()),
+            _ => Err(format!(
+                "the value must be \"client\" or \"server\", found {value}"
+            )),
+        },
+        (PRELUDE_NAMESPACE, ENUM_VALUE) => match value {
+            Value::String(_) | Value::Number(_) => Ok(()),
+            other => Err(format!(
+                "the value must be a string or an integer, found {}",
+                json_kind(other)
+            )),
+        },
+        (PRELUDE_NAMESPACE, "length" | "range") => {
+            expect_object("the value")?;
+            for bound in ["min", "max"] {
+                match value.get(bound) {
+                    None | Some(Value::Number(_)) => {}
+                    Some(other) => {
+                        return Err(format!(
+                            "`{bound}` must be a number, found {}",
+                            json_kind(other)
+                        ))
+                    }
+                }
+            }
+            Ok(())
+        }
+        ("aws.auth", "sigv4") => match value.get("name") {
+            Some(Value::String(name)) if !name.is_empty() => Ok(()),
+            _ => Err("the value must be an object with a non-empty string `name`".to_owned()),
+        },
+        ("aws.api", "service") => match value.get("sdkId") {
+            Some(Value::String(sdk_id)) if !sdk_id.trim().is_empty() => Ok(()),
+            _ => Err("the value must be an object with a non-empty string `sdkId`".to_owned()),
+        },
+        (AWS_PROTOCOLS_NAMESPACE, _) => expect_object("the value"),
+        _ => Ok(()),
+    }
+}

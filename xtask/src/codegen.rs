@@ -1,0 +1,180 @@
+//! `cargo xtask codegen`: plans every output in memory first, then either compares it with the
+//! disk (`--check`) or writes it. Nothing is written unless every model generated cleanly.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::files::{self, Drift};
+
+/// What to generate.
+pub enum Job {
+    /// Every `models/NAME.json` into `generated/NAME`.
+    Repository,
+    /// One model into one folder.
+    One {
+        model: PathBuf,
+        out: PathBuf,
+        service: Option<String>,
+        operations: Vec<String>,
+        package: Option<String>,
+    },
+}
+
+/// The planned contents of one crate folder.
+pub struct CrateOutput {
+    pub dir: PathBuf,
+    pub files: Vec<codegen::GeneratedFile>,
+    /// Every file under `dir` not in `files` is stale (true for `generated/`, which the generator
+    /// owns); otherwise only files carrying our `@generated` header are.
+    pub owns_dir: bool,
+}
+
+pub fn run(root: &Path, job: &Job, check: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let (plan, stale_dirs) = match plan(root, job) {
+        Ok(plan) => plan,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return 1;
+        }
+    };
+    if check {
+        let mut drift: Vec<Drift> = Vec::new();
+        for output in &plan {
+            match files::compare(output) {
+                Ok(found) => drift.extend(found),
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    return 1;
+                }
+            }
+        }
+        drift.extend(stale_dirs.iter().map(|dir| Drift::StaleDir(dir.clone())));
+        if drift.is_empty() {
+            let count: usize = plan.iter().map(|p| p.files.len()).sum();
+            let _ = writeln!(out, "codegen: {count} files up to date");
+            return 0;
+        }
+        for item in &drift {
+            let _ = writeln!(err, "{}", item.describe(root));
+        }
+        let fix = match job {
+            Job::Repository => "cargo xtask codegen".to_owned(),
+            Job::One { .. } => "the same command without --check".to_owned(),
+        };
+        let _ = writeln!(
+            err,
+            "error: {} generated file(s) out of date; run `{fix}` and commit the result",
+            drift.len()
+        );
+        return 1;
+    }
+    let mut changed = 0;
+    for output in &plan {
+        match files::write(output) {
+            Ok(n) => changed += n,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return 1;
+            }
+        }
+    }
+    for dir in &stale_dirs {
+        if let Err(e) = std::fs::remove_dir_all(dir) {
+            let _ = writeln!(err, "error: cannot remove stale {}: {e}", dir.display());
+            return 1;
+        }
+        changed += 1;
+    }
+    let count: usize = plan.iter().map(|p| p.files.len()).sum();
+    let _ = writeln!(out, "codegen: {count} files, {changed} changed");
+    0
+}
+
+/// Everything to write, and the crate folders under `generated/` that no model produces any more.
+fn plan(root: &Path, job: &Job) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), String> {
+    match job {
+        Job::Repository => plan_repo(root),
+        Job::One {
+            model,
+            out,
+            service,
+            operations,
+            package,
+        } => {
+            let package = match package {
+                Some(package) => package.clone(),
+                None => out
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        format!(
+                            "cannot take a package name from {}; pass --package",
+                            out.display()
+                        )
+                    })?,
+            };
+            let mut settings = codegen::Settings::new(package, model.display().to_string());
+            settings.service = service.clone();
+            settings.operations = operations.clone();
+            let files = generate_file(model, &settings)?;
+            Ok((
+                vec![CrateOutput {
+                    dir: out.clone(),
+                    files,
+                    owns_dir: false,
+                }],
+                Vec::new(),
+            ))
+        }
+    }
+}
+
+/// The repository's crates: each `models/NAME.json` becomes `generated/NAME`.
+pub fn plan_repo(root: &Path) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), String> {
+    let models_dir = root.join("models");
+    let mut models: Vec<PathBuf> = std::fs::read_dir(&models_dir)
+        .map_err(|e| format!("cannot read {}: {e}", models_dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    models.sort();
+    if models.is_empty() {
+        return Err(format!("no *.json models in {}", models_dir.display()));
+    }
+    let mut plan = Vec::new();
+    for model in &models {
+        let name = model
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let source = format!("models/{name}.json");
+        let files = generate_file(model, &codegen::Settings::new(name.clone(), source))?;
+        plan.push(CrateOutput {
+            dir: root.join("generated").join(&name),
+            files,
+            owns_dir: true,
+        });
+    }
+    let mut stale_dirs = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(root.join("generated")) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() && !plan.iter().any(|p| p.dir == path) {
+                stale_dirs.push(path);
+            }
+        }
+    }
+    stale_dirs.sort();
+    Ok((plan, stale_dirs))
+}
+
+fn generate_file(
+    model: &Path,
+    settings: &codegen::Settings,
+) -> Result<Vec<codegen::GeneratedFile>, String> {
+    let text = std::fs::read_to_string(model)
+        .map_err(|e| format!("cannot read {}: {e}", model.display()))?;
+    codegen::generate(&text, settings).map_err(|d| format!("{}: {d}", settings.source))
+}

@@ -1,0 +1,19 @@
+//! Repository automation. `cargo xtask codegen` is the only code that writes generated files.
+//!
+//! The command logic lives in this library so that tests run exactly what CI runs (the
+//! rust-analyzer convention: one `codegen(check)` path for the CLI, CI and `#[test]`).
+
+mod cli;
+mod codegen;
+mod files;
+
+pub use cli::{run, HELP};
+pub use codegen::{plan_repo, CrateOutput};
+
+use std::path::PathBuf;
+
+/// The repository root: the folder above `xtask/`.
+pub fn repo_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
