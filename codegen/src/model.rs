@@ -294,17 +294,18 @@ impl Model {
                         _ => return Err(Diagnostic::at(member_id, "the `smithy.api#enumValue` of an enum member must be a string")),
                     }
                 }
-                ShapeKind::Map if member.name == "key" => {
-                    if !matches!(target.kind, ShapeKind::String | ShapeKind::Enum) {
-                        return Err(Diagnostic::at(
-                            member_id,
-                            format!(
-                                "a map key must target a string or enum, not the {} `{}`",
-                                target.kind.as_str(),
-                                target.id
-                            ),
-                        ));
-                    }
+                ShapeKind::Map
+                    if member.name == "key"
+                        && !matches!(target.kind, ShapeKind::String | ShapeKind::Enum) =>
+                {
+                    return Err(Diagnostic::at(
+                        member_id,
+                        format!(
+                            "a map key must target a string or enum, not the {} `{}`",
+                            target.kind.as_str(),
+                            target.id
+                        ),
+                    ));
                 }
                 _ => {}
             }

@@ -46,3 +46,73 @@ pub fn aws_model(file: &str) -> Option<String> {
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())),
     )
 }
+
+/// Runs a future to completion on this thread. The generated crate needs no runtime of its own,
+/// and these tests need nothing more than polling until ready.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    struct ThreadWaker(std::thread::Thread);
+    impl Wake for ThreadWaker {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    let waker = Waker::from(Arc::new(ThreadWaker(std::thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        match future.as_mut().poll(&mut context) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => std::thread::park(),
+        }
+    }
+}
+
+/// Writes generated files into `dir` (which must not exist yet).
+pub fn write_crate(dir: &Path, files: &[codegen_files::File]) {
+    for file in files {
+        let path = dir.join(&file.0);
+        std::fs::create_dir_all(path.parent().expect("files live in folders"))
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        std::fs::write(&path, &file.1).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    }
+}
+
+/// Plain `(path, contents)` pairs, so this helper crate does not depend on the generator.
+pub mod codegen_files {
+    /// A file of a generated crate: path relative to the crate folder, and contents.
+    pub type File = (String, String);
+}
+
+/// Compiles the library crate in `dir` (`src/lib.rs`) with rustc alone, denying warnings and
+/// requiring docs on every public item. Generated crates without dependencies need no cargo.
+pub fn compile_lib(dir: &Path, crate_name: &str) -> Result<(), String> {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let out_dir = dir.join("rustc-out");
+    let output = std::process::Command::new(rustc)
+        .args(["--edition", "2021", "--crate-type", "lib", "--crate-name", crate_name])
+        .args(["-D", "warnings", "-W", "missing_docs"])
+        .arg(dir.join("src/lib.rs"))
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .output()
+        .map_err(|e| format!("cannot run rustc: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// A fresh, empty path under the system's temporary folder, unique to this process and `label`.
+pub fn temp_path(label: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("codegen-tests-{}-{label}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&path);
+    path
+}

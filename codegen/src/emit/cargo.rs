@@ -14,7 +14,7 @@ pub fn cargo_toml(krate: &Crate, header: &str) -> String {
          name = \"{name}\"\n\
          version = \"{version}\"\n\
          edition = \"2021\"\n\
-         rust-version = \"1.80\"\n\
+         rust-version = \"1.85\"\n\
          description = \"{description}\"\n\
          license = \"Apache-2.0\"\n\
          publish = false\n\

@@ -13,7 +13,6 @@ pub fn client_file(krate: &Crate) -> TokenStream {
     let title = &service.title;
     let mut required = Vec::new();
     let mut provided = Vec::new();
-    let mut dyn_methods = Vec::new();
     let mut client_methods = Vec::new();
     let mut impls = Vec::new();
     let mut forwards = Vec::new();
@@ -30,7 +29,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         let result = quote! {
             ::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>
         };
-        let fluent_path = quote! { crate::operation::#module::builders::#fluent<'_> };
+        let fluent_path = quote! { crate::operation::#module::builders::#fluent<'_, Self> };
         let with_doc = doc_lines(&format!(
             "\nTakes the whole input; [`Self::{}`] starts the same call with a fluent builder.",
             op.fn_name
@@ -45,31 +44,23 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         ));
         provided.push(quote! {
             #fluent_doc
-            fn #fn_name(&self) -> #fluent_path
-            where
-                Self: ::std::marker::Sized,
-            {
-                crate::operation::#module::builders::#fluent::new(self)
-            }
-        });
-        dyn_methods.push(quote! {
-            #fluent_doc
-            pub fn #fn_name(&self) -> #fluent_path {
+            fn #fn_name(&self) -> #fluent_path {
                 crate::operation::#module::builders::#fluent::new(self)
             }
         });
         client_methods.push(quote! {
             #fluent_doc
-            pub fn #fn_name(&self) -> #fluent_path {
+            pub fn #fn_name(&self) -> crate::operation::#module::builders::#fluent<'_, Self> {
                 crate::operation::#module::builders::#fluent::new(self)
             }
         });
+        let not_connected = format!("cannot call {wire}: this client has no transport yet (the wire protocol is not generated)");
         impls.push(quote! {
             fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, #result> {
                 ::std::boxed::Box::pin(async move {
                     let _ = input;
                     ::std::result::Result::Err(crate::error::RequestError::not_connected(
-                        concat!("cannot call ", #wire, ": this client has no transport yet (the wire protocol is not generated)"),
+                        #not_connected,
                     ).into())
                 })
             }
@@ -80,10 +71,17 @@ pub fn client_file(krate: &Crate) -> TokenStream {
             }
         });
     }
+    let ext = ident(&format!("{}Ext", service.trait_name));
+    let ext_doc = doc_lines(&format!(
+        "Fluent calls for every [`{api}`], `dyn {api}` included: `client.{example}()...send().await`.\n\n\
+         Implemented for all implementations of [`{api}`]; import it (or `crate::prelude::*`) to use it.",
+        api = service.trait_name,
+        example = krate.operations.first().map(|op| op.fn_name.as_str()).unwrap_or("operation"),
+    ));
     let trait_doc = doc_lines(&format!(
         "The operations of {title} in this crate.\n\n\
          Write application code against this trait (`&dyn {api}` or `impl {api}`) and test it with a\n\
-         mock: implement the `*_with` methods, and the fluent methods come for free. [`Client`] is the\n\
+         mock: implement the `*_with` methods, and the fluent methods of [`{api}Ext`] come for free. [`Client`] is the\n\
          implementation that calls the service.",
         api = service.trait_name
     ));
@@ -104,12 +102,14 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         #trait_doc
         pub trait #api: ::std::marker::Send + ::std::marker::Sync {
             #( #required )*
+        }
+
+        #ext_doc
+        pub trait #ext: #api {
             #( #provided )*
         }
 
-        impl<'a> dyn #api + 'a {
-            #( #dyn_methods )*
-        }
+        impl<T: #api + ?::std::marker::Sized> #ext for T {}
 
         impl<T: #api + ?::std::marker::Sized> #api for &T {
             #( #forwards )*

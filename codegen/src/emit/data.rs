@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{debug_impl, default_expr, docs, field_type, ident, rust_type};
+use super::{debug_impl, default_expr, doc_lines, docs, field_type, ident, rust_type};
 use crate::ir::{Enum, Presence, Structure, Type, Union};
 
 /// A structure and, separately, its builder (callers put builders in a `builders` module).
@@ -42,6 +42,7 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
         extra_impl = error_impls(s);
     }
     let debug = debug_impl(&quote! { #name }, &s.name, s.sensitive, &debug_fields);
+    let builder_doc = doc_lines(&format!("A builder for [`{}`].", s.name));
     let item = quote! {
         #doc
         #[non_exhaustive]
@@ -50,7 +51,7 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
             #( #fields )*
         }
         impl #name {
-            #[doc = concat!(" A builder for [`", stringify!(#name), "`].")]
+            #builder_doc
             pub fn builder() -> #module::builders::#builder {
                 ::std::default::Default::default()
             }
@@ -100,18 +101,20 @@ fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
             (value_ty.clone(), quote! { input })
         };
         let wire = &f.wire_name;
+        let set_doc = doc_lines(&format!("Sets or clears `{wire}`."));
+        let get_doc = doc_lines(&format!("The value of `{wire}` set so far."));
         methods.push(quote! {
             #doc
             pub fn #setter(mut self, input: #param) -> Self {
                 self.#field = ::std::option::Option::Some(#convert);
                 self
             }
-            #[doc = concat!(" Sets or clears `", #wire, "`.")]
+            #set_doc
             pub fn #set_fn(mut self, input: ::std::option::Option<#value_ty>) -> Self {
                 self.#field = input;
                 self
             }
-            #[doc = concat!(" The value of `", #wire, "` set so far.")]
+            #get_doc
             pub fn #get_fn(&self) -> &::std::option::Option<#value_ty> {
                 &self.#field
             }
@@ -167,23 +170,33 @@ fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
     }
     let construct = quote! { #target { #( #inits )* } };
     let build = if s.fallible_build {
+        let doc = doc_lines(&format!(
+            "Builds the [`{}`], or says which required member is missing.",
+            s.name
+        ));
         quote! {
-            #[doc = concat!(" Builds the [`", stringify!(#name), "`], or says which required member is missing.")]
+            #doc
             pub fn build(self) -> ::std::result::Result<#target, crate::error::BuildError> {
                 ::std::result::Result::Ok(#construct)
             }
         }
     } else {
+        let doc = doc_lines(&format!("Builds the [`{}`].", s.name));
         quote! {
-            #[doc = concat!(" Builds the [`", stringify!(#name), "`].")]
+            #doc
             pub fn build(self) -> #target {
                 #construct
             }
         }
     };
     let debug = debug_impl(&quote! { #builder }, &s.builder, s.sensitive, &debug_fields);
+    let builder_doc = doc_lines(&format!(
+        "A builder for [`{name}`]({}::{name}).",
+        target_module_path(module),
+        name = s.name
+    ));
     quote! {
-        #[doc = concat!(" A builder for [`", stringify!(#name), "`](", stringify!(#target), ").")]
+        #builder_doc
         #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
         pub struct #builder {
             #( #fields )*
@@ -426,8 +439,9 @@ pub fn union(u: &Union) -> TokenStream {
                     "is_{}",
                     crate::naming::unraw(&crate::naming::snake(&v.wire_name))
                 ));
+                let is_doc = doc_lines(&format!("True when this is `{}`.", v.name));
                 accessors.push(quote! {
-                    #[doc = concat!(" True when this is `", stringify!(#variant), "`.")]
+                    #is_doc
                     pub fn #is_fn(&self) -> bool {
                         matches!(self, Self::#variant(_))
                     }
@@ -460,4 +474,9 @@ pub fn union(u: &Union) -> TokenStream {
             }
         }
     }
+}
+
+/// `crate::types` as written in a doc link.
+fn target_module_path(module: &TokenStream) -> String {
+    module.to_string().replace(' ', "")
 }

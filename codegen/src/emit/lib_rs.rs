@@ -22,7 +22,8 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
     let text = format!(
         "A client for {title} ({id}), generated from its Smithy model.\n\n\
          Operations: {ops}.\n\n\
-         - [`{api}`]: the trait application code depends on; mock it in tests.\n\
+         - [`{api}`]: the trait application code depends on; mock it in tests. [`{api}Ext`] adds\n  \
+         fluent calls to every implementation.\n\
          - [`Client`]: the implementation that calls the service.\n\
          - [`operation`]: each operation's input, output, builders and error enum.\n\
          - [`types`]: the data types and modeled errors the operations use.\n\
@@ -39,12 +40,17 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         }
     });
     let api_ident = ident(api);
+    let ext_ident = ident(&format!("{api}Ext"));
+    let prelude_doc = super::doc_lines(&format!(
+        "The names most programs need: `use {}::prelude::*;`.",
+        krate.package.replace('-', "_")
+    ));
     quote! {
         #( #![doc = #lines] )*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
-        pub use client::{BoxFuture, Client, #api_ident};
+        pub use client::{BoxFuture, Client, #api_ident, #ext_ident};
         pub use config::Config;
 
         #[rustfmt::skip]
@@ -59,6 +65,12 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         mod sensitive;
         #[rustfmt::skip]
         pub mod types;
+
+        #prelude_doc
+        pub mod prelude {
+            pub use crate::client::{Client, #api_ident, #ext_ident};
+            pub use crate::config::Config;
+        }
     }
 }
 
@@ -76,7 +88,7 @@ fn example(krate: &Crate, op: &crate::ir::Operation) -> String {
         .collect();
     format!(
         "\n# Example\n\n```no_run\n\
-         use {package}::{api};\n\
+         use {package}::prelude::*;\n\
          use {package}::operation::{module}::{error};\n\n\
          async fn call(client: &dyn {api}) -> Result<(), {error}> {{\n    \
          let output = client\n        .{fn_name}(){setters}\n        .send()\n        .await?;\n    \

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{data, docs, ident, rust_type};
+use super::{data, doc_lines, docs, ident, rust_type};
 use crate::ir::{Operation, Service, Type};
 
 pub fn operation_file(op: &Operation, service: &Service) -> TokenStream {
@@ -49,19 +49,20 @@ fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
         } else {
             value_ty.clone()
         };
-        let member = &f.wire_name;
+        let set_doc = doc_lines(&format!("Sets or clears `{}`.", f.wire_name));
+        let get_doc = doc_lines(&format!("The value of `{}` set so far.", f.wire_name));
         quote! {
             #doc
             pub fn #setter(mut self, input: #param) -> Self {
                 self.input = self.input.#setter(input);
                 self
             }
-            #[doc = concat!(" Sets or clears `", #member, "`.")]
+            #set_doc
             pub fn #set_fn(mut self, input: ::std::option::Option<#value_ty>) -> Self {
                 self.input = self.input.#set_fn(input);
                 self
             }
-            #[doc = concat!(" The value of `", #member, "` set so far.")]
+            #get_doc
             pub fn #get_fn(&self) -> &::std::option::Option<#value_ty> {
                 self.input.#get_fn()
             }
@@ -79,14 +80,17 @@ fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
     } else {
         quote! { let input = self.input.build(); }
     };
+    let fluent_doc = doc_lines(&format!(
+        "A `{wire}` call being set up: set the input's members, then `send()`."
+    ));
     quote! {
-        #[doc = concat!(" A `", #wire, "` call being set up: set the input's members, then `send()`.")]
-        pub struct #fluent<'a> {
-            client: &'a dyn crate::client::#api,
+        #fluent_doc
+        pub struct #fluent<'a, C: ?::std::marker::Sized = dyn crate::client::#api> {
+            client: &'a C,
             input: #module::builders::#input_builder,
         }
-        impl<'a> #fluent<'a> {
-            pub(crate) fn new(client: &'a dyn crate::client::#api) -> Self {
+        impl<'a, C: crate::client::#api + ?::std::marker::Sized> #fluent<'a, C> {
+            pub(crate) fn new(client: &'a C) -> Self {
                 Self { client, input: ::std::default::Default::default() }
             }
             #( #setters )*
@@ -100,7 +104,7 @@ fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
                 self.client.#with_fn(input).await
             }
         }
-        impl ::std::fmt::Debug for #fluent<'_> {
+        impl<C: ?::std::marker::Sized> ::std::fmt::Debug for #fluent<'_, C> {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!(#fluent)).field("input", &self.input).finish_non_exhaustive()
             }
@@ -124,16 +128,17 @@ fn error_enum(op: &Operation) -> TokenStream {
     let is_fns = op.errors.iter().map(|e| {
         let is_fn = ident(&e.is_fn);
         let variant = ident(&e.variant);
-        let code = &e.code;
+        let is_doc = doc_lines(&format!("True for the `{}` error.", e.code));
         quote! {
-            #[doc = concat!(" True for the `", #code, "` error.")]
+            #is_doc
             pub fn #is_fn(&self) -> bool {
                 matches!(self, Self::#variant(_))
             }
         }
     });
+    let enum_doc = doc_lines(&format!("Why a `{wire}` call failed."));
     quote! {
-        #[doc = concat!(" Why a `", #wire, "` call failed.")]
+        #enum_doc
         ///
         /// Modeled errors have a variant each. `Unknown` holds error codes this crate does not know;
         /// `Request` holds failures without an answer from the service. `Display` always shows the

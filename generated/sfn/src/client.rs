@@ -8,7 +8,7 @@ pub type BoxFuture<'a, T> = ::std::pin::Pin<
 /// The operations of AWS Step Functions in this crate.
 ///
 /// Write application code against this trait (`&dyn SfnApi` or `impl SfnApi`) and test it with a
-/// mock: implement the `*_with` methods, and the fluent methods come for free. [`Client`] is the
+/// mock: implement the `*_with` methods, and the fluent methods of [`SfnApiExt`] come for free. [`Client`] is the
 /// implementation that calls the service.
 pub trait SfnApi: ::std::marker::Send + ::std::marker::Sync {
     /// Reports that the task identified by `taskToken` has failed. Activity workers call it, as do Task states that use the callback (wait for a task token) pattern and, optionally, Task states that use the run-a-job (`.sync`) pattern.
@@ -26,30 +26,24 @@ pub trait SfnApi: ::std::marker::Send + ::std::marker::Sync {
             crate::operation::send_task_failure::SendTaskFailureError,
         >,
     >;
+}
+/// Fluent calls for every [`SfnApi`], `dyn SfnApi` included: `client.send_task_failure()...send().await`.
+///
+/// Implemented for all implementations of [`SfnApi`]; import it (or `crate::prelude::*`) to use it.
+pub trait SfnApiExt: SfnApi {
     /// Starts a `SendTaskFailure` call: set the input's members, then `.send().await`.
     fn send_task_failure(
         &self,
-    ) -> crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder<'_>
-    where
-        Self: ::std::marker::Sized,
-    {
-        crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder::new(
-            self,
-        )
-    }
-}
-impl<'a> dyn SfnApi + 'a {
-    /// Starts a `SendTaskFailure` call: set the input's members, then `.send().await`.
-    pub fn send_task_failure(
-        &self,
     ) -> crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder<
         '_,
+        Self,
     > {
         crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder::new(
             self,
         )
     }
 }
+impl<T: SfnApi + ?::std::marker::Sized> SfnApiExt for T {}
 impl<T: SfnApi + ?::std::marker::Sized> SfnApi for &T {
     fn send_task_failure_with(
         &self,
@@ -115,6 +109,7 @@ impl Client {
         &self,
     ) -> crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder<
         '_,
+        Self,
     > {
         crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder::new(
             self,
@@ -136,10 +131,7 @@ impl SfnApi for Client {
             let _ = input;
             ::std::result::Result::Err(
                 crate::error::RequestError::not_connected(
-                        concat!(
-                            "cannot call ", "SendTaskFailure",
-                            ": this client has no transport yet (the wire protocol is not generated)"
-                        ),
+                        "cannot call SendTaskFailure: this client has no transport yet (the wire protocol is not generated)",
                     )
                     .into(),
             )

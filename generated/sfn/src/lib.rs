@@ -3,7 +3,8 @@
 //!
 //! Operations: `SendTaskFailure`.
 //!
-//! - [`SfnApi`]: the trait application code depends on; mock it in tests.
+//! - [`SfnApi`]: the trait application code depends on; mock it in tests. [`SfnApiExt`] adds
+//!   fluent calls to every implementation.
 //! - [`Client`]: the implementation that calls the service.
 //! - [`operation`]: each operation's input, output, builders and error enum.
 //! - [`types`]: the data types and modeled errors the operations use.
@@ -11,7 +12,7 @@
 //! # Example
 //!
 //! ```no_run
-//! use sfn::SfnApi;
+//! use sfn::prelude::*;
 //! use sfn::operation::send_task_failure::SendTaskFailureError;
 //!
 //! async fn call(client: &dyn SfnApi) -> Result<(), SendTaskFailureError> {
@@ -28,7 +29,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-pub use client::{BoxFuture, Client, SfnApi};
+pub use client::{BoxFuture, Client, SfnApi, SfnApiExt};
 pub use config::Config;
 #[rustfmt::skip]
 pub mod client;
@@ -42,3 +43,8 @@ pub mod operation;
 mod sensitive;
 #[rustfmt::skip]
 pub mod types;
+/// The names most programs need: `use sfn::prelude::*;`.
+pub mod prelude {
+    pub use crate::client::{Client, SfnApi, SfnApiExt};
+    pub use crate::config::Config;
+}

@@ -15,7 +15,7 @@ pub struct SendTaskFailureInput {
     pub cause: ::std::option::Option<::std::string::String>,
 }
 impl SendTaskFailureInput {
-    #[doc = concat!(" A builder for [`", stringify!(SendTaskFailureInput), "`].")]
+    /// A builder for [`SendTaskFailureInput`].
     pub fn builder() -> crate::operation::send_task_failure::builders::SendTaskFailureInputBuilder {
         ::std::default::Default::default()
     }
@@ -34,7 +34,7 @@ impl ::std::fmt::Debug for SendTaskFailureInput {
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SendTaskFailureOutput {}
 impl SendTaskFailureOutput {
-    #[doc = concat!(" A builder for [`", stringify!(SendTaskFailureOutput), "`].")]
+    /// A builder for [`SendTaskFailureOutput`].
     pub fn builder() -> crate::operation::send_task_failure::builders::SendTaskFailureOutputBuilder {
         ::std::default::Default::default()
     }
@@ -45,7 +45,7 @@ impl ::std::fmt::Debug for SendTaskFailureOutput {
         s.finish()
     }
 }
-#[doc = concat!(" Why a `", "SendTaskFailure", "` call failed.")]
+/// Why a `SendTaskFailure` call failed.
 ///
 /// Modeled errors have a variant each. `Unknown` holds error codes this crate does not know;
 /// `Request` holds failures without an answer from the service. `Display` always shows the
@@ -117,27 +117,27 @@ impl SendTaskFailureError {
             Self::Request(error) => error.request_id(),
         }
     }
-    #[doc = concat!(" True for the `", "InvalidToken", "` error.")]
+    /// True for the `InvalidToken` error.
     pub fn is_invalid_token(&self) -> bool {
         matches!(self, Self::InvalidToken(_))
     }
-    #[doc = concat!(" True for the `", "KmsAccessDeniedException", "` error.")]
+    /// True for the `KmsAccessDeniedException` error.
     pub fn is_kms_access_denied_exception(&self) -> bool {
         matches!(self, Self::KmsAccessDeniedException(_))
     }
-    #[doc = concat!(" True for the `", "KmsInvalidStateException", "` error.")]
+    /// True for the `KmsInvalidStateException` error.
     pub fn is_kms_invalid_state_exception(&self) -> bool {
         matches!(self, Self::KmsInvalidStateException(_))
     }
-    #[doc = concat!(" True for the `", "KmsThrottlingException", "` error.")]
+    /// True for the `KmsThrottlingException` error.
     pub fn is_kms_throttling_exception(&self) -> bool {
         matches!(self, Self::KmsThrottlingException(_))
     }
-    #[doc = concat!(" True for the `", "TaskDoesNotExist", "` error.")]
+    /// True for the `TaskDoesNotExist` error.
     pub fn is_task_does_not_exist(&self) -> bool {
         matches!(self, Self::TaskDoesNotExist(_))
     }
-    #[doc = concat!(" True for the `", "TaskTimedOut", "` error.")]
+    /// True for the `TaskTimedOut` error.
     pub fn is_task_timed_out(&self) -> bool {
         matches!(self, Self::TaskTimedOut(_))
     }
@@ -224,10 +224,7 @@ impl ::std::convert::From<crate::error::RequestError> for SendTaskFailureError {
 }
 /// Builders for this operation's input and output, and the fluent request builder.
 pub mod builders {
-    #[doc = concat!(
-        " A builder for [`", stringify!(SendTaskFailureInput), "`](", stringify!(crate
-        ::operation::send_task_failure::SendTaskFailureInput), ")."
-    )]
+    /// A builder for [`SendTaskFailureInput`](crate::operation::send_task_failure::SendTaskFailureInput).
     #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
     pub struct SendTaskFailureInputBuilder {
         task_token: ::std::option::Option<::std::string::String>,
@@ -245,7 +242,7 @@ pub mod builders {
             self.task_token = ::std::option::Option::Some(input.into());
             self
         }
-        #[doc = concat!(" Sets or clears `", "taskToken", "`.")]
+        /// Sets or clears `taskToken`.
         pub fn set_task_token(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -253,7 +250,7 @@ pub mod builders {
             self.task_token = input;
             self
         }
-        #[doc = concat!(" The value of `", "taskToken", "` set so far.")]
+        /// The value of `taskToken` set so far.
         pub fn get_task_token(&self) -> &::std::option::Option<::std::string::String> {
             &self.task_token
         }
@@ -265,7 +262,7 @@ pub mod builders {
             self.error = ::std::option::Option::Some(input.into());
             self
         }
-        #[doc = concat!(" Sets or clears `", "error", "`.")]
+        /// Sets or clears `error`.
         pub fn set_error(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -273,7 +270,7 @@ pub mod builders {
             self.error = input;
             self
         }
-        #[doc = concat!(" The value of `", "error", "` set so far.")]
+        /// The value of `error` set so far.
         pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
             &self.error
         }
@@ -285,7 +282,7 @@ pub mod builders {
             self.cause = ::std::option::Option::Some(input.into());
             self
         }
-        #[doc = concat!(" Sets or clears `", "cause", "`.")]
+        /// Sets or clears `cause`.
         pub fn set_cause(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -293,14 +290,11 @@ pub mod builders {
             self.cause = input;
             self
         }
-        #[doc = concat!(" The value of `", "cause", "` set so far.")]
+        /// The value of `cause` set so far.
         pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
             &self.cause
         }
-        #[doc = concat!(
-            " Builds the [`", stringify!(SendTaskFailureInput),
-            "`], or says which required member is missing."
-        )]
+        /// Builds the [`SendTaskFailureInput`], or says which required member is missing.
         pub fn build(
             self,
         ) -> ::std::result::Result<
@@ -334,14 +328,11 @@ pub mod builders {
             s.finish()
         }
     }
-    #[doc = concat!(
-        " A builder for [`", stringify!(SendTaskFailureOutput), "`](", stringify!(crate
-        ::operation::send_task_failure::SendTaskFailureOutput), ")."
-    )]
+    /// A builder for [`SendTaskFailureOutput`](crate::operation::send_task_failure::SendTaskFailureOutput).
     #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
     pub struct SendTaskFailureOutputBuilder {}
     impl SendTaskFailureOutputBuilder {
-        #[doc = concat!(" Builds the [`", stringify!(SendTaskFailureOutput), "`].")]
+        /// Builds the [`SendTaskFailureOutput`].
         pub fn build(
             self,
         ) -> crate::operation::send_task_failure::SendTaskFailureOutput {
@@ -355,16 +346,19 @@ pub mod builders {
             s.finish()
         }
     }
-    #[doc = concat!(
-        " A `", "SendTaskFailure",
-        "` call being set up: set the input's members, then `send()`."
-    )]
-    pub struct SendTaskFailureFluentBuilder<'a> {
-        client: &'a dyn crate::client::SfnApi,
+    /// A `SendTaskFailure` call being set up: set the input's members, then `send()`.
+    pub struct SendTaskFailureFluentBuilder<
+        'a,
+        C: ?::std::marker::Sized = dyn crate::client::SfnApi,
+    > {
+        client: &'a C,
         input: crate::operation::send_task_failure::builders::SendTaskFailureInputBuilder,
     }
-    impl<'a> SendTaskFailureFluentBuilder<'a> {
-        pub(crate) fn new(client: &'a dyn crate::client::SfnApi) -> Self {
+    impl<
+        'a,
+        C: crate::client::SfnApi + ?::std::marker::Sized,
+    > SendTaskFailureFluentBuilder<'a, C> {
+        pub(crate) fn new(client: &'a C) -> Self {
             Self {
                 client,
                 input: ::std::default::Default::default(),
@@ -378,7 +372,7 @@ pub mod builders {
             self.input = self.input.task_token(input);
             self
         }
-        #[doc = concat!(" Sets or clears `", "taskToken", "`.")]
+        /// Sets or clears `taskToken`.
         pub fn set_task_token(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -386,7 +380,7 @@ pub mod builders {
             self.input = self.input.set_task_token(input);
             self
         }
-        #[doc = concat!(" The value of `", "taskToken", "` set so far.")]
+        /// The value of `taskToken` set so far.
         pub fn get_task_token(&self) -> &::std::option::Option<::std::string::String> {
             self.input.get_task_token()
         }
@@ -398,7 +392,7 @@ pub mod builders {
             self.input = self.input.error(input);
             self
         }
-        #[doc = concat!(" Sets or clears `", "error", "`.")]
+        /// Sets or clears `error`.
         pub fn set_error(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -406,7 +400,7 @@ pub mod builders {
             self.input = self.input.set_error(input);
             self
         }
-        #[doc = concat!(" The value of `", "error", "` set so far.")]
+        /// The value of `error` set so far.
         pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
             self.input.get_error()
         }
@@ -418,7 +412,7 @@ pub mod builders {
             self.input = self.input.cause(input);
             self
         }
-        #[doc = concat!(" Sets or clears `", "cause", "`.")]
+        /// Sets or clears `cause`.
         pub fn set_cause(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -426,7 +420,7 @@ pub mod builders {
             self.input = self.input.set_cause(input);
             self
         }
-        #[doc = concat!(" The value of `", "cause", "` set so far.")]
+        /// The value of `cause` set so far.
         pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
             self.input.get_cause()
         }
@@ -454,7 +448,8 @@ pub mod builders {
             self.client.send_task_failure_with(input).await
         }
     }
-    impl ::std::fmt::Debug for SendTaskFailureFluentBuilder<'_> {
+    impl<C: ?::std::marker::Sized> ::std::fmt::Debug
+    for SendTaskFailureFluentBuilder<'_, C> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(SendTaskFailureFluentBuilder))
                 .field("input", &self.input)

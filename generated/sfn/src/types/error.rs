@@ -10,7 +10,7 @@ pub struct InvalidToken {
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl InvalidToken {
-    #[doc = concat!(" A builder for [`", stringify!(InvalidToken), "`].")]
+    /// A builder for [`InvalidToken`].
     pub fn builder() -> crate::types::error::builders::InvalidTokenBuilder {
         ::std::default::Default::default()
     }
@@ -63,7 +63,7 @@ pub struct KmsAccessDeniedException {
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl KmsAccessDeniedException {
-    #[doc = concat!(" A builder for [`", stringify!(KmsAccessDeniedException), "`].")]
+    /// A builder for [`KmsAccessDeniedException`].
     pub fn builder() -> crate::types::error::builders::KmsAccessDeniedExceptionBuilder {
         ::std::default::Default::default()
     }
@@ -118,7 +118,7 @@ pub struct KmsInvalidStateException {
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl KmsInvalidStateException {
-    #[doc = concat!(" A builder for [`", stringify!(KmsInvalidStateException), "`].")]
+    /// A builder for [`KmsInvalidStateException`].
     pub fn builder() -> crate::types::error::builders::KmsInvalidStateExceptionBuilder {
         ::std::default::Default::default()
     }
@@ -172,7 +172,7 @@ pub struct KmsThrottlingException {
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl KmsThrottlingException {
-    #[doc = concat!(" A builder for [`", stringify!(KmsThrottlingException), "`].")]
+    /// A builder for [`KmsThrottlingException`].
     pub fn builder() -> crate::types::error::builders::KmsThrottlingExceptionBuilder {
         ::std::default::Default::default()
     }
@@ -225,7 +225,7 @@ pub struct TaskDoesNotExist {
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl TaskDoesNotExist {
-    #[doc = concat!(" A builder for [`", stringify!(TaskDoesNotExist), "`].")]
+    /// A builder for [`TaskDoesNotExist`].
     pub fn builder() -> crate::types::error::builders::TaskDoesNotExistBuilder {
         ::std::default::Default::default()
     }
@@ -278,7 +278,7 @@ pub struct TaskTimedOut {
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl TaskTimedOut {
-    #[doc = concat!(" A builder for [`", stringify!(TaskTimedOut), "`].")]
+    /// A builder for [`TaskTimedOut`].
     pub fn builder() -> crate::types::error::builders::TaskTimedOutBuilder {
         ::std::default::Default::default()
     }
@@ -323,10 +323,7 @@ impl ::std::fmt::Display for TaskTimedOut {
 impl ::std::error::Error for TaskTimedOut {}
 /// Builders for the errors, for tests and mocks.
 pub mod builders {
-    #[doc = concat!(
-        " A builder for [`", stringify!(InvalidToken), "`](", stringify!(crate
-        ::types::error::InvalidToken), ")."
-    )]
+    /// A builder for [`InvalidToken`](crate::types::error::InvalidToken).
     #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
     pub struct InvalidTokenBuilder {
         message: ::std::option::Option<::std::string::String>,
@@ -341,7 +338,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        #[doc = concat!(" Sets or clears `", "message", "`.")]
+        /// Sets or clears `message`.
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -349,7 +346,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        #[doc = concat!(" The value of `", "message", "` set so far.")]
+        /// The value of `message` set so far.
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -361,7 +358,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        #[doc = concat!(" Builds the [`", stringify!(InvalidToken), "`].")]
+        /// Builds the [`InvalidToken`].
         pub fn build(self) -> crate::types::error::InvalidToken {
             crate::types::error::InvalidToken {
                 message: self.message,
@@ -377,10 +374,7 @@ pub mod builders {
             s.finish()
         }
     }
-    #[doc = concat!(
-        " A builder for [`", stringify!(KmsAccessDeniedException), "`](",
-        stringify!(crate ::types::error::KmsAccessDeniedException), ")."
-    )]
+    /// A builder for [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException).
     #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
     pub struct KmsAccessDeniedExceptionBuilder {
         message: ::std::option::Option<::std::string::String>,
@@ -395,7 +389,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        #[doc = concat!(" Sets or clears `", "message", "`.")]
+        /// Sets or clears `message`.
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -403,7 +397,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        #[doc = concat!(" The value of `", "message", "` set so far.")]
+        /// The value of `message` set so far.
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -415,7 +409,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        #[doc = concat!(" Builds the [`", stringify!(KmsAccessDeniedException), "`].")]
+        /// Builds the [`KmsAccessDeniedException`].
         pub fn build(self) -> crate::types::error::KmsAccessDeniedException {
             crate::types::error::KmsAccessDeniedException {
                 message: self.message,
@@ -431,10 +425,7 @@ pub mod builders {
             s.finish()
         }
     }
-    #[doc = concat!(
-        " A builder for [`", stringify!(KmsInvalidStateException), "`](",
-        stringify!(crate ::types::error::KmsInvalidStateException), ")."
-    )]
+    /// A builder for [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException).
     #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
     pub struct KmsInvalidStateExceptionBuilder {
         kms_key_state: ::std::option::Option<crate::types::KmsKeyState>,
@@ -447,7 +438,7 @@ pub mod builders {
             self.kms_key_state = ::std::option::Option::Some(input);
             self
         }
-        #[doc = concat!(" Sets or clears `", "kmsKeyState", "`.")]
+        /// Sets or clears `kmsKeyState`.
         pub fn set_kms_key_state(
             mut self,
             input: ::std::option::Option<crate::types::KmsKeyState>,
@@ -455,7 +446,7 @@ pub mod builders {
             self.kms_key_state = input;
             self
         }
-        #[doc = concat!(" The value of `", "kmsKeyState", "` set so far.")]
+        /// The value of `kmsKeyState` set so far.
         pub fn get_kms_key_state(
             &self,
         ) -> &::std::option::Option<crate::types::KmsKeyState> {
@@ -469,7 +460,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        #[doc = concat!(" Sets or clears `", "message", "`.")]
+        /// Sets or clears `message`.
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -477,7 +468,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        #[doc = concat!(" The value of `", "message", "` set so far.")]
+        /// The value of `message` set so far.
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -489,7 +480,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        #[doc = concat!(" Builds the [`", stringify!(KmsInvalidStateException), "`].")]
+        /// Builds the [`KmsInvalidStateException`].
         pub fn build(self) -> crate::types::error::KmsInvalidStateException {
             crate::types::error::KmsInvalidStateException {
                 kms_key_state: self.kms_key_state,
@@ -507,10 +498,7 @@ pub mod builders {
             s.finish()
         }
     }
-    #[doc = concat!(
-        " A builder for [`", stringify!(KmsThrottlingException), "`](", stringify!(crate
-        ::types::error::KmsThrottlingException), ")."
-    )]
+    /// A builder for [`KmsThrottlingException`](crate::types::error::KmsThrottlingException).
     #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
     pub struct KmsThrottlingExceptionBuilder {
         message: ::std::option::Option<::std::string::String>,
@@ -525,7 +513,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        #[doc = concat!(" Sets or clears `", "message", "`.")]
+        /// Sets or clears `message`.
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -533,7 +521,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        #[doc = concat!(" The value of `", "message", "` set so far.")]
+        /// The value of `message` set so far.
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -545,7 +533,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        #[doc = concat!(" Builds the [`", stringify!(KmsThrottlingException), "`].")]
+        /// Builds the [`KmsThrottlingException`].
         pub fn build(self) -> crate::types::error::KmsThrottlingException {
             crate::types::error::KmsThrottlingException {
                 message: self.message,
@@ -561,10 +549,7 @@ pub mod builders {
             s.finish()
         }
     }
-    #[doc = concat!(
-        " A builder for [`", stringify!(TaskDoesNotExist), "`](", stringify!(crate
-        ::types::error::TaskDoesNotExist), ")."
-    )]
+    /// A builder for [`TaskDoesNotExist`](crate::types::error::TaskDoesNotExist).
     #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
     pub struct TaskDoesNotExistBuilder {
         message: ::std::option::Option<::std::string::String>,
@@ -579,7 +564,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        #[doc = concat!(" Sets or clears `", "message", "`.")]
+        /// Sets or clears `message`.
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -587,7 +572,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        #[doc = concat!(" The value of `", "message", "` set so far.")]
+        /// The value of `message` set so far.
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -599,7 +584,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        #[doc = concat!(" Builds the [`", stringify!(TaskDoesNotExist), "`].")]
+        /// Builds the [`TaskDoesNotExist`].
         pub fn build(self) -> crate::types::error::TaskDoesNotExist {
             crate::types::error::TaskDoesNotExist {
                 message: self.message,
@@ -615,10 +600,7 @@ pub mod builders {
             s.finish()
         }
     }
-    #[doc = concat!(
-        " A builder for [`", stringify!(TaskTimedOut), "`](", stringify!(crate
-        ::types::error::TaskTimedOut), ")."
-    )]
+    /// A builder for [`TaskTimedOut`](crate::types::error::TaskTimedOut).
     #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
     pub struct TaskTimedOutBuilder {
         message: ::std::option::Option<::std::string::String>,
@@ -633,7 +615,7 @@ pub mod builders {
             self.message = ::std::option::Option::Some(input.into());
             self
         }
-        #[doc = concat!(" Sets or clears `", "message", "`.")]
+        /// Sets or clears `message`.
         pub fn set_message(
             mut self,
             input: ::std::option::Option<::std::string::String>,
@@ -641,7 +623,7 @@ pub mod builders {
             self.message = input;
             self
         }
-        #[doc = concat!(" The value of `", "message", "` set so far.")]
+        /// The value of `message` set so far.
         pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
             &self.message
         }
@@ -653,7 +635,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        #[doc = concat!(" Builds the [`", stringify!(TaskTimedOut), "`].")]
+        /// Builds the [`TaskTimedOut`].
         pub fn build(self) -> crate::types::error::TaskTimedOut {
             crate::types::error::TaskTimedOut {
                 message: self.message,
