@@ -96,6 +96,17 @@ impl ShapeKind {
         }
     }
 
+    /// The name with its article, for messages: "a structure", "an operation".
+    pub fn with_article(self) -> String {
+        let name = self.as_str();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
+
     /// Service, operation and resource shapes: never the target of a member.
     pub fn is_entity(self) -> bool {
         matches!(self, Self::Service | Self::Operation | Self::Resource)
@@ -179,15 +190,29 @@ const MAX_DEPTH_NOTE: &str = "JSON nests deeper than 128 levels";
 
 /// Parses the text of a Smithy JSON AST file.
 pub fn parse(text: &str) -> Result<Ast> {
+    if text.trim().is_empty() {
+        return Err(Diagnostic::model(
+            "the model is empty: expected a Smithy JSON AST object",
+        ));
+    }
     let root: Value = serde_json::from_str(text).map_err(|e| {
         if e.to_string().contains("recursion limit") {
             Diagnostic::model(format!("invalid JSON: {MAX_DEPTH_NOTE} ({e})"))
+        } else if e.is_eof() {
+            Diagnostic::model(format!(
+                "invalid JSON: the text ends at line {} column {} before the JSON is complete (is the file truncated?)",
+                e.line(),
+                e.column()
+            ))
         } else {
             Diagnostic::model(format!("invalid JSON: {e}"))
         }
     })?;
     let root = root.as_object().ok_or_else(|| {
-        Diagnostic::model("the model must be a JSON object with `smithy` and `shapes`")
+        Diagnostic::model(format!(
+            "the model must be a JSON object with `smithy` and `shapes`, found {}",
+            json_kind(&root)
+        ))
     })?;
     match root.get("smithy") {
         Some(Value::String(v)) if v == "2.0" || v == "2" => {}
@@ -210,17 +235,21 @@ pub fn parse(text: &str) -> Result<Ast> {
     let shapes = match root.get("shapes") {
         None => return Ok(Ast::default()),
         Some(Value::Object(shapes)) => shapes,
-        Some(_) => {
-            return Err(Diagnostic::model(
-                "`shapes` must be a JSON object keyed by shape id",
-            ))
+        Some(other) => {
+            return Err(Diagnostic::model(format!(
+                "`shapes` must be a JSON object keyed by shape id, found {}",
+                json_kind(other)
+            )))
         }
     };
     let mut ast = Ast::default();
     for (key, value) in shapes {
-        let object = value
-            .as_object()
-            .ok_or_else(|| Diagnostic::at(key, "a shape must be a JSON object"))?;
+        let object = value.as_object().ok_or_else(|| {
+            Diagnostic::at(
+                key,
+                format!("a shape must be a JSON object, found {}", json_kind(value)),
+            )
+        })?;
         let kind = string_field(object, "type", key)?
             .ok_or_else(|| Diagnostic::at(key, "missing `type`"))?;
         if kind == "apply" {
@@ -320,7 +349,13 @@ fn parse_traits(value: Option<&Value>, subject: &dyn std::fmt::Display) -> Resul
         return Ok(Traits::new());
     };
     let object = value.as_object().ok_or_else(|| {
-        Diagnostic::at(subject, "`traits` must be a JSON object keyed by trait id")
+        Diagnostic::at(
+            subject,
+            format!(
+                "`traits` must be a JSON object keyed by trait id, found {}",
+                json_kind(value)
+            ),
+        )
     })?;
     let mut traits = Traits::new();
     for (key, value) in object {
@@ -337,7 +372,13 @@ fn member_map(object: &Map<String, Value>, id: &ShapeId) -> Result<Vec<Member>> 
         return Ok(Vec::new());
     };
     let members = value.as_object().ok_or_else(|| {
-        Diagnostic::at(id, "`members` must be a JSON object keyed by member name")
+        Diagnostic::at(
+            id,
+            format!(
+                "`members` must be a JSON object keyed by member name, found {}",
+                json_kind(value)
+            ),
+        )
     })?;
     members
         .iter()
@@ -366,7 +407,13 @@ fn parse_member(id: &ShapeId, name: &str, value: &Value) -> Result<Member> {
         ));
     }
     let object = value.as_object().ok_or_else(|| {
-        Diagnostic::at(member_id, "a member must be a JSON object with a `target`")
+        Diagnostic::at(
+            member_id,
+            format!(
+                "a member must be a JSON object with a `target`, found {}",
+                json_kind(value)
+            ),
+        )
     })?;
     let target = string_field(object, "target", &member_id)?
         .ok_or_else(|| Diagnostic::at(member_id, "missing `target`"))?;

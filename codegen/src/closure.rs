@@ -40,35 +40,64 @@ pub struct Selection {
     pub shapes: BTreeSet<ShapeId>,
 }
 
-/// Traits that change what goes over the wire, which this generator does not implement yet.
-/// Generating a client that ignores them would send wrong requests, so they are refused.
+/// Traits that change what goes over the wire, which this generator does not implement yet, each
+/// with the sentence that refuses it. Generating a client that ignores them would send wrong
+/// requests, so they are refused.
 const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
     (
         "smithy.api",
         "streaming",
-        "streaming payloads and event streams",
+        "streaming payloads and event streams are not supported yet",
     ),
-    ("smithy.api", "endpoint", "endpoint host prefixes"),
-    ("smithy.api", "hostLabel", "host labels"),
-    ("smithy.api", "requestCompression", "request compression"),
-    ("smithy.api", "idempotencyToken", "idempotency tokens"),
-    ("smithy.api", "httpChecksumRequired", "request checksums"),
-    ("smithy.api", "auth", "per-operation auth schemes"),
-    ("smithy.api", "optionalAuth", "optional auth"),
+    (
+        "smithy.api",
+        "endpoint",
+        "endpoint host prefixes are not supported yet",
+    ),
+    (
+        "smithy.api",
+        "hostLabel",
+        "host labels are not supported yet",
+    ),
+    (
+        "smithy.api",
+        "requestCompression",
+        "request compression is not supported yet",
+    ),
+    (
+        "smithy.api",
+        "idempotencyToken",
+        "idempotency tokens are not supported yet",
+    ),
+    (
+        "smithy.api",
+        "httpChecksumRequired",
+        "request checksums are not supported yet",
+    ),
+    (
+        "smithy.api",
+        "auth",
+        "per-operation auth schemes are not supported yet",
+    ),
+    (
+        "smithy.api",
+        "optionalAuth",
+        "optional auth is not supported yet",
+    ),
     (
         "smithy.api",
         "enum",
-        "Smithy 1.0 `@enum` strings (use enum shapes)",
+        "Smithy 1.0 `@enum` strings are not supported; use an enum shape",
     ),
     (
         "aws.protocols",
         "httpChecksum",
-        "request and response checksums",
+        "request and response checksums are not supported yet",
     ),
     (
         "aws.protocols",
         "awsQueryCompatible",
-        "awsQuery-compatible error codes",
+        "awsQuery-compatible error codes are not supported yet",
     ),
 ];
 
@@ -253,16 +282,22 @@ pub fn operation_errors(model: &Model, service: &ShapeId, operation: &ShapeId) -
 /// Every data shape reached from the operations, checked for unsupported features on the way.
 fn reach(model: &Model, service: &Shape, operations: &[ShapeId]) -> Result<BTreeSet<ShapeId>> {
     let mut shapes = BTreeSet::new();
-    let mut work: Vec<ShapeId> = Vec::new();
+    // Each shape to visit, with the member that reached it (for messages); `None` for the input,
+    // output and errors of an operation.
+    let mut work: Vec<(ShapeId, Option<String>)> = Vec::new();
     for id in operations {
         let operation = model.shape(id);
         check_unsupported(operation)?;
         let parts = operation.operation.as_ref().expect("an operation");
-        work.extend(parts.input.iter().cloned());
-        work.extend(parts.output.iter().cloned());
-        work.extend(operation_errors(model, &service.id, id));
+        let roots = parts
+            .input
+            .iter()
+            .chain(&parts.output)
+            .cloned()
+            .chain(operation_errors(model, &service.id, id));
+        work.extend(roots.map(|root| (root, None)));
     }
-    while let Some(id) = work.pop() {
+    while let Some((id, via)) = work.pop() {
         if !shapes.insert(id.clone()) {
             continue;
         }
@@ -274,43 +309,46 @@ fn reach(model: &Model, service: &Shape, operations: &[ShapeId]) -> Result<BTree
             | ShapeKind::Document
             | ShapeKind::BigInteger
             | ShapeKind::BigDecimal => {
-                return Err(Diagnostic::at(
-                    &id,
-                    format!("{} shapes are not supported yet", shape.kind.as_str()),
-                ));
+                let kind = shape.kind.as_str();
+                return Err(match via {
+                    // Name the member: a prelude shape such as `smithy.api#Timestamp` alone would
+                    // not say where the model uses it.
+                    Some(member) => Diagnostic::at(
+                        member,
+                        format!("targets the {kind} `{id}`; {kind} shapes are not supported yet"),
+                    ),
+                    None => Diagnostic::at(&id, format!("{kind} shapes are not supported yet")),
+                });
             }
             _ => {}
         }
         for member in &shape.members {
             check_unsupported_member(&id, member)?;
-            work.push(member.target.clone());
+            work.push((
+                member.target.clone(),
+                Some(id.member(&member.name).to_string()),
+            ));
         }
     }
     Ok(shapes)
 }
 
 fn check_unsupported(shape: &Shape) -> Result<()> {
-    unsupported_trait(&shape.traits).map_or(Ok(()), |what| {
-        Err(Diagnostic::at(
-            &shape.id,
-            format!("{what} are not supported yet"),
-        ))
-    })
+    unsupported_trait(&shape.traits).map_or(Ok(()), |why| Err(Diagnostic::at(&shape.id, why)))
 }
 
 fn check_unsupported_member(owner: &ShapeId, member: &crate::ast::Member) -> Result<()> {
-    unsupported_trait(&member.traits).map_or(Ok(()), |what| {
-        Err(Diagnostic::at(
-            owner.member(&member.name),
-            format!("{what} are not supported yet"),
-        ))
+    unsupported_trait(&member.traits).map_or(Ok(()), |why| {
+        Err(Diagnostic::at(owner.member(&member.name), why))
     })
 }
 
+/// "uses `ns#trait`: why", for the first unsupported trait present.
 fn unsupported_trait(traits: &crate::ast::Traits) -> Option<String> {
     UNSUPPORTED_TRAITS
         .iter()
-        .find_map(|(namespace, name, what)| {
-            traits::by_id(traits, namespace, name).map(|_| format!("`{namespace}#{name}` ({what})"))
+        .find_map(|(namespace, name, why)| {
+            traits::by_id(traits, namespace, name)
+                .map(|_| format!("uses `{namespace}#{name}`: {why}"))
         })
 }

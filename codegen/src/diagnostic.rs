@@ -4,8 +4,8 @@ use std::fmt;
 
 /// What went wrong, and where: the shape or member id (`ns#Shape$member`) when there is one.
 ///
-/// Invariant: the rendered message is one line, so a CLI can print it as `error: ...` and tests can
-/// pin it exactly.
+/// Invariant: the rendered message is one line without control characters, so a CLI can print it
+/// as `error: ...` and tests can pin it exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     subject: Option<String>,
@@ -51,13 +51,19 @@ impl fmt::Display for Diagnostic {
 
 impl std::error::Error for Diagnostic {}
 
-/// Folds line breaks so that text taken from the model cannot split a diagnostic over lines.
+/// Escapes control characters (`\n` becomes the two characters `\` `n`) so that text taken from
+/// the model cannot split a diagnostic over lines or hide in it unseen.
 fn one_line(text: &str) -> String {
-    if text.contains(['\n', '\r']) {
-        text.split(['\n', '\r'])
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
+    if text.contains(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
     } else {
         text.to_owned()
     }
@@ -65,3 +71,15 @@ fn one_line(text: &str) -> String {
 
 /// Shorthand for the generator's results.
 pub type Result<T, E = Diagnostic> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let d = Diagnostic::at("a#B\nC", "bad\tname `x\u{0}`");
+        assert_eq!(d.to_string(), "a#B\\nC: bad\\tname `x\\u{0}`");
+        assert_eq!(d.subject(), Some("a#B\\nC"));
+    }
+}

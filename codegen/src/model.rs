@@ -174,8 +174,8 @@ impl Model {
                     return Err(Diagnostic::at(
                         &id,
                         format!(
-                            "a {} cannot use the {} `{mixin}` as a mixin",
-                            self.shapes[&id].kind.as_str(),
+                            "{} cannot use the {} `{mixin}` as a mixin",
+                            self.shapes[&id].kind.with_article(),
                             shape.kind.as_str()
                         ),
                     ));
@@ -240,6 +240,37 @@ impl Model {
             self.check_members(shape)?;
             self.check_entity_references(shape)?;
         }
+        // After every member target is known to exist.
+        for shape in self.shapes.values() {
+            self.check_list_map_cycle(shape)?;
+        }
+        Ok(())
+    }
+
+    /// Smithy refuses a list or map that contains itself through list and map members alone (no
+    /// language can build such a type); recursion must pass through a structure or union.
+    fn check_list_map_cycle(&self, shape: &Shape) -> Result<()> {
+        let is_collection =
+            |kind| matches!(kind, ShapeKind::List | ShapeKind::Set | ShapeKind::Map);
+        if !is_collection(shape.kind) {
+            return Ok(());
+        }
+        let mut work: Vec<&ShapeId> = shape.members.iter().map(|m| &m.target).collect();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(id) = work.pop() {
+            if *id == shape.id {
+                return Err(Diagnostic::at(
+                    &shape.id,
+                    "contains itself through list and map members alone; a recursive shape must pass through a structure or union",
+                ));
+            }
+            if !seen.insert(id) {
+                continue;
+            }
+            if let Some(target) = self.get(id).filter(|t| is_collection(t.kind)) {
+                work.extend(target.members.iter().map(|m| &m.target));
+            }
+        }
         Ok(())
     }
 
@@ -273,6 +304,20 @@ impl Model {
                     format!(
                         "targets the mixin `{}`; mixins cannot be targeted",
                         target.id
+                    ),
+                ));
+            }
+            if member.target == ShapeId::prelude("Unit")
+                && !matches!(
+                    shape.kind,
+                    ShapeKind::Union | ShapeKind::Enum | ShapeKind::IntEnum
+                )
+            {
+                return Err(Diagnostic::at(
+                    member_id,
+                    format!(
+                        "targets `smithy.api#Unit`, which only union members may target; a {} member needs a data shape",
+                        shape.kind.as_str()
                     ),
                 ));
             }
@@ -339,9 +384,9 @@ impl Model {
                 Some(found) if found.kind != kind => Err(Diagnostic::at(
                     &shape.id,
                     format!(
-                        "{field} `{id}` is a {}, not a {}",
-                        found.kind.as_str(),
-                        kind.as_str()
+                        "{field} `{id}` is {}, not {}",
+                        found.kind.with_article(),
+                        kind.with_article()
                     ),
                 )),
                 Some(_) => Ok(()),
@@ -445,4 +490,49 @@ fn prelude_shapes() -> Vec<Shape> {
     unit.traits.insert(ShapeId::prelude("unitType"), json!({}));
     shapes.push(unit);
     shapes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(shapes: Value) -> Result<Model> {
+        let text = json!({ "smithy": "2.0", "shapes": shapes }).to_string();
+        Model::build(crate::ast::parse(&text)?)
+    }
+
+    #[test]
+    fn refuses_lists_and_maps_that_contain_themselves() {
+        let err = build(json!({
+            "a#L": { "type": "list", "member": { "target": "a#M" } },
+            "a#M": {
+                "type": "map",
+                "key": { "target": "smithy.api#String" },
+                "value": { "target": "a#L" }
+            }
+        }))
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a#L: contains itself through list and map members alone; a recursive shape must pass through a structure or union"
+        );
+        build(json!({
+            "a#L": { "type": "list", "member": { "target": "a#S" } },
+            "a#S": { "type": "structure", "members": { "l": { "target": "a#L" } } }
+        }))
+        .expect("recursion through a structure is allowed");
+    }
+
+    #[test]
+    fn only_union_members_target_unit() {
+        let err = build(json!({
+            "a#S": { "type": "structure", "members": { "x": { "target": "smithy.api#Unit" } } }
+        }))
+        .unwrap_err();
+        assert_eq!(err.subject(), Some("a#S$x"));
+        build(json!({
+            "a#U": { "type": "union", "members": { "x": { "target": "smithy.api#Unit" } } }
+        }))
+        .expect("a union member may target Unit");
+    }
 }

@@ -26,10 +26,14 @@ impl ShapeId {
             ));
         }
         if namespace.is_empty() || !namespace.split('.').all(is_identifier) {
-            return Err(format!("`{text}` has an invalid namespace `{namespace}`"));
+            return Err(format!(
+                "`{text}` has an invalid namespace `{namespace}` (names joined by `.`; {IDENTIFIER_RULE})"
+            ));
         }
         if !is_identifier(name) {
-            return Err(format!("`{text}` has an invalid shape name `{name}`"));
+            return Err(format!(
+                "`{text}` has an invalid shape name `{name}` ({IDENTIFIER_RULE})"
+            ));
         }
         Ok(Self {
             namespace: namespace.to_owned(),
@@ -95,6 +99,10 @@ impl fmt::Display for MemberId<'_> {
 
 /// The namespace of the Smithy prelude.
 pub const PRELUDE_NAMESPACE: &str = "smithy.api";
+
+/// [`is_identifier`] in words, for messages.
+const IDENTIFIER_RULE: &str =
+    "a name starts with a letter or `_` and has only ASCII letters, digits and `_`";
 
 /// Smithy's identifier rule: `[A-Za-z_][A-Za-z0-9_]*`, where leading underscores must be followed
 /// by a letter or digit.
