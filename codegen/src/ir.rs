@@ -16,6 +16,30 @@ pub struct Crate {
     pub errors: Vec<Structure>,
 }
 
+impl Crate {
+    /// True when some string enum keeps unknown values in `crate::types::UnknownValue`.
+    pub fn has_string_enums(&self) -> bool {
+        self.types
+            .iter()
+            .any(|t| matches!(t, DataType::Enum(e) if !e.int))
+    }
+
+    /// True when some `Debug` output of the crate redacts a `@sensitive` value, i.e. the crate
+    /// uses its `sensitive` module.
+    pub fn redacts(&self) -> bool {
+        let structure = |s: &Structure| s.sensitive || s.fields.iter().any(|f| f.sensitive);
+        self.operations
+            .iter()
+            .any(|op| structure(&op.input) || structure(&op.output))
+            || self.errors.iter().any(structure)
+            || self.types.iter().any(|t| match t {
+                DataType::Structure(s) => structure(s),
+                DataType::Enum(e) => e.sensitive,
+                DataType::Union(u) => u.sensitive || u.variants.iter().any(|v| v.sensitive),
+            })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Service {
     pub id: String,
@@ -24,6 +48,8 @@ pub struct Service {
     pub title: String,
     /// The trait applications depend on and mock, e.g. `SfnApi`.
     pub trait_name: String,
+    /// The trait with the fluent calls, implemented for every `trait_name`, e.g. `SfnApiExt`.
+    pub ext_trait_name: String,
     pub protocol: Protocol,
     /// The service shape's name: the part of `X-Amz-Target` before the dot.
     pub target_prefix: String,
@@ -46,7 +72,12 @@ pub struct Operation {
     /// The trait method that takes a whole input, e.g. `send_task_failure_with`.
     pub with_fn_name: String,
     pub input: Structure,
+    /// Where `input` and its builder live: this operation's module, or `types` when other
+    /// operations or members use the structure too (this operation's module re-exports it).
+    pub input_path: TypeRef,
     pub output: Structure,
+    /// Where `output` and its builder live, as for `input_path`.
+    pub output_path: TypeRef,
     /// The operation's error enum, e.g. `SendTaskFailureError`.
     pub error_enum: String,
     /// The fluent request builder, e.g. `SendTaskFailureFluentBuilder`.
@@ -206,6 +237,8 @@ pub struct Union {
 pub struct UnionVariant {
     pub wire_name: String,
     pub name: String,
+    /// The accessor that tells whether the union holds this member, e.g. `is_task_token`.
+    pub is_fn: String,
     pub docs: Option<String>,
     /// `None` for members that target `smithy.api#Unit`.
     pub ty: Option<Type>,

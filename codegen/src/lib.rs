@@ -102,6 +102,9 @@ fn emit_files(krate: &ir::Crate, source: &str) -> Result<Vec<GeneratedFile>, Dia
         render::rust_file("src/client.rs", emit::client::client_file(krate), source)?,
     ];
     for (path, text) in RUNTIME {
+        if *path == "src/sensitive.rs" && !krate.redacts() {
+            continue;
+        }
         files.push(render::runtime_file(path, text, source)?);
     }
     let mut op_modules = Vec::new();
@@ -146,21 +149,29 @@ fn emit_types(krate: &ir::Crate) -> (proc_macro2::TokenStream, proc_macro2::Toke
             ir::DataType::Union(u) => items.push(emit::data::union(u)),
         }
     }
+    // Only string enums keep unknown values in `UnknownValue`.
+    let unknown_value = if krate.has_string_enums() {
+        quote! {
+            /// An enum value this version of the crate does not know, as the service sent it.
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+            pub struct UnknownValue(::std::string::String);
+            impl UnknownValue {
+                pub(crate) fn new(value: &str) -> Self {
+                    Self(value.to_owned())
+                }
+                /// The value as the service sent it.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
     let types = quote! {
         //! The data types the operations use. Modeled errors are in [`error`].
         #( #items )*
-        /// An enum value this version of the crate does not know, as the service sent it.
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
-        pub struct UnknownValue(::std::string::String);
-        impl UnknownValue {
-            pub(crate) fn new(value: &str) -> Self {
-                Self(value.to_owned())
-            }
-            /// The value as the service sent it.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
+        #unknown_value
         /// Builders for the structures of this module.
         pub mod builders {
             #( #builders )*

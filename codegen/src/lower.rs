@@ -16,12 +16,53 @@ use crate::naming;
 use crate::shape_id::ShapeId;
 use crate::traits;
 
-/// Builder method names that members must not take (they get a `_value` suffix instead).
-const RESERVED_BUILDER_METHODS: &[&str] = &["build", "send", "new", "input", "customize"];
-/// Field names error structures keep for themselves.
-const RESERVED_ERROR_FIELDS: &[&str] = &["meta"];
-/// Variants every operation error enum has besides the modeled errors.
+/// Builder method names that members must not take (they get a `_value` suffix instead): the
+/// structure builders' `build` and the methods of the traits they derive (`Clone`, `Default`,
+/// `PartialEq`, and `Debug`), and the fluent builders' `new`, `send` and `as_input`.
+const RESERVED_BUILDER_METHODS: &[&str] = &[
+    "build",
+    "clone",
+    "clone_from",
+    "default",
+    "eq",
+    "ne",
+    "fmt",
+    "send",
+    "new",
+    "input",
+    "customize",
+    "as_input",
+];
+/// The field of error structures that holds the response metadata (request id, ...).
+const META_FIELD: &str = "meta";
+/// Field names error structures keep for themselves (members get a `_value` suffix instead).
+const RESERVED_ERROR_FIELDS: &[&str] = &[META_FIELD];
+/// The builder method of error structures that sets the request id, unless a member takes it.
+const REQUEST_ID_SETTER: &str = "request_id";
+/// Variants every operation error enum has besides the modeled errors (modeled errors with these
+/// names get an `Error` suffix instead).
 const RESERVED_ERROR_VARIANTS: &[&str] = &["Unknown", "Request"];
+/// Methods every union has besides the `is_*` of its members.
+const RESERVED_UNION_METHODS: &[&str] = &["is_unknown"];
+/// Client methods operations must not take (they get an `_operation` suffix instead): `Client`'s
+/// own, and those of the traits that `Client`, `Box` and `Arc` implement, which a fluent method
+/// would shadow or make ambiguous.
+const RESERVED_CLIENT_METHODS: &[&str] = &[
+    "new",
+    "config",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "to_owned",
+    "as_ref",
+    "as_mut",
+    "fmt",
+];
+/// Names the generator gives items of its own in `crate::types`.
+const RESERVED_TYPE_NAMES: &[(&str, &str)] = &[(
+    "UnknownValue",
+    "the type that holds enum values this crate does not know",
+)];
 
 /// Lowers the selection. `package` and `version` name the crate.
 pub fn lower(model: &Model, selection: &Selection, package: &str, version: &str) -> Result<Crate> {
@@ -115,6 +156,14 @@ impl<'m> Lowering<'m> {
                 vec!["types".to_owned()]
             };
             let name = naming::camel(&self.shape_name(id));
+            if module == ["types"] {
+                if let Some((_, what)) = RESERVED_TYPE_NAMES.iter().find(|(n, _)| *n == name) {
+                    return Err(Diagnostic::at(
+                        id,
+                        format!("its Rust name `{name}` is taken in `crate::types` by {what}; add a `rename` on the service"),
+                    ));
+                }
+            }
             let key = (module.clone(), name.to_ascii_lowercase());
             if let Some(other) = taken.insert(key, id.clone()) {
                 return Err(Diagnostic::at(
@@ -131,16 +180,30 @@ impl<'m> Lowering<'m> {
         let service = self.service()?;
         let mut operations = Vec::new();
         let mut op_modules: HashMap<String, ShapeId> = HashMap::new();
+        let mut client_methods: HashMap<String, (ShapeId, &str)> = HashMap::new();
         for id in &self.selection.operations {
             let operation = self.operation(id)?;
             if let Some(other) = op_modules.insert(operation.module.clone(), id.clone()) {
                 return Err(Diagnostic::at(
                     id,
                     format!(
-                        "its module name `{}` collides with that of `{other}`",
+                        "its module name `{}` collides with that of `{other}`; add a `rename` on the service",
                         operation.module
                     ),
                 ));
+            }
+            for (method, role) in [
+                (&operation.fn_name, "fluent method"),
+                (&operation.with_fn_name, "whole-input method"),
+            ] {
+                if let Some((other, other_role)) =
+                    client_methods.insert(method.clone(), (id.clone(), role))
+                {
+                    return Err(Diagnostic::at(
+                        id,
+                        format!("its {role} `{method}` is also the {other_role} of `{other}`; add a `rename` on the service"),
+                    ));
+                }
             }
             operations.push(operation);
         }
@@ -185,14 +248,12 @@ impl<'m> Lowering<'m> {
             .and_then(Value::as_str)
             .map(str::to_owned)
             .unwrap_or_else(|| sdk_id.clone());
-        let trait_name = format!(
-            "{}Api",
-            naming::unraw(&naming::camel(&sdk_id)).trim_end_matches('_')
-        );
+        let trait_name = naming::camel_join(&[&naming::camel(&sdk_id), "Api"]);
         Ok(Service {
             id: shape.id.to_string(),
             docs: traits::documentation(&shape.traits).map(str::to_owned),
             title,
+            ext_trait_name: naming::camel_join(&[&trait_name, "Ext"]),
             trait_name,
             protocol: self.selection.protocol,
             target_prefix: shape.id.name().to_owned(),
@@ -209,90 +270,126 @@ impl<'m> Lowering<'m> {
         let shape = self.model.shape(id);
         let parts = shape.operation.as_ref().expect("an operation");
         let name = self.shape_name(id);
-        let camel = naming::unraw(&naming::camel(&name))
-            .trim_end_matches('_')
-            .to_owned();
+        let camel = naming::camel(&name);
         let module = naming::module(&name);
-        let fn_name = naming::snake(&name);
-        let io = |which: Option<&ShapeId>, suffix: &str| -> Result<Structure> {
+        let mut fn_name = naming::snake(&name);
+        if RESERVED_CLIENT_METHODS.contains(&fn_name.as_str()) {
+            fn_name = naming::snake_join(&[&fn_name, "operation"]);
+        }
+        // The structure, and where it lives: this operation's module, or `crate::types` when
+        // other operations or members use it too.
+        let io = |which: Option<&ShapeId>, suffix: &str| -> Result<(Structure, TypeRef)> {
             match which {
-                Some(io_id) if !io_id.is_prelude() => {
-                    let mut structure = self.structure(self.model.shape(io_id))?;
-                    if !self.owned_by_operation.contains_key(io_id) {
-                        // Shared with other operations: the operation module re-exports it.
-                        structure.builder = String::new();
-                    }
-                    Ok(structure)
-                }
+                Some(io_id) if !io_id.is_prelude() => Ok((
+                    self.structure(self.model.shape(io_id))?,
+                    self.paths[io_id].clone(),
+                )),
                 // No input or output (or `smithy.api#Unit`): an empty structure of our own.
-                _ => Ok(Structure {
-                    id: format!("{id}${suffix}"),
-                    name: format!(
-                        "{camel}{}",
-                        if suffix == "input" { "Input" } else { "Output" }
-                    ),
-                    docs: None,
-                    sensitive: false,
-                    fields: Vec::new(),
-                    builder: format!(
-                        "{camel}{}Builder",
-                        if suffix == "input" { "Input" } else { "Output" }
-                    ),
-                    fallible_build: false,
-                    error: None,
-                }),
+                _ => {
+                    let kind = if suffix == "input" { "Input" } else { "Output" };
+                    let name = naming::camel_join(&[&camel, kind]);
+                    let path = TypeRef {
+                        module: vec!["operation".to_owned(), module.clone()],
+                        name: name.clone(),
+                    };
+                    let structure = Structure {
+                        id: format!("{id}${suffix}"),
+                        name,
+                        docs: None,
+                        sensitive: false,
+                        fields: Vec::new(),
+                        builder: naming::camel_join(&[&camel, kind, "Builder"]),
+                        fallible_build: false,
+                        error: None,
+                    };
+                    Ok((structure, path))
+                }
             }
         };
-        let input = io(parts.input.as_ref(), "input")?;
-        let output = io(parts.output.as_ref(), "output")?;
-        let error_enum = format!("{camel}Error");
-        let fluent = format!("{camel}FluentBuilder");
-        for (what, taken) in [("input", &input.name), ("output", &output.name)] {
-            if *taken == error_enum || *taken == fluent {
-                return Err(Diagnostic::at(id, format!("its {what} structure is named `{taken}`, which the operation's generated items use")));
+        let (input, input_path) = io(parts.input.as_ref(), "input")?;
+        let (output, output_path) = io(parts.output.as_ref(), "output")?;
+        let error_enum = naming::camel_join(&[&camel, "Error"]);
+        let fluent = naming::camel_join(&[&camel, "FluentBuilder"]);
+        // The operation's module holds (or re-exports) both structures, and the builders of those
+        // it owns: no two of these may share a name.
+        let own_module = ["operation".to_owned(), module.clone()];
+        let mut names = vec![
+            ("input structure", &input.name),
+            ("output structure", &output.name),
+        ];
+        if input_path.module == own_module {
+            names.push(("input structure's builder", &input.builder));
+        }
+        if output_path.module == own_module {
+            names.push(("output structure's builder", &output.builder));
+        }
+        if input.id == output.id {
+            // One structure as both input and output (re-exported once).
+            names.truncate(1);
+        }
+        for (i, (what, taken)) in names.iter().enumerate() {
+            let generated = [("error enum", &error_enum), ("fluent builder", &fluent)];
+            let mut others = names[..i].iter().chain(&generated);
+            if let Some((other, _)) = others.find(|(_, name)| name == taken) {
+                return Err(Diagnostic::at(id, format!("its {what} is named `{taken}`, like its {other}; add a `rename` on the service")));
+            }
+        }
+        let errors = self.error_cases(id, &error_enum)?;
+        Ok(Operation {
+            id: id.to_string(),
+            wire_name: id.name().to_owned(),
+            docs: traits::documentation(&shape.traits).map(str::to_owned),
+            with_fn_name: naming::snake_join(&[&fn_name, "with"]),
+            fn_name,
+            module,
+            input,
+            input_path,
+            output,
+            output_path,
+            error_enum,
+            fluent,
+            errors,
+        })
+    }
+
+    /// The variants of an operation's error enum. Errors named like the enum's own variants
+    /// (`Unknown`, `Request`) get an `Error` suffix, after every other error has its own name.
+    fn error_cases(&self, operation: &ShapeId, error_enum: &str) -> Result<Vec<ErrorCase>> {
+        let ids = operation_errors(self.model, &self.selection.service, operation);
+        let mut taken: HashMap<String, ShapeId> = HashMap::new();
+        for error_id in &ids {
+            let name = &self.paths[error_id].name;
+            if !RESERVED_ERROR_VARIANTS.contains(&name.as_str()) {
+                if let Some(other) = taken.insert(name.clone(), error_id.clone()) {
+                    return Err(Diagnostic::at(
+                        error_id,
+                        format!("its variant `{name}` in `{error_enum}` collides with that of `{other}`"),
+                    ));
+                }
             }
         }
         let mut errors = Vec::new();
-        let mut variants: HashSet<String> = RESERVED_ERROR_VARIANTS
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        for error_id in operation_errors(self.model, &self.selection.service, id) {
+        for error_id in ids {
             let error = self.model.shape(&error_id);
             let ty = self.paths[&error_id].clone();
             let mut variant = ty.name.clone();
             if RESERVED_ERROR_VARIANTS.contains(&variant.as_str()) {
-                variant.push_str("Error");
-            }
-            if !variants.insert(variant.clone()) {
-                return Err(Diagnostic::at(
-                    &error_id,
-                    format!(
-                        "its variant `{variant}` in `{error_enum}` collides with another error"
-                    ),
-                ));
+                while taken.contains_key(&variant)
+                    || RESERVED_ERROR_VARIANTS.contains(&variant.as_str())
+                {
+                    variant = naming::camel_join(&[&variant, "Error"]);
+                }
+                taken.insert(variant.clone(), error_id.clone());
             }
             errors.push(ErrorCase {
-                is_fn: format!("is_{}", naming::unraw(&naming::snake(&variant))),
+                is_fn: naming::snake_join(&["is", &naming::snake(&variant)]),
                 variant,
                 ty,
                 code: self.shape_name(&error_id),
                 docs: traits::documentation(&error.traits).map(str::to_owned),
             });
         }
-        Ok(Operation {
-            id: id.to_string(),
-            wire_name: id.name().to_owned(),
-            docs: traits::documentation(&shape.traits).map(str::to_owned),
-            with_fn_name: format!("{}_with", naming::unraw(&fn_name)),
-            fn_name,
-            module,
-            input,
-            output,
-            error_enum,
-            fluent,
-            errors,
-        })
+        Ok(errors)
     }
 
     fn structure(&self, shape: &Shape) -> Result<Structure> {
@@ -303,27 +400,18 @@ impl<'m> Lowering<'m> {
         } else {
             &[]
         };
-        let fields = self.fields(shape, reserved_fields)?;
+        let (fields, request_id_setter) = self.fields(shape, reserved_fields, error.is_some())?;
         self.check_not_self_requiring(shape)?;
         let error = error.map(|fault| {
             let message_field = fields
                 .iter()
                 .position(|f| f.wire_name.eq_ignore_ascii_case("message") && f.ty == Type::String);
-            let setters: HashSet<&str> = fields
-                .iter()
-                .flat_map(|f| [f.setter.as_str(), f.set_fn.as_str()])
-                .collect();
-            let request_id_setter = if setters.contains("request_id") {
-                "request_id_value"
-            } else {
-                "request_id"
-            };
             ErrorInfo {
                 code: self.shape_name(&shape.id),
                 fault,
                 message_field,
-                meta_field: "meta".to_owned(),
-                request_id_setter: request_id_setter.to_owned(),
+                meta_field: META_FIELD.to_owned(),
+                request_id_setter: request_id_setter.expect("error structures get one"),
             }
         });
         Ok(Structure {
@@ -332,26 +420,44 @@ impl<'m> Lowering<'m> {
             docs: traits::documentation(&shape.traits).map(str::to_owned),
             sensitive: traits::has(&shape.traits, traits::SENSITIVE),
             fallible_build: fields.iter().any(|f| f.presence == Presence::Required),
-            builder: format!("{}Builder", naming::unraw(&path.name)),
+            builder: naming::camel_join(&[&path.name, "Builder"]),
             fields,
             error,
         })
     }
 
-    fn fields(&self, shape: &Shape, reserved_fields: &[&str]) -> Result<Vec<Field>> {
-        let mut fields: Vec<Field> = Vec::new();
+    /// The fields of a structure and, for an error structure, the builder method that sets the
+    /// request id.
+    fn fields(
+        &self,
+        shape: &Shape,
+        reserved_fields: &[&str],
+        is_error: bool,
+    ) -> Result<(Vec<Field>, Option<String>)> {
+        // Members keep their natural names first; those named like a reserved field then take a
+        // `_value` suffix that no other member has.
         let mut idents: HashMap<String, &str> = HashMap::new();
         for member in &shape.members {
-            let member_id = shape.id.member(&member.name);
-            let mut ident = naming::snake(&member.name);
-            if reserved_fields.contains(&naming::unraw(&ident)) {
-                ident = format!("{}_value", naming::unraw(&ident));
+            let ident = naming::snake(&member.name);
+            if reserved_fields.contains(&ident.as_str()) {
+                continue;
             }
             if let Some(other) = idents.insert(ident.clone(), &member.name) {
                 return Err(Diagnostic::at(
-                    member_id,
+                    shape.id.member(&member.name),
                     format!("its Rust name `{ident}` collides with that of member `{other}`"),
                 ));
+            }
+        }
+        let mut fields: Vec<Field> = Vec::new();
+        for member in &shape.members {
+            let member_id = shape.id.member(&member.name);
+            let mut ident = naming::snake(&member.name);
+            if reserved_fields.contains(&ident.as_str()) {
+                while idents.contains_key(&ident) || reserved_fields.contains(&ident.as_str()) {
+                    ident = naming::snake_join(&[&ident, "value"]);
+                }
+                idents.insert(ident.clone(), &member.name);
             }
             let ty = self.value_type(&member.target, &member_id)?;
             let presence = self.presence(member, &ty, &member_id)?;
@@ -370,8 +476,8 @@ impl<'m> Lowering<'m> {
                 presence,
             });
         }
-        assign_builder_methods(shape, &mut fields)?;
-        Ok(fields)
+        let request_id_setter = assign_builder_methods(&mut fields, is_error);
+        Ok((fields, request_id_setter))
     }
 
     fn presence(
@@ -631,6 +737,10 @@ impl<'m> Lowering<'m> {
     fn union(&self, shape: &Shape) -> Result<Union> {
         let path = &self.paths[&shape.id];
         let mut names: HashMap<String, &str> = HashMap::new();
+        let mut methods: HashSet<String> = RESERVED_UNION_METHODS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let mut variants = Vec::new();
         for member in &shape.members {
             let member_id = shape.id.member(&member.name);
@@ -649,8 +759,18 @@ impl<'m> Lowering<'m> {
             } else {
                 Some(self.value_type(&member.target, &member_id)?)
             };
+            // From the variant's name, so that the `unknown` member (variant `UnknownValue`) gets
+            // `is_unknown_value`, leaving `is_unknown` to the catch-all variant.
+            let is_fn = naming::snake_join(&["is", &naming::snake(&name)]);
+            if !methods.insert(is_fn.clone()) {
+                return Err(Diagnostic::at(
+                    member_id,
+                    format!("its accessor `{is_fn}` collides with another method of the union"),
+                ));
+            }
             variants.push(UnionVariant {
                 wire_name: member.name.clone(),
+                is_fn,
                 name,
                 docs: traits::documentation(&member.traits).map(str::to_owned),
                 boxed: ty.is_some() && self.is_recursive_edge(&shape.id, &member.target),
@@ -706,8 +826,9 @@ fn enum_variants(shape: &Shape) -> Result<Vec<EnumVariant>> {
 }
 
 /// Chooses the builder methods of each field: `x`, `set_x`, `get_x`, with a `_value` suffix where
-/// a name is reserved or already taken, so that no member can shadow `build` or `send`.
-fn assign_builder_methods(shape: &Shape, fields: &mut [Field]) -> Result<()> {
+/// a name is reserved or already taken, so that no member can shadow `build` or `send`. Setters
+/// named after the fields come first; for error structures, the request id setter comes last.
+fn assign_builder_methods(fields: &mut [Field], is_error: bool) -> Option<String> {
     let mut taken: HashSet<String> = RESERVED_BUILDER_METHODS
         .iter()
         .map(|s| s.to_string())
@@ -715,7 +836,7 @@ fn assign_builder_methods(shape: &Shape, fields: &mut [Field]) -> Result<()> {
     let mut claim = |wanted: String| -> String {
         let mut name = wanted;
         while taken.contains(naming::unraw(&name)) {
-            name = format!("{}_value", naming::unraw(&name));
+            name = naming::snake_join(&[&name, "value"]);
         }
         taken.insert(naming::unraw(&name).to_owned());
         name
@@ -724,10 +845,8 @@ fn assign_builder_methods(shape: &Shape, fields: &mut [Field]) -> Result<()> {
         field.setter = claim(field.ident.clone());
     }
     for field in fields.iter_mut() {
-        let base = naming::unraw(&field.ident).trim_end_matches('_').to_owned();
-        field.set_fn = claim(format!("set_{base}"));
-        field.get_fn = claim(format!("get_{base}"));
+        field.set_fn = claim(naming::snake_join(&["set", &field.ident]));
+        field.get_fn = claim(naming::snake_join(&["get", &field.ident]));
     }
-    let _ = shape;
-    Ok(())
+    is_error.then(|| claim(REQUEST_ID_SETTER.to_owned()))
 }

@@ -34,6 +34,35 @@ pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
+/// The words of a Rust name without any escaping, for building other names from it: no `r#`, and
+/// no `_` that escapes a keyword or a leading digit. `r#type` → `type`, `self_` → `self`,
+/// `_2nd` → `2nd`, `Self_` → `Self`.
+pub fn base(name: &str) -> &str {
+    unraw(name).trim_matches('_')
+}
+
+/// A `snake_case` name built from the bases of other names, escaped like [`snake`]:
+/// `["set", "r#type"]` → `set_type`, `["self_", "with"]` → `self_with`, `["is", "_2nd"]` →
+/// `is_2nd`. Joining bases (never escaped names) keeps `__` out of derived names.
+pub fn snake_join(parts: &[&str]) -> String {
+    let joined = parts
+        .iter()
+        .map(|part| base(part))
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    escape(fix_leading_digit(joined, "_"))
+}
+
+/// An `UpperCamelCase` name built from the bases of other names, escaped like [`camel`]:
+/// `["Self_", "Builder"]` → `SelfBuilder`.
+pub fn camel_join(parts: &[&str]) -> String {
+    escape(fix_leading_digit(
+        parts.iter().map(|part| base(part)).collect(),
+        "V",
+    ))
+}
+
 /// `snake_case` for fields, functions and modules (escaped).
 pub fn snake(name: &str) -> String {
     escape(fix_leading_digit(name.to_snake_case(), "_"))
@@ -96,5 +125,18 @@ mod tests {
             assert_eq!(got, want);
         }
         assert_eq!(unraw("r#type"), "type");
+        let joined = [
+            (snake_join(&["set", "r#type"]), "set_type"),
+            (snake_join(&["set", "self_"]), "set_self"),
+            (snake_join(&["self_", "with"]), "self_with"),
+            (snake_join(&["is", "_2nd"]), "is_2nd"),
+            (snake_join(&["_2nd", "with"]), "_2nd_with"),
+            (snake_join(&["meta_value"]), "meta_value"),
+            (camel_join(&["Self_", "Builder"]), "SelfBuilder"),
+            (camel_join(&["V1Gb", "Builder"]), "V1GbBuilder"),
+        ];
+        for (got, want) in joined {
+            assert_eq!(got, want);
+        }
     }
 }

@@ -77,7 +77,8 @@ pub fn write_crate(dir: &Path, files: &[codegen_files::File]) {
         let path = dir.join(&file.0);
         std::fs::create_dir_all(path.parent().expect("files live in folders"))
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
-        std::fs::write(&path, &file.1).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::write(&path, &file.1)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     }
 }
 
@@ -93,7 +94,14 @@ pub fn compile_lib(dir: &Path, crate_name: &str) -> Result<(), String> {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
     let out_dir = dir.join("rustc-out");
     let output = std::process::Command::new(rustc)
-        .args(["--edition", "2021", "--crate-type", "lib", "--crate-name", crate_name])
+        .args([
+            "--edition",
+            "2021",
+            "--crate-type",
+            "lib",
+            "--crate-name",
+            crate_name,
+        ])
         .args(["-D", "warnings", "-W", "missing_docs"])
         .arg(dir.join("src/lib.rs"))
         .arg("--out-dir")
@@ -112,7 +120,8 @@ pub fn temp_path(label: &str) -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("codegen-tests-{}-{label}-{n}", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("codegen-tests-{}-{label}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&path);
     path
 }

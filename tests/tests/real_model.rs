@@ -4,12 +4,17 @@
 use tests::{aws_models_dir, compile_lib, repo_root, temp_path, write_crate};
 
 fn generate_ours() -> Vec<codegen::GeneratedFile> {
-    let text = std::fs::read_to_string(repo_root().join("models/sfn.json")).expect("models/sfn.json");
-    codegen::generate(&text, &codegen::Settings::new("sfn", "models/sfn.json")).expect("our model generates")
+    let text =
+        std::fs::read_to_string(repo_root().join("models/sfn.json")).expect("models/sfn.json");
+    codegen::generate(&text, &codegen::Settings::new("sfn", "models/sfn.json"))
+        .expect("our model generates")
 }
 
 fn as_pairs(files: &[codegen::GeneratedFile]) -> Vec<(String, String)> {
-    files.iter().map(|f| (f.path.clone(), f.contents.clone())).collect()
+    files
+        .iter()
+        .map(|f| (f.path.clone(), f.contents.clone()))
+        .collect()
 }
 
 #[test]
@@ -32,8 +37,18 @@ fn generation_is_deterministic() {
 #[test]
 fn committed_generated_crate_is_fresh() {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = xtask::run(&repo_root(), &["codegen".into(), "--check".into()], &mut out, &mut err);
-    assert_eq!(code, 0, "generated/ is stale:\n{}", String::from_utf8_lossy(&err));
+    let code = xtask::run(
+        &repo_root(),
+        &["codegen".into(), "--check".into()],
+        &mut out,
+        &mut err,
+    );
+    assert_eq!(
+        code,
+        0,
+        "generated/ is stale:\n{}",
+        String::from_utf8_lossy(&err)
+    );
 }
 
 /// `--check` names the file that differs, shows the change and the fix, and changes nothing.
@@ -54,16 +69,27 @@ fn check_reports_drift_and_changes_nothing() {
     assert_eq!(run(&["codegen", "--check"]).0, 0);
 
     // One documentation string edited in the model: --check fails and names the file.
-    let edited = model.replacen("Identifies the task to report as failed.", "Names the task.", 1);
+    let edited = model.replacen(
+        "Identifies the task to report as failed.",
+        "Names the task.",
+        1,
+    );
     assert_ne!(edited, model, "the doc string to edit is in the model");
     std::fs::write(models.join("sfn.json"), edited).unwrap();
-    let lib_before = std::fs::read_to_string(root.join("generated/sfn/src/operation/send_task_failure.rs")).unwrap();
+    let lib_before =
+        std::fs::read_to_string(root.join("generated/sfn/src/operation/send_task_failure.rs"))
+            .unwrap();
     let (code, err) = run(&["codegen", "--check"]);
     assert_eq!(code, 1);
-    assert!(err.contains("generated/sfn/src/operation/send_task_failure.rs: differs"), "{err}");
+    assert!(
+        err.contains("generated/sfn/src/operation/send_task_failure.rs: differs"),
+        "{err}"
+    );
     assert!(err.contains("+     /// Names the task."), "{err}");
     assert!(err.contains("run `cargo xtask codegen`"), "{err}");
-    let lib_after = std::fs::read_to_string(root.join("generated/sfn/src/operation/send_task_failure.rs")).unwrap();
+    let lib_after =
+        std::fs::read_to_string(root.join("generated/sfn/src/operation/send_task_failure.rs"))
+            .unwrap();
     assert_eq!(lib_before, lib_after, "--check must not write");
 
     // A stale extra file is reported, then removed by a plain run.
@@ -72,7 +98,10 @@ fn check_reports_drift_and_changes_nothing() {
     std::fs::write(&extra, "// left over\n").unwrap();
     let (code, err) = run(&["codegen", "--check"]);
     assert_eq!(code, 1);
-    assert!(err.contains("generated/sfn/src/old_module.rs: stale"), "{err}");
+    assert!(
+        err.contains("generated/sfn/src/old_module.rs: stale"),
+        "{err}"
+    );
     assert_eq!(run(&["codegen"]).0, 0);
     assert!(!extra.exists());
     assert_eq!(run(&["codegen", "--check"]).0, 0);
@@ -83,7 +112,9 @@ fn check_reports_drift_and_changes_nothing() {
 /// --operation SendTaskFailure` gives a crate that compiles, with the same public API as ours.
 #[test]
 fn official_model_send_task_failure_compiles_with_our_api() {
-    let Some(models) = aws_models_dir() else { return };
+    let Some(models) = aws_models_dir() else {
+        return;
+    };
     let out = temp_path("official-sfn").join("sfn");
     let args: Vec<String> = [
         "codegen",
@@ -100,7 +131,8 @@ fn official_model_send_task_failure_compiles_with_our_api() {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let code = xtask::run(&repo_root(), &args, &mut stdout, &mut stderr);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stderr));
-    compile_lib(&out, "sfn").unwrap_or_else(|e| panic!("the official SendTaskFailure crate does not compile:\n{e}"));
+    compile_lib(&out, "sfn")
+        .unwrap_or_else(|e| panic!("the official SendTaskFailure crate does not compile:\n{e}"));
 
     // Same API: every file equal once documentation and headers are set aside.
     let ours = generate_ours();

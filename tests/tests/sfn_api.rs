@@ -3,10 +3,12 @@
 use std::sync::{Arc, Mutex};
 
 use sfn::error::{ErrorMetadata, RequestErrorKind, UnknownServiceError};
-use sfn::operation::send_task_failure::{SendTaskFailureError, SendTaskFailureInput, SendTaskFailureOutput};
+use sfn::operation::send_task_failure::{
+    SendTaskFailureError, SendTaskFailureInput, SendTaskFailureOutput,
+};
+use sfn::prelude::*;
 use sfn::types::error::{InvalidToken, KmsInvalidStateException, TaskTimedOut};
 use sfn::types::KmsKeyState;
-use sfn::prelude::*;
 use sfn::BoxFuture;
 use tests::block_on;
 
@@ -15,7 +17,10 @@ const SECRET_CAUSE: &str = "CANARY-cause-91bd";
 
 #[test]
 fn building_without_the_task_token_names_the_member() {
-    let error = SendTaskFailureInput::builder().error("E").build().unwrap_err();
+    let error = SendTaskFailureInput::builder()
+        .error("E")
+        .build()
+        .unwrap_err();
     assert_eq!(error.member(), "taskToken");
     assert_eq!(error.shape(), "SendTaskFailureInput");
     assert_eq!(
@@ -26,29 +31,48 @@ fn building_without_the_task_token_names_the_member() {
 
 #[test]
 fn unset_error_and_cause_stay_absent() {
-    let input = SendTaskFailureInput::builder().task_token("t").build().unwrap();
+    let input = SendTaskFailureInput::builder()
+        .task_token("t")
+        .build()
+        .unwrap();
     assert_eq!(input.task_token, "t");
     assert_eq!((input.error, input.cause), (None, None));
 }
 
 #[test]
 fn debug_redacts_sensitive_values_everywhere() {
-    let builder = SendTaskFailureInput::builder().task_token("tok").error(SECRET_ERROR).cause(SECRET_CAUSE);
+    let builder = SendTaskFailureInput::builder()
+        .task_token("tok")
+        .error(SECRET_ERROR)
+        .cause(SECRET_CAUSE);
     let input = builder.clone().build().unwrap();
     let client = Client::new(Config::builder().region("us-east-1").build());
-    let fluent = client.send_task_failure().task_token("tok").error(SECRET_ERROR).cause(SECRET_CAUSE);
+    let fluent = client
+        .send_task_failure()
+        .task_token("tok")
+        .error(SECRET_ERROR)
+        .cause(SECRET_CAUSE);
     for shown in [
         format!("{input:?}"),
         format!("{input:#?}"),
         format!("{builder:?}"),
         format!("{fluent:?}"),
     ] {
-        assert!(!shown.contains(SECRET_ERROR) && !shown.contains(SECRET_CAUSE), "leak: {shown}");
+        assert!(
+            !shown.contains(SECRET_ERROR) && !shown.contains(SECRET_CAUSE),
+            "leak: {shown}"
+        );
         assert!(shown.contains("*** Sensitive Data Redacted ***"), "{shown}");
-        assert!(shown.contains("tok"), "non-sensitive values stay visible: {shown}");
+        assert!(
+            shown.contains("tok"),
+            "non-sensitive values stay visible: {shown}"
+        );
     }
     // Absent sensitive values show as absent, which is useful and reveals nothing.
-    let bare = SendTaskFailureInput::builder().task_token("tok").build().unwrap();
+    let bare = SendTaskFailureInput::builder()
+        .task_token("tok")
+        .build()
+        .unwrap();
     assert_eq!(
         format!("{bare:?}"),
         r#"SendTaskFailureInput { task_token: "tok", error: None, cause: None }"#
@@ -57,9 +81,15 @@ fn debug_redacts_sensitive_values_everywhere() {
 
 #[test]
 fn modeled_errors_display_code_message_and_request_id() {
-    let error: SendTaskFailureError =
-        InvalidToken::builder().message("Invalid Token: 'abc'").request_id("req-1").build().into();
-    assert_eq!(error.to_string(), "InvalidToken: Invalid Token: 'abc' (request id: req-1)");
+    let error: SendTaskFailureError = InvalidToken::builder()
+        .message("Invalid Token: 'abc'")
+        .request_id("req-1")
+        .build()
+        .into();
+    assert_eq!(
+        error.to_string(),
+        "InvalidToken: Invalid Token: 'abc' (request id: req-1)"
+    );
     assert_eq!(error.code(), Some("InvalidToken"));
     assert_eq!(error.message(), Some("Invalid Token: 'abc'"));
     assert_eq!(error.request_id(), Some("req-1"));
@@ -77,13 +107,18 @@ fn modeled_errors_display_code_message_and_request_id() {
     assert_eq!(kms.code(), "KmsInvalidStateException");
     assert_eq!(kms.fault(), sfn::error::Fault::Client);
     let as_error: &dyn std::error::Error = &kms;
-    assert_eq!(as_error.to_string(), "KmsInvalidStateException: key is pending deletion");
+    assert_eq!(
+        as_error.to_string(),
+        "KmsInvalidStateException: key is pending deletion"
+    );
 }
 
 #[test]
 fn unknown_error_codes_keep_code_message_and_request_id() {
-    let error: SendTaskFailureError =
-        UnknownServiceError::new("BrandNewException").with_message("new").with_request_id("r9").into();
+    let error: SendTaskFailureError = UnknownServiceError::new("BrandNewException")
+        .with_message("new")
+        .with_request_id("r9")
+        .into();
     assert!(error.is_unknown());
     assert_eq!(error.code(), Some("BrandNewException"));
     assert_eq!(error.to_string(), "BrandNewException: new (request id: r9)");
@@ -97,7 +132,10 @@ fn enums_keep_values_they_do_not_know() {
     assert!(matches!(unknown, KmsKeyState::Unknown(_)));
     assert_eq!(unknown.as_str(), "MELTED");
     assert_eq!(unknown.to_string(), "MELTED");
-    assert_eq!("CREATING".parse::<KmsKeyState>().unwrap(), KmsKeyState::Creating);
+    assert_eq!(
+        "CREATING".parse::<KmsKeyState>().unwrap(),
+        KmsKeyState::Creating
+    );
     assert_eq!(KmsKeyState::VALUES.len(), 5);
 }
 
@@ -117,7 +155,10 @@ impl SfnApi for MockSfn {
         let fail = self.fail_with_timeout;
         Box::pin(async move {
             if fail {
-                Err(TaskTimedOut::builder().message("task closed").build().into())
+                Err(TaskTimedOut::builder()
+                    .message("task closed")
+                    .build()
+                    .into())
             } else {
                 Ok(SendTaskFailureOutput::builder().build())
             }
@@ -126,12 +167,24 @@ impl SfnApi for MockSfn {
 }
 
 /// Application code: depends on the trait only.
-async fn report_failure(sfn: &dyn SfnApi, token: &str, reason: &str) -> Result<(), SendTaskFailureError> {
-    sfn.send_task_failure().task_token(token).error("App.Failed").cause(reason).send().await?;
+async fn report_failure(
+    sfn: &dyn SfnApi,
+    token: &str,
+    reason: &str,
+) -> Result<(), SendTaskFailureError> {
+    sfn.send_task_failure()
+        .task_token(token)
+        .error("App.Failed")
+        .cause(reason)
+        .send()
+        .await?;
     Ok(())
 }
 
-async fn report_failure_generic(sfn: &impl SfnApi, token: &str) -> Result<SendTaskFailureOutput, SendTaskFailureError> {
+async fn report_failure_generic(
+    sfn: &impl SfnApi,
+    token: &str,
+) -> Result<SendTaskFailureOutput, SendTaskFailureError> {
     sfn.send_task_failure().task_token(token).send().await
 }
 
@@ -140,7 +193,10 @@ fn applications_mock_the_trait() {
     let mock = MockSfn::default();
     block_on(report_failure(&mock, "token-1", "disk full")).unwrap();
     block_on(report_failure_generic(&mock, "token-2")).unwrap();
-    let shared: Arc<dyn SfnApi> = Arc::new(MockSfn { fail_with_timeout: true, ..Default::default() });
+    let shared: Arc<dyn SfnApi> = Arc::new(MockSfn {
+        fail_with_timeout: true,
+        ..Default::default()
+    });
     let error = block_on(report_failure(shared.as_ref(), "token-3", "x")).unwrap_err();
     assert!(error.is_task_timed_out(), "{error:?}");
     assert_eq!(error.to_string(), "TaskTimedOut: task closed");
@@ -151,27 +207,50 @@ fn applications_mock_the_trait() {
     assert_eq!(calls[0].task_token, "token-1");
     assert_eq!(calls[0].error.as_deref(), Some("App.Failed"));
     assert_eq!(calls[0].cause.as_deref(), Some("disk full"));
-    assert_eq!((calls[1].error.as_deref(), calls[1].cause.as_deref()), (None, None));
+    assert_eq!(
+        (calls[1].error.as_deref(), calls[1].cause.as_deref()),
+        (None, None)
+    );
 }
 
 #[test]
 fn a_missing_task_token_fails_before_anything_is_sent() {
     let mock = MockSfn::default();
     let error = block_on(mock.send_task_failure().error("E").send()).unwrap_err();
-    let SendTaskFailureError::Request(request) = &error else { panic!("{error:?}") };
+    let SendTaskFailureError::Request(request) = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(request.kind(), RequestErrorKind::InvalidInput);
-    assert!(error.to_string().contains("required member `taskToken` is not set"), "{error}");
-    assert!(std::error::Error::source(&error).is_some(), "the build error is kept as the source");
+    assert!(
+        error
+            .to_string()
+            .contains("required member `taskToken` is not set"),
+        "{error}"
+    );
+    assert!(
+        std::error::Error::source(&error).is_some(),
+        "the build error is kept as the source"
+    );
     assert!(mock.calls.lock().unwrap().is_empty());
 }
 
 #[test]
 fn the_client_says_clearly_that_it_has_no_transport_yet() {
-    let client = Client::new(Config::builder().region("us-east-1").endpoint_url("http://127.0.0.1:1").build());
+    let client = Client::new(
+        Config::builder()
+            .region("us-east-1")
+            .endpoint_url("http://127.0.0.1:1")
+            .build(),
+    );
     assert_eq!(client.config().region(), Some("us-east-1"));
     let error = block_on(client.send_task_failure().task_token("t").send()).unwrap_err();
-    let SendTaskFailureError::Request(request) = &error else { panic!("{error:?}") };
+    let SendTaskFailureError::Request(request) = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(request.kind(), RequestErrorKind::NotConnected);
-    assert!(error.to_string().contains("cannot call SendTaskFailure"), "{error}");
+    assert!(
+        error.to_string().contains("cannot call SendTaskFailure"),
+        "{error}"
+    );
     assert_eq!(error.code(), None);
 }

@@ -31,8 +31,9 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         };
         let fluent_path = quote! { crate::operation::#module::builders::#fluent<'_, Self> };
         let with_doc = doc_lines(&format!(
-            "\nTakes the whole input; [`Self::{}`] starts the same call with a fluent builder.",
-            op.fn_name
+            "\nTakes the whole input; [`{}::{}`] starts the same call with a fluent builder.",
+            service.ext_trait_name,
+            super::naming_label(&op.fn_name)
         ));
         required.push(quote! {
             #op_docs
@@ -71,7 +72,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
             }
         });
     }
-    let ext = ident(&format!("{}Ext", service.trait_name));
+    let ext = ident(&service.ext_trait_name);
     let ext_doc = doc_lines(&format!(
         "Fluent calls for every [`{api}`], `dyn {api}` included: `client.{example}()...send().await`.\n\n\
          Implemented for all implementations of [`{api}`]; import it (or `crate::prelude::*`) to use it.",
@@ -81,9 +82,10 @@ pub fn client_file(krate: &Crate) -> TokenStream {
     let trait_doc = doc_lines(&format!(
         "The operations of {title} in this crate.\n\n\
          Write application code against this trait (`&dyn {api}` or `impl {api}`) and test it with a\n\
-         mock: implement the `*_with` methods, and the fluent methods of [`{api}Ext`] come for free. [`Client`] is the\n\
+         mock: implement the `*_with` methods, and the fluent methods of [`{ext}`] come for free. [`Client`] is the\n\
          implementation that calls the service.",
-        api = service.trait_name
+        api = service.trait_name,
+        ext = service.ext_trait_name,
     ));
     let client_doc = doc_lines(&format!(
         "A client for {title}.\n\nCheap to clone: clones share configuration. Implements [`{api}`].",

@@ -4,25 +4,33 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{debug_impl, default_expr, doc_lines, docs, field_type, ident, rust_type};
+use super::{debug_impl, doc_lines, docs, field_type, ident, rust_type, with_default};
 use crate::ir::{Enum, Presence, Structure, Type, Union};
+
+/// The note on members whose value `Debug` redacts.
+const SENSITIVE_MEMBER_DOC: &str =
+    "\nSensitive: `Debug` output shows a redaction marker instead of this value.";
+/// The note on types whose values `Debug` redacts as a whole.
+const SENSITIVE_TYPE_DOC: &str =
+    "\nSensitive: `Debug` output shows a redaction marker instead of the value.";
 
 /// A structure and, separately, its builder (callers put builders in a `builders` module).
 /// `module` is the path of the module holding the structure, e.g. `crate::types`.
 pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStream) {
     let name = ident(&s.name);
     let builder = ident(&s.builder);
-    let doc = docs(s.docs.as_deref(), &format!("The `{}` structure.", s.name));
+    let mut doc = docs(s.docs.as_deref(), &format!("The `{}` structure.", s.name));
+    if s.sensitive {
+        doc.extend(doc_lines(SENSITIVE_TYPE_DOC));
+    }
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
     for f in &s.fields {
         let field = ident(&f.ident);
         let ty = field_type(f);
         let mut doc = docs(f.docs.as_deref(), &format!("The `{}` member.", f.wire_name));
-        if f.sensitive {
-            doc.extend(super::doc_lines(
-                "\nSensitive: `Debug` output shows a redaction marker instead of this value.",
-            ));
+        if f.sensitive && !s.sensitive {
+            doc.extend(doc_lines(SENSITIVE_MEMBER_DOC));
         }
         fields.push(quote! { #doc pub #field: #ty, });
         debug_fields.push((
@@ -39,6 +47,14 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
             /// Response metadata, such as the request id. Read it with `request_id()`.
             pub(crate) #meta: crate::error::ErrorMetadata,
         });
+        // `Debug` shows the request id too: it is what a support case needs, and `unwrap()`
+        // prints `Debug`.
+        debug_fields.push((
+            error.request_id_setter.clone(),
+            quote! { self.#meta.request_id() },
+            false,
+            false,
+        ));
         extra_impl = error_impls(s);
     }
     let debug = debug_impl(&quote! { #name }, &s.name, s.sensitive, &debug_fields);
@@ -130,7 +146,8 @@ fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
             Presence::Optional if f.boxed => quote! { self.#field.map(::std::boxed::Box::new) },
             Presence::Optional => quote! { self.#field },
             Presence::Required => {
-                let label = super::naming_label(&f.ident);
+                // The method that sets it, as the caller writes it: `build_value`, `r#type`.
+                let label = &f.setter;
                 let value = boxed(quote! { value });
                 let shape = &s.name;
                 quote! {
@@ -142,10 +159,7 @@ fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
                     }
                 }
             }
-            Presence::Default(default) => {
-                let default = default_expr(default);
-                boxed(quote! { self.#field.unwrap_or_else(|| #default) })
-            }
+            Presence::Default(default) => boxed(with_default(quote! { self.#field }, default)),
         };
         inits.push(quote! { #field: #init, });
     }
@@ -154,7 +168,7 @@ fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
         let setter = ident(&error.request_id_setter);
         fields.push(quote! { #meta: crate::error::ErrorMetadata, });
         debug_fields.push((
-            "request_id".to_owned(),
+            error.request_id_setter.clone(),
             quote! { self.#meta.request_id() },
             false,
             false,
@@ -169,10 +183,14 @@ fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
         inits.push(quote! { #meta: self.#meta, });
     }
     let construct = quote! { #target { #( #inits )* } };
+    let target_link = format!(
+        "[`{name}`]({}::{name})",
+        target_module_path(module),
+        name = s.name
+    );
     let build = if s.fallible_build {
         let doc = doc_lines(&format!(
-            "Builds the [`{}`], or says which required member is missing.",
-            s.name
+            "Builds the {target_link}, or says which required member is missing."
         ));
         quote! {
             #doc
@@ -181,7 +199,7 @@ fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
             }
         }
     } else {
-        let doc = doc_lines(&format!("Builds the [`{}`].", s.name));
+        let doc = doc_lines(&format!("Builds the {target_link}."));
         quote! {
             #doc
             pub fn build(self) -> #target {
@@ -190,11 +208,7 @@ fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
         }
     };
     let debug = debug_impl(&quote! { #builder }, &s.builder, s.sensitive, &debug_fields);
-    let builder_doc = doc_lines(&format!(
-        "A builder for [`{name}`]({}::{name}).",
-        target_module_path(module),
-        name = s.name
-    ));
+    let builder_doc = doc_lines(&format!("A builder for {target_link}."));
     quote! {
         #builder_doc
         #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
@@ -223,7 +237,7 @@ fn error_impls(s: &Structure) -> TokenStream {
             } else {
                 quote! { ::std::option::Option::Some(self.#field_ident.as_str()) }
             };
-            let shown = if field.sensitive {
+            let shown = if field.sensitive || s.sensitive {
                 quote! { crate::error::Message::Redacted }
             } else {
                 quote! { crate::error::Message::from_option(self.message()) }
@@ -273,7 +287,10 @@ fn error_impls(s: &Structure) -> TokenStream {
 /// A string enum or intEnum that keeps values it does not know.
 pub fn enumeration(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
-    let doc = docs(e.docs.as_deref(), &format!("The `{}` enum.", e.name));
+    let mut doc = docs(e.docs.as_deref(), &format!("The `{}` enum.", e.name));
+    if e.sensitive {
+        doc.extend(doc_lines(SENSITIVE_TYPE_DOC));
+    }
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let variant_docs = e
         .variants
@@ -352,11 +369,12 @@ pub fn enumeration(e: &Enum) -> TokenStream {
             }
         }
     };
+    let label = &e.name;
     let debug = if e.sensitive {
         quote! {
             impl ::std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.debug_tuple(stringify!(#name)).field(&crate::sensitive::Redacted).finish()
+                    f.debug_tuple(#label).field(&crate::sensitive::Redacted).finish()
                 }
             }
         }
@@ -368,7 +386,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
     } else {
         quote! { ::std::fmt::Debug, }
     };
-    let known = e.variants.len();
+    let known = proc_macro2::Literal::usize_unsuffixed(e.variants.len());
     quote! {
         #doc
         ///
@@ -417,12 +435,23 @@ pub fn union(u: &Union) -> TokenStream {
     let mut accessors = Vec::new();
     for v in &u.variants {
         let variant = ident(&v.name);
-        let vdoc = docs(v.docs.as_deref(), &format!("The `{}` member.", v.wire_name));
+        let mut vdoc = docs(v.docs.as_deref(), &format!("The `{}` member.", v.wire_name));
+        if v.sensitive && !u.sensitive {
+            vdoc.extend(doc_lines(SENSITIVE_MEMBER_DOC));
+        }
         let label = &v.name;
+        let is_fn = ident(&v.is_fn);
+        let is_doc = doc_lines(&format!("True when this is `{}`.", v.name));
         match &v.ty {
             None => {
                 variants.push(quote! { #vdoc #variant, });
                 debug_arms.push(quote! { Self::#variant => f.write_str(#label), });
+                accessors.push(quote! {
+                    #is_doc
+                    pub fn #is_fn(&self) -> bool {
+                        matches!(self, Self::#variant)
+                    }
+                });
             }
             Some(ty) => {
                 let mut ty = rust_type(ty);
@@ -430,16 +459,11 @@ pub fn union(u: &Union) -> TokenStream {
                     ty = quote! { ::std::boxed::Box<#ty> };
                 }
                 variants.push(quote! { #vdoc #variant(#ty), });
-                debug_arms.push(if v.sensitive || u.sensitive {
+                debug_arms.push(if v.sensitive {
                     quote! { Self::#variant(_) => f.debug_tuple(#label).field(&crate::sensitive::Redacted).finish(), }
                 } else {
                     quote! { Self::#variant(value) => f.debug_tuple(#label).field(value).finish(), }
                 });
-                let is_fn = ident(&format!(
-                    "is_{}",
-                    crate::naming::unraw(&crate::naming::snake(&v.wire_name))
-                ));
-                let is_doc = doc_lines(&format!("True when this is `{}`.", v.name));
                 accessors.push(quote! {
                     #is_doc
                     pub fn #is_fn(&self) -> bool {
@@ -448,6 +472,22 @@ pub fn union(u: &Union) -> TokenStream {
                 });
             }
         }
+    }
+    let union_label = &u.name;
+    let debug_body = if u.sensitive {
+        // Which member is set is part of the secret too.
+        quote! { f.debug_tuple(#union_label).field(&crate::sensitive::Redacted).finish() }
+    } else {
+        quote! {
+            match self {
+                #( #debug_arms )*
+                Self::Unknown => f.write_str("Unknown"),
+            }
+        }
+    };
+    let mut doc = doc;
+    if u.sensitive {
+        doc.extend(doc_lines(SENSITIVE_TYPE_DOC));
     }
     quote! {
         #doc
@@ -467,10 +507,7 @@ pub fn union(u: &Union) -> TokenStream {
         }
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    #( #debug_arms )*
-                    Self::Unknown => f.write_str("Unknown"),
-                }
+                #debug_body
             }
         }
     }

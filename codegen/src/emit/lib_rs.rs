@@ -22,13 +22,14 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
     let text = format!(
         "A client for {title} ({id}), generated from its Smithy model.\n\n\
          Operations: {ops}.\n\n\
-         - [`{api}`]: the trait application code depends on; mock it in tests. [`{api}Ext`] adds\n  \
+         - [`{api}`]: the trait application code depends on; mock it in tests. [`{ext}`] adds\n  \
          fluent calls to every implementation.\n\
          - [`Client`]: the implementation that calls the service.\n\
          - [`operation`]: each operation's input, output, builders and error enum.\n\
          - [`types`]: the data types and modeled errors the operations use.\n\
          {example}",
         title = service.title,
+        ext = service.ext_trait_name,
         id = service.id,
         ops = ops.join(", "),
     );
@@ -40,7 +41,16 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         }
     });
     let api_ident = ident(api);
-    let ext_ident = ident(&format!("{api}Ext"));
+    // The redaction marker exists only in crates with something to redact.
+    let sensitive_module = if krate.redacts() {
+        quote! {
+            #[rustfmt::skip]
+            mod sensitive;
+        }
+    } else {
+        quote! {}
+    };
+    let ext_ident = ident(&service.ext_trait_name);
     let prelude_doc = super::doc_lines(&format!(
         "The names most programs need: `use {}::prelude::*;`.",
         krate.package.replace('-', "_")
@@ -61,8 +71,7 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         pub mod error;
         #[rustfmt::skip]
         pub mod operation;
-        #[rustfmt::skip]
-        mod sensitive;
+        #sensitive_module
         #[rustfmt::skip]
         pub mod types;
 

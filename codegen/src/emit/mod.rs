@@ -104,8 +104,26 @@ pub fn field_type(field: &Field) -> TokenStream {
     maybe_option(ty, field.presence == Presence::Optional)
 }
 
+/// `option` (an `Option` of the member's type) with the `@default` value filled in, written the
+/// way clippy wants: `unwrap_or` for constants, `unwrap_or_default` for empty values, and
+/// `unwrap_or_else` only where building the value allocates.
+pub fn with_default(option: TokenStream, value: &DefaultValue) -> TokenStream {
+    match value {
+        DefaultValue::EmptyList | DefaultValue::EmptyMap => quote! { #option.unwrap_or_default() },
+        DefaultValue::String(s) if s.is_empty() => quote! { #option.unwrap_or_default() },
+        DefaultValue::String(_) => {
+            let value = default_expr(value);
+            quote! { #option.unwrap_or_else(|| #value) }
+        }
+        _ => {
+            let value = default_expr(value);
+            quote! { #option.unwrap_or(#value) }
+        }
+    }
+}
+
 /// The expression for a `@default` value.
-pub fn default_expr(value: &DefaultValue) -> TokenStream {
+fn default_expr(value: &DefaultValue) -> TokenStream {
     match value {
         DefaultValue::Bool(b) => quote! { #b },
         DefaultValue::Int(n) => {

@@ -5,23 +5,35 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{data, doc_lines, docs, ident, rust_type};
-use crate::ir::{Operation, Service, Type};
+use crate::ir::{Operation, Service, Type, TypeRef};
 
 pub fn operation_file(op: &Operation, service: &Service) -> TokenStream {
     let module_ident = ident(&op.module);
     let module = quote! { crate::operation::#module_ident };
-    let (input, input_builder) = data::structure(&op.input, &module);
-    let (output, output_builder) = data::structure(&op.output, &module);
+    let own_module = ["operation".to_owned(), op.module.clone()];
+    let mut items = Vec::new();
+    let mut builders = Vec::new();
+    let mut reexported: Vec<&TypeRef> = Vec::new();
+    for (structure, path) in [(&op.input, &op.input_path), (&op.output, &op.output_path)] {
+        if path.module == own_module {
+            let (item, builder) = data::structure(structure, &module);
+            items.push(item);
+            builders.push(builder);
+        } else if !reexported.contains(&path) {
+            // Shared with other operations or members: it lives in `crate::types`.
+            let path_tokens = super::type_path(path);
+            items.push(quote! { pub use #path_tokens; });
+            reexported.push(path);
+        }
+    }
     let error_enum = error_enum(op);
     let fluent = fluent_builder(op, service);
     quote! {
-        #input
-        #output
+        #( #items )*
         #error_enum
         /// Builders for this operation's input and output, and the fluent request builder.
         pub mod builders {
-            #input_builder
-            #output_builder
+            #( #builders )*
             #fluent
         }
     }
@@ -33,6 +45,10 @@ fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
     let module = quote! { crate::operation::#module_ident };
     let fluent = ident(&op.fluent);
     let input_builder = ident(&op.input.builder);
+    let input_builders = {
+        let modules = op.input_path.module.iter().map(|m| ident(m));
+        quote! { crate #( :: #modules )* ::builders }
+    };
     let output = ident(&op.output.name);
     let error = ident(&op.error_enum);
     let with_fn = ident(&op.with_fn_name);
@@ -87,7 +103,7 @@ fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
         #fluent_doc
         pub struct #fluent<'a, C: ?::std::marker::Sized = dyn crate::client::#api> {
             client: &'a C,
-            input: #module::builders::#input_builder,
+            input: #input_builders::#input_builder,
         }
         impl<'a, C: crate::client::#api + ?::std::marker::Sized> #fluent<'a, C> {
             pub(crate) fn new(client: &'a C) -> Self {
@@ -95,7 +111,7 @@ fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
             }
             #( #setters )*
             /// The input set so far.
-            pub fn as_input(&self) -> &#module::builders::#input_builder {
+            pub fn as_input(&self) -> &#input_builders::#input_builder {
                 &self.input
             }
             /// Builds the input and makes the call. A missing required member fails here, before anything is sent.

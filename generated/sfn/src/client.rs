@@ -15,7 +15,7 @@ pub trait SfnApi: ::std::marker::Send + ::std::marker::Sync {
     ///
     /// When the execution has encryption enabled, Step Functions encrypts the `error` and `cause` values with the KMS key of the execution role. A caller whose execution role grants no KMS permissions can still fail the task, but only if it leaves both `error` and `cause` absent: then there is nothing to encrypt.
     ///
-    /// Takes the whole input; [`Self::send_task_failure`] starts the same call with a fluent builder.
+    /// Takes the whole input; [`SfnApiExt::send_task_failure`] starts the same call with a fluent builder.
     fn send_task_failure_with(
         &self,
         input: crate::operation::send_task_failure::SendTaskFailureInput,

@@ -30,7 +30,7 @@ pub enum KmsKeyState {
 }
 impl KmsKeyState {
     /// The known values, in model order.
-    pub const VALUES: [&str; 5usize] = [
+    pub const VALUES: [&str; 5] = [
         "DISABLED",
         "PENDING_DELETION",
         "PENDING_IMPORT",

@@ -294,7 +294,7 @@ pub mod builders {
         pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
             &self.cause
         }
-        /// Builds the [`SendTaskFailureInput`], or says which required member is missing.
+        /// Builds the [`SendTaskFailureInput`](crate::operation::send_task_failure::SendTaskFailureInput), or says which required member is missing.
         pub fn build(
             self,
         ) -> ::std::result::Result<
@@ -332,7 +332,7 @@ pub mod builders {
     #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)]
     pub struct SendTaskFailureOutputBuilder {}
     impl SendTaskFailureOutputBuilder {
-        /// Builds the [`SendTaskFailureOutput`].
+        /// Builds the [`SendTaskFailureOutput`](crate::operation::send_task_failure::SendTaskFailureOutput).
         pub fn build(
             self,
         ) -> crate::operation::send_task_failure::SendTaskFailureOutput {

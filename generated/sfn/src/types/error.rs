@@ -19,6 +19,7 @@ impl ::std::fmt::Debug for InvalidToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut s = f.debug_struct("InvalidToken");
         s.field("message", &self.message);
+        s.field("request_id", &self.meta.request_id());
         s.finish()
     }
 }
@@ -72,6 +73,7 @@ impl ::std::fmt::Debug for KmsAccessDeniedException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut s = f.debug_struct("KmsAccessDeniedException");
         s.field("message", &self.message);
+        s.field("request_id", &self.meta.request_id());
         s.finish()
     }
 }
@@ -128,6 +130,7 @@ impl ::std::fmt::Debug for KmsInvalidStateException {
         let mut s = f.debug_struct("KmsInvalidStateException");
         s.field("kms_key_state", &self.kms_key_state);
         s.field("message", &self.message);
+        s.field("request_id", &self.meta.request_id());
         s.finish()
     }
 }
@@ -181,6 +184,7 @@ impl ::std::fmt::Debug for KmsThrottlingException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut s = f.debug_struct("KmsThrottlingException");
         s.field("message", &self.message);
+        s.field("request_id", &self.meta.request_id());
         s.finish()
     }
 }
@@ -234,6 +238,7 @@ impl ::std::fmt::Debug for TaskDoesNotExist {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut s = f.debug_struct("TaskDoesNotExist");
         s.field("message", &self.message);
+        s.field("request_id", &self.meta.request_id());
         s.finish()
     }
 }
@@ -287,6 +292,7 @@ impl ::std::fmt::Debug for TaskTimedOut {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut s = f.debug_struct("TaskTimedOut");
         s.field("message", &self.message);
+        s.field("request_id", &self.meta.request_id());
         s.finish()
     }
 }
@@ -358,7 +364,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        /// Builds the [`InvalidToken`].
+        /// Builds the [`InvalidToken`](crate::types::error::InvalidToken).
         pub fn build(self) -> crate::types::error::InvalidToken {
             crate::types::error::InvalidToken {
                 message: self.message,
@@ -409,7 +415,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        /// Builds the [`KmsAccessDeniedException`].
+        /// Builds the [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException).
         pub fn build(self) -> crate::types::error::KmsAccessDeniedException {
             crate::types::error::KmsAccessDeniedException {
                 message: self.message,
@@ -480,7 +486,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        /// Builds the [`KmsInvalidStateException`].
+        /// Builds the [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException).
         pub fn build(self) -> crate::types::error::KmsInvalidStateException {
             crate::types::error::KmsInvalidStateException {
                 kms_key_state: self.kms_key_state,
@@ -533,7 +539,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        /// Builds the [`KmsThrottlingException`].
+        /// Builds the [`KmsThrottlingException`](crate::types::error::KmsThrottlingException).
         pub fn build(self) -> crate::types::error::KmsThrottlingException {
             crate::types::error::KmsThrottlingException {
                 message: self.message,
@@ -584,7 +590,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        /// Builds the [`TaskDoesNotExist`].
+        /// Builds the [`TaskDoesNotExist`](crate::types::error::TaskDoesNotExist).
         pub fn build(self) -> crate::types::error::TaskDoesNotExist {
             crate::types::error::TaskDoesNotExist {
                 message: self.message,
@@ -635,7 +641,7 @@ pub mod builders {
             self.meta = crate::error::ErrorMetadata::with_request_id(request_id);
             self
         }
-        /// Builds the [`TaskTimedOut`].
+        /// Builds the [`TaskTimedOut`](crate::types::error::TaskTimedOut).
         pub fn build(self) -> crate::types::error::TaskTimedOut {
             crate::types::error::TaskTimedOut {
                 message: self.message,

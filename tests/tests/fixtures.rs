@@ -1,0 +1,398 @@
+//! Fixture models (`tests/fixtures/NAME.json`), each stressing one concern of the generator.
+//!
+//! For every fixture:
+//! - each generated file is pinned by a snapshot named `NAME__PATH` (the runtime modules aside:
+//!   they are `codegen/runtime/` copied unchanged, pinned by the real model's snapshots), and the
+//!   list of files by `NAME__file_list`;
+//! - the crate is compiled by rustc alone (std only) with `-D warnings -W missing_docs`;
+//! - its documentation is built by rustdoc with warnings denied, and its doc example compiled;
+//! - where `tests/fixtures/NAME.usage.rs` exists, that program is compiled against the crate, with
+//!   warnings denied, and run: it uses the generated API the way a user would and asserts on it.
+//!
+//! Models the generator must refuse live in `tests/fixtures/refused/`, each with the exact
+//! diagnostic it must give.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use tests::{repo_root, temp_path, write_crate};
+
+/// Modules every crate carries verbatim from `codegen/runtime/`.
+const RUNTIME_MODULES: &[&str] = &["src/config.rs", "src/error.rs", "src/sensitive.rs"];
+
+fn fixtures_dir() -> PathBuf {
+    repo_root().join("tests/fixtures")
+}
+
+/// Generates `tests/fixtures/{relative}.json` as the package `package`.
+fn generate(
+    relative: &str,
+    package: &str,
+) -> Result<Vec<codegen::GeneratedFile>, codegen::Diagnostic> {
+    let path = fixtures_dir().join(format!("{relative}.json"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let settings = codegen::Settings::new(package, format!("tests/fixtures/{relative}.json"));
+    codegen::generate(&text, &settings)
+}
+
+/// The package name of a fixture: `naming_obstacle_course` → `naming-obstacle-course`.
+fn package_of(fixture: &str) -> String {
+    fixture.replace('_', "-")
+}
+
+/// Generates, snapshots, compiles, documents and (with a usage program) runs one fixture.
+/// Returns the generated files for fixture-specific assertions.
+fn check_fixture(fixture: &str) -> Vec<codegen::GeneratedFile> {
+    let files = generate(fixture, &package_of(fixture))
+        .unwrap_or_else(|e| panic!("fixture {fixture} does not generate: {e}"));
+    assert_eq!(
+        files,
+        generate(fixture, &package_of(fixture)).unwrap(),
+        "generating {fixture} twice gave different files"
+    );
+
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    insta::assert_snapshot!(format!("{fixture}__file_list"), paths.join("\n"));
+    for file in files
+        .iter()
+        .filter(|f| !RUNTIME_MODULES.contains(&f.path.as_str()))
+    {
+        insta::assert_snapshot!(snapshot_name(fixture, &file.path), &file.contents);
+    }
+
+    let dir = temp_path(&format!("fixture-{fixture}"));
+    let pairs: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.contents.clone()))
+        .collect();
+    write_crate(&dir, &pairs);
+    let krate = fixture.to_owned();
+    let out = dir.join("out");
+    run(
+        &format!("rustc on the {fixture} crate"),
+        Command::new(rustc())
+            .args([
+                "--edition",
+                "2021",
+                "--crate-type",
+                "lib",
+                "--crate-name",
+                &krate,
+            ])
+            .args(["-D", "warnings", "-W", "missing_docs"])
+            .arg(dir.join("src/lib.rs"))
+            .arg("--out-dir")
+            .arg(&out),
+    );
+    let rlib = out.join(format!("lib{krate}.rlib"));
+    run(
+        &format!("rustdoc on the {fixture} crate"),
+        Command::new(rustdoc())
+            .args([
+                "--edition",
+                "2021",
+                "--crate-type",
+                "lib",
+                "--crate-name",
+                &krate,
+            ])
+            .args(["-D", "warnings"])
+            .arg(dir.join("src/lib.rs"))
+            .arg("-o")
+            .arg(dir.join("doc")),
+    );
+    run(
+        &format!("the doc tests of the {fixture} crate"),
+        Command::new(rustdoc())
+            .args(["--test", "--edition", "2021", "--crate-type", "lib"])
+            .args(["--crate-name", &krate])
+            .arg("--extern")
+            .arg(format!("{krate}={}", rlib.display()))
+            .arg("-L")
+            .arg(&out)
+            .arg(dir.join("src/lib.rs")),
+    );
+    let usage = fixtures_dir().join(format!("{fixture}.usage.rs"));
+    if usage.exists() {
+        let program = out.join(format!("{fixture}_usage{}", std::env::consts::EXE_SUFFIX));
+        run(
+            &format!("rustc on tests/fixtures/{fixture}.usage.rs"),
+            Command::new(rustc())
+                .args(["--edition", "2021", "--crate-type", "bin"])
+                .args(["--crate-name", &format!("{fixture}_usage")])
+                .args(["-D", "warnings"])
+                .arg("--extern")
+                .arg(format!("{krate}={}", rlib.display()))
+                .arg("-L")
+                .arg(&out)
+                .arg(&usage)
+                .arg("-o")
+                .arg(&program),
+        );
+        run(
+            &format!("tests/fixtures/{fixture}.usage.rs"),
+            &mut Command::new(&program),
+        );
+    }
+    std::fs::remove_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("cannot remove {}: {e}", dir.display()));
+    files
+}
+
+fn rustc() -> String {
+    std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned())
+}
+
+fn rustdoc() -> String {
+    std::env::var("RUSTDOC").unwrap_or_else(|_| "rustdoc".to_owned())
+}
+
+/// Runs a command, failing the test with its output when it fails.
+fn run(what: &str, command: &mut Command) {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    if !output.status.success() {
+        panic!(
+            "{what} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// The contents of one generated file.
+fn file<'a>(files: &'a [codegen::GeneratedFile], path: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no generated file {path}"))
+        .contents
+}
+
+/// Asserts that each snippet occurs in the file.
+fn assert_contains(files: &[codegen::GeneratedFile], path: &str, snippets: &[&str]) {
+    let text = file(files, path);
+    for snippet in snippets {
+        assert!(text.contains(snippet), "{path} lacks `{snippet}`");
+    }
+}
+
+/// Asserts that no snippet occurs in the file.
+fn assert_lacks(files: &[codegen::GeneratedFile], path: &str, snippets: &[&str]) {
+    let text = file(files, path);
+    for snippet in snippets {
+        assert!(!text.contains(snippet), "{path} has `{snippet}`");
+    }
+}
+
+/// Every fixture has its test: a new `.json` without one would be silently ignored.
+#[test]
+fn every_fixture_is_tested() {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            found.push(path.file_stem().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    found.sort();
+    let mut tested: Vec<String> = FIXTURES.iter().map(|s| s.to_string()).collect();
+    tested.sort();
+    assert_eq!(found, tested);
+
+    for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if let Some(fixture) = name.strip_suffix(".usage.rs") {
+            assert!(FIXTURES.contains(&fixture), "{name} has no fixture");
+        }
+    }
+
+    let mut refused = Vec::new();
+    for entry in std::fs::read_dir(fixtures_dir().join("refused")).unwrap() {
+        let path = entry.unwrap().path();
+        refused.push(path.file_stem().unwrap().to_string_lossy().into_owned());
+    }
+    refused.sort();
+    let mut expected: Vec<String> = REFUSED.iter().map(|(name, _)| name.to_string()).collect();
+    expected.sort();
+    assert_eq!(refused, expected);
+}
+
+/// Every `fixtures__*` snapshot belongs to a file some fixture generates: a file the generator no
+/// longer writes must not leave its snapshot behind.
+#[test]
+fn no_stale_snapshots() {
+    let mut expected = Vec::new();
+    for fixture in FIXTURES {
+        expected.push(format!("fixtures__{fixture}__file_list.snap"));
+        for file in generate(fixture, &package_of(fixture)).unwrap() {
+            if !RUNTIME_MODULES.contains(&file.path.as_str()) {
+                expected.push(format!(
+                    "fixtures__{}.snap",
+                    snapshot_name(fixture, &file.path)
+                ));
+            }
+        }
+    }
+    expected.sort();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(repo_root().join("tests/tests/snapshots")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with("fixtures__") && name.ends_with(".snap") {
+            found.push(name);
+        }
+    }
+    found.sort();
+    assert_eq!(found, expected, "stale or missing fixture snapshots");
+}
+
+/// The snapshot of one generated file: `naming_obstacle_course__src_operation_type__rs`.
+fn snapshot_name(fixture: &str, path: &str) -> String {
+    format!("{fixture}__{}", path.replace(['/', '.'], "_"))
+}
+
+const FIXTURES: &[&str] = &[
+    "empty_output",
+    "naming_obstacle_course",
+    "operation_errors",
+    "recursion",
+    "sensitive",
+    "shapes",
+];
+
+/// Models that must be refused, with the diagnostic that says why and what to do.
+const REFUSED: &[(&str, &str)] = &[
+    (
+        "client_method_collision",
+        "fixture.refused#GetWith: its fluent method `get_with` is also the whole-input method of `fixture.refused#Get`; add a `rename` on the service",
+    ),
+    (
+        "io_name_collision",
+        "fixture.refused#Get: its output structure is named `GetOutput`, like its input structure; add a `rename` on the service",
+    ),
+    (
+        "unknown_value_shape",
+        "fixture.refused#UnknownValue: its Rust name `UnknownValue` is taken in `crate::types` by the type that holds enum values this crate does not know; add a `rename` on the service",
+    ),
+];
+
+#[test]
+fn refused_fixtures_give_their_diagnostic() {
+    for (name, expected) in REFUSED {
+        let result = generate(&format!("refused/{name}"), &package_of(name));
+        match result {
+            Ok(_) => panic!("refused/{name}.json generated, but must be refused"),
+            Err(diagnostic) => assert_eq!(&diagnostic.to_string(), expected, "refused/{name}.json"),
+        }
+    }
+}
+
+/// Keywords, builder and client method names, std type names, and the names the generator keeps
+/// for itself: each gets the name the symbol layer promises (the usage program calls them).
+#[test]
+fn naming_obstacle_course() {
+    let files = check_fixture("naming_obstacle_course");
+    let op = "src/operation/type_.rs";
+    assert_contains(
+        &files,
+        op,
+        &[
+            "pub r#type: ",
+            "pub self_: ",
+            "pub crate_: ",
+            "pub r#gen: ",
+            "pub build: ::std::string::String,",
+            "pub r#box: ::std::option::Option<crate::types::Box>,",
+            "pub fn r#type(",
+            "pub fn set_type(",
+            "pub fn get_self(",
+            "pub fn build_value(",
+            "pub fn send_value(",
+            "pub fn new_value(",
+            "pub fn as_input_value(",
+            "pub fn default_value(",
+            "pub fn clone_value(",
+            "pub fn set_foo(",
+            "pub fn set_foo_value(",
+            "pub fn set_2nd(",
+            "UnknownErrorError(crate::types::error::Unknown),",
+            "RequestError(crate::types::error::Request),",
+            "UnknownError(crate::types::error::UnknownError),",
+            "pub fn is_unknown_error_error(&self)",
+            "\"build_value\"",
+        ],
+    );
+    assert_contains(
+        &files,
+        "src/client.rs",
+        &[
+            "fn r#type(&self)",
+            "fn r#match(",
+            "fn self_(&self)",
+            "fn self_with(",
+            "fn config_operation(",
+            "fn clone_operation(",
+            "pub fn config(&self) -> &crate::config::Config",
+            "[`NamingCourseApiExt::type`]",
+        ],
+    );
+    assert_contains(
+        &files,
+        "src/types.rs",
+        &[
+            "pub struct Self_ {",
+            "pub fn builder() -> crate::types::builders::SelfBuilder",
+            "pub struct Option {",
+            "    UnknownValue,\n",
+            "    V1Gb,\n",
+            "    V10Gb,\n",
+            "    Self_,\n",
+            "UnknownValue(::std::string::String),",
+            "pub fn is_unknown_value(&self)",
+            "pub fn is_v3rd(&self)",
+            "pub struct StrangeValue {",
+        ],
+    );
+    assert_contains(
+        &files,
+        "src/types/error.rs",
+        &[
+            "pub meta_value: ",
+            "pub request_id: ",
+            "pub(crate) meta: crate::error::ErrorMetadata,",
+            "pub fn request_id_value(",
+        ],
+    );
+    assert_contains(&files, "src/operation/match_.rs", &["pub struct Result {"]);
+    for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
+        assert_lacks(&files, &file.path, &["__", "Self_Builder", "Self_Error"]);
+    }
+}
+
+#[test]
+fn sensitive() {
+    check_fixture("sensitive");
+}
+
+#[test]
+fn operation_errors() {
+    check_fixture("operation_errors");
+}
+
+#[test]
+fn empty_output() {
+    check_fixture("empty_output");
+}
+
+#[test]
+fn recursion() {
+    check_fixture("recursion");
+}
+
+#[test]
+fn shapes() {
+    check_fixture("shapes");
+}
