@@ -90,18 +90,13 @@ pub mod codegen_files {
 
 /// Compiles the library crate in `dir` (`src/lib.rs`) with rustc alone, denying warnings and
 /// requiring docs on every public item. Generated crates without dependencies need no cargo.
-pub fn compile_lib(dir: &Path, crate_name: &str) -> Result<(), String> {
+/// Returns the rlib's path.
+pub fn compile_lib(dir: &Path, crate_name: &str) -> Result<PathBuf, String> {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
     let out_dir = dir.join("rustc-out");
     let output = std::process::Command::new(rustc)
-        .args([
-            "--edition",
-            "2021",
-            "--crate-type",
-            "lib",
-            "--crate-name",
-            crate_name,
-        ])
+        .args(["--edition", "2021", "--crate-type", "lib"])
+        .args(["--crate-name", crate_name])
         .args(["-D", "warnings", "-W", "missing_docs"])
         .arg(dir.join("src/lib.rs"))
         .arg("--out-dir")
@@ -109,7 +104,7 @@ pub fn compile_lib(dir: &Path, crate_name: &str) -> Result<(), String> {
         .output()
         .map_err(|e| format!("cannot run rustc: {e}"))?;
     if output.status.success() {
-        Ok(())
+        Ok(out_dir.join(format!("lib{crate_name}.rlib")))
     } else {
         Err(String::from_utf8_lossy(&output.stderr).into_owned())
     }

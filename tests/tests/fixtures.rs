@@ -15,7 +15,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use tests::{repo_root, temp_path, write_crate};
+use tests::{compile_lib, repo_root, temp_path, write_crate};
 
 /// Modules every crate carries verbatim from `codegen/runtime/`.
 const RUNTIME_MODULES: &[&str] = &["src/config.rs", "src/error.rs", "src/sensitive.rs"];
@@ -68,24 +68,12 @@ fn check_fixture(fixture: &str) -> Vec<codegen::GeneratedFile> {
         .collect();
     write_crate(&dir, &pairs);
     let krate = fixture.to_owned();
-    let out = dir.join("out");
-    run(
-        &format!("rustc on the {fixture} crate"),
-        Command::new(rustc())
-            .args([
-                "--edition",
-                "2021",
-                "--crate-type",
-                "lib",
-                "--crate-name",
-                &krate,
-            ])
-            .args(["-D", "warnings", "-W", "missing_docs"])
-            .arg(dir.join("src/lib.rs"))
-            .arg("--out-dir")
-            .arg(&out),
-    );
-    let rlib = out.join(format!("lib{krate}.rlib"));
+    let rlib = compile_lib(&dir, &krate)
+        .unwrap_or_else(|e| panic!("rustc on the {fixture} crate failed:\n{e}"));
+    let out = rlib
+        .parent()
+        .expect("the rlib is in a folder")
+        .to_path_buf();
     run(
         &format!("rustdoc on the {fixture} crate"),
         Command::new(rustdoc())
