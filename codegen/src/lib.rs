@@ -85,12 +85,19 @@ fn check_package_name(name: &str) -> Result<(), Diagnostic> {
     }
 }
 
-/// The runtime modules every crate carries, as Rust source kept in `codegen/runtime/`.
-const RUNTIME: &[(&str, &str)] = &[
+/// The runtime modules a crate carries (path, source), kept as Rust source in `codegen/runtime/`
+/// and copied unchanged (reformatted only).
+pub const RUNTIME: &[(&str, &str)] = &[
     ("src/config.rs", include_str!("../runtime/config.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
+    ("src/json.rs", include_str!("../runtime/json.rs")),
     ("src/sensitive.rs", include_str!("../runtime/sensitive.rs")),
 ];
+
+/// True for the paths of runtime modules (copied, not generated from the model).
+pub fn is_runtime_module(path: &str) -> bool {
+    RUNTIME.iter().any(|(runtime, _)| *runtime == path)
+}
 
 fn emit_files(krate: &ir::Crate, source: &str) -> Result<Vec<GeneratedFile>, Diagnostic> {
     let mut files = vec![
@@ -100,6 +107,7 @@ fn emit_files(krate: &ir::Crate, source: &str) -> Result<Vec<GeneratedFile>, Dia
         },
         render::rust_file("src/lib.rs", emit::lib_rs::lib_file(krate), source)?,
         render::rust_file("src/client.rs", emit::client::client_file(krate), source)?,
+        render::rust_file("src/codec.rs", emit::codec::codec_file(krate), source)?,
     ];
     for (path, text) in RUNTIME {
         if *path == "src/sensitive.rs" && !krate.redacts() {

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests in `tests/tests/`.
 
 use std::path::{Path, PathBuf};
+pub mod moto;
 
 /// The repository root (the folder holding the workspace `Cargo.toml`).
 pub fn repo_root() -> PathBuf {
@@ -88,26 +89,46 @@ pub mod codegen_files {
     pub type File = (String, String);
 }
 
-/// Compiles the library crate in `dir` (`src/lib.rs`) with rustc alone, denying warnings and
-/// requiring docs on every public item. Generated crates without dependencies need no cargo.
-/// Returns the rlib's path.
-pub fn compile_lib(dir: &Path, crate_name: &str) -> Result<PathBuf, String> {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
-    let out_dir = dir.join("rustc-out");
-    let output = std::process::Command::new(rustc)
-        .args(["--edition", "2021", "--crate-type", "lib"])
-        .args(["--crate-name", crate_name])
-        .args(["-D", "warnings", "-W", "missing_docs"])
-        .arg(dir.join("src/lib.rs"))
-        .arg("--out-dir")
-        .arg(&out_dir)
-        .output()
-        .map_err(|e| format!("cannot run rustc: {e}"))?;
-    if output.status.success() {
-        Ok(out_dir.join(format!("lib{crate_name}.rlib")))
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+/// The target folder generated crates build in: shared, so their dependencies build once.
+pub fn generated_target_dir() -> PathBuf {
+    repo_root().join("target/generated-crates")
+}
+
+/// Runs `cargo ARGS` in the generated crate at `dir`, offline and with the workspace's lock file,
+/// so the crate builds against exactly the dependency versions the repository uses. Warnings are
+/// errors and every public item needs docs.
+pub fn cargo_in(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let lock = repo_root().join("Cargo.lock");
+    if !dir.join("Cargo.lock").exists() {
+        std::fs::copy(&lock, dir.join("Cargo.lock"))
+            .map_err(|e| format!("cannot copy {}: {e}", lock.display()))?;
     }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(cargo)
+        .args(args)
+        .args(["--offline", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", generated_target_dir())
+        .env("RUSTFLAGS", "-D warnings -W missing_docs")
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env_remove("CARGO_MAKEFLAGS")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(format!(
+            "cargo {} failed:\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+/// Builds the library crate in `dir` (a generated crate) with cargo; see [`cargo_in`].
+pub fn compile_lib(dir: &Path) -> Result<(), String> {
+    cargo_in(dir, &["build", "--lib"]).map(|_| ())
 }
 
 /// A fresh, empty path under the system's temporary folder, unique to this process and `label`.

@@ -13,12 +13,8 @@
 //! diagnostic it must give.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use tests::{compile_lib, repo_root, temp_path, write_crate};
-
-/// Modules every crate carries verbatim from `codegen/runtime/`.
-const RUNTIME_MODULES: &[&str] = &["src/config.rs", "src/error.rs", "src/sensitive.rs"];
+use tests::{cargo_in, compile_lib, repo_root, temp_path, write_crate};
 
 fn fixtures_dir() -> PathBuf {
     repo_root().join("tests/fixtures")
@@ -56,7 +52,7 @@ fn check_fixture(fixture: &str) -> Vec<codegen::GeneratedFile> {
     insta::assert_snapshot!(format!("{fixture}__file_list"), paths.join("\n"));
     for file in files
         .iter()
-        .filter(|f| !RUNTIME_MODULES.contains(&f.path.as_str()))
+        .filter(|f| !codegen::is_runtime_module(&f.path))
     {
         insta::assert_snapshot!(snapshot_name(fixture, &file.path), &file.contents);
     }
@@ -67,88 +63,23 @@ fn check_fixture(fixture: &str) -> Vec<codegen::GeneratedFile> {
         .map(|f| (f.path.clone(), f.contents.clone()))
         .collect();
     write_crate(&dir, &pairs);
-    let krate = fixture.to_owned();
-    let rlib = compile_lib(&dir, &krate)
-        .unwrap_or_else(|e| panic!("rustc on the {fixture} crate failed:\n{e}"));
-    let out = rlib
-        .parent()
-        .expect("the rlib is in a folder")
-        .to_path_buf();
-    run(
-        &format!("rustdoc on the {fixture} crate"),
-        Command::new(rustdoc())
-            .args([
-                "--edition",
-                "2021",
-                "--crate-type",
-                "lib",
-                "--crate-name",
-                &krate,
-            ])
-            .args(["-D", "warnings"])
-            .arg(dir.join("src/lib.rs"))
-            .arg("-o")
-            .arg(dir.join("doc")),
-    );
-    run(
-        &format!("the doc tests of the {fixture} crate"),
-        Command::new(rustdoc())
-            .args(["--test", "--edition", "2021", "--crate-type", "lib"])
-            .args(["--crate-name", &krate])
-            .arg("--extern")
-            .arg(format!("{krate}={}", rlib.display()))
-            .arg("-L")
-            .arg(&out)
-            .arg(dir.join("src/lib.rs")),
-    );
+    compile_lib(&dir).unwrap_or_else(|e| panic!("the {fixture} crate does not build:\n{e}"));
+    cargo_in(&dir, &["doc", "--no-deps"]).unwrap_or_else(|e| panic!("{e}"));
+    cargo_in(&dir, &["test", "--doc"]).unwrap_or_else(|e| panic!("{e}"));
     let usage = fixtures_dir().join(format!("{fixture}.usage.rs"));
     if usage.exists() {
-        let program = out.join(format!("{fixture}_usage{}", std::env::consts::EXE_SUFFIX));
-        run(
-            &format!("rustc on tests/fixtures/{fixture}.usage.rs"),
-            Command::new(rustc())
-                .args(["--edition", "2021", "--crate-type", "bin"])
-                .args(["--crate-name", &format!("{fixture}_usage")])
-                .args(["-D", "warnings"])
-                .arg("--extern")
-                .arg(format!("{krate}={}", rlib.display()))
-                .arg("-L")
-                .arg(&out)
-                .arg(&usage)
-                .arg("-o")
-                .arg(&program),
-        );
-        run(
-            &format!("tests/fixtures/{fixture}.usage.rs"),
-            &mut Command::new(&program),
-        );
+        // The usage program runs as an example of the crate, so it links like an application.
+        let example = dir.join("examples/usage");
+        std::fs::create_dir_all(&example).unwrap();
+        std::fs::copy(&usage, example.join("main.rs")).unwrap();
+        let support = fixtures_dir().join("usage_support.rs");
+        std::fs::copy(support, example.join("usage_support.rs")).unwrap();
+        cargo_in(&dir, &["run", "--example", "usage"])
+            .unwrap_or_else(|e| panic!("tests/fixtures/{fixture}.usage.rs: {e}"));
     }
     std::fs::remove_dir_all(&dir)
         .unwrap_or_else(|e| panic!("cannot remove {}: {e}", dir.display()));
     files
-}
-
-fn rustc() -> String {
-    std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned())
-}
-
-fn rustdoc() -> String {
-    std::env::var("RUSTDOC").unwrap_or_else(|_| "rustdoc".to_owned())
-}
-
-/// Runs a command, failing the test with its output when it fails.
-fn run(what: &str, command: &mut Command) {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    if !output.status.success() {
-        panic!(
-            "{what} failed ({}):\n{}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
 }
 
 /// The contents of one generated file.
@@ -217,7 +148,7 @@ fn no_stale_snapshots() {
     for fixture in FIXTURES {
         expected.push(format!("fixtures__{fixture}__file_list.snap"));
         for file in generate(fixture, &package_of(fixture)).unwrap() {
-            if !RUNTIME_MODULES.contains(&file.path.as_str()) {
+            if !codegen::is_runtime_module(&file.path) {
                 expected.push(format!(
                     "fixtures__{}.snap",
                     snapshot_name(fixture, &file.path)
@@ -355,7 +286,10 @@ fn naming_obstacle_course() {
         ],
     );
     assert_contains(&files, "src/operation/match_.rs", &["pub struct Result {"]);
-    for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
+    for file in files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs") && !codegen::is_runtime_module(&f.path))
+    {
         assert_lacks(&files, &file.path, &["__", "Self_Builder", "Self_Error"]);
     }
 }

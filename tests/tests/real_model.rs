@@ -131,7 +131,7 @@ fn official_model_send_task_failure_compiles_with_our_api() {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let code = xtask::run(&repo_root(), &args, &mut stdout, &mut stderr);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stderr));
-    compile_lib(&out, "sfn")
+    compile_lib(&out)
         .unwrap_or_else(|e| panic!("the official SendTaskFailure crate does not compile:\n{e}"));
 
     // Same API: every file equal once documentation and headers are set aside.
@@ -164,6 +164,6 @@ fn without_docs(source: &str) -> String {
 fn our_crate_compiles_standalone() {
     let dir = temp_path("ours");
     write_crate(&dir, &as_pairs(&generate_ours()));
-    compile_lib(&dir, "sfn").unwrap_or_else(|e| panic!("{e}"));
+    compile_lib(&dir).unwrap_or_else(|e| panic!("{e}"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

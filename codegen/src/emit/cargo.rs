@@ -19,7 +19,8 @@ pub fn cargo_toml(krate: &Crate, header: &str) -> String {
          license = \"Apache-2.0\"\n\
          publish = false\n\
          \n\
-         [dependencies]\n",
+         [dependencies]\n\
+         serde_json = \"1\"\n",
         name = krate.package,
         version = krate.version,
     )

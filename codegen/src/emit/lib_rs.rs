@@ -66,9 +66,15 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         #[rustfmt::skip]
         pub mod client;
         #[rustfmt::skip]
+        #[allow(dead_code)] // until the client sends requests
+        mod codec;
+        #[rustfmt::skip]
         pub mod config;
         #[rustfmt::skip]
         pub mod error;
+        #[rustfmt::skip]
+        #[allow(dead_code)] // helpers for every kind of shape; each crate uses some
+        mod json;
         #[rustfmt::skip]
         pub mod operation;
         #sensitive_module

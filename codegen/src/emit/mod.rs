@@ -3,6 +3,7 @@
 
 pub mod cargo;
 pub mod client;
+pub mod codec;
 pub mod data;
 pub mod lib_rs;
 pub mod operation;
@@ -123,7 +124,7 @@ pub fn with_default(option: TokenStream, value: &DefaultValue) -> TokenStream {
 }
 
 /// The expression for a `@default` value.
-fn default_expr(value: &DefaultValue) -> TokenStream {
+pub fn default_expr(value: &DefaultValue) -> TokenStream {
     match value {
         DefaultValue::Bool(b) => quote! { #b },
         DefaultValue::Int(n) => {

@@ -34,9 +34,15 @@ pub use config::Config;
 #[rustfmt::skip]
 pub mod client;
 #[rustfmt::skip]
+#[allow(dead_code)]
+mod codec;
+#[rustfmt::skip]
 pub mod config;
 #[rustfmt::skip]
 pub mod error;
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod json;
 #[rustfmt::skip]
 pub mod operation;
 #[rustfmt::skip]
