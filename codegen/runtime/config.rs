@@ -1,18 +1,65 @@
-//! Client configuration.
+//! Client configuration: region, endpoint, credentials, transport, retries, timeouts, limits.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
-/// How a [`Client`](crate::Client) reaches the service. Build one with [`Config::builder`].
-#[derive(Clone, Default, PartialEq, Eq)]
+use crate::credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
+use crate::retry::RetryConfig;
+use crate::transport::HttpClient;
+
+/// The default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+/// The default largest response body accepted: larger answers fail instead of exhausting memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+
+/// How a [`Client`](crate::Client) reaches the service. Build one with [`Config::builder`], or
+/// load the standard environment with [`Config::from_env`].
+#[derive(Clone)]
 pub struct Config {
-    region: Option<String>,
-    endpoint_url: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
+    pub(crate) http_client: Option<Arc<dyn HttpClient>>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            region: None,
+            endpoint_url: None,
+            use_fips: false,
+            use_dual_stack: false,
+            credentials: None,
+            http_client: None,
+            retry: RetryConfig::standard(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            attempt_timeout: None,
+            total_timeout: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
 }
 
 impl Config {
-    /// A builder with nothing set.
+    /// A builder with nothing set: no region, credentials from the default chain (environment,
+    /// then the shared files) unless given, standard retries.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
+    }
+
+    /// The standard environment: region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile;
+    /// endpoint from `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL`; credentials from the
+    /// default chain.
+    pub fn from_env() -> Self {
+        ConfigBuilder::from_env().build()
     }
 
     /// The AWS region, e.g. `us-east-1`.
@@ -24,13 +71,28 @@ impl Config {
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
     }
+
+    /// The retry settings.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
 }
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Credentials providers print no secrets (`Credentials` redacts its own).
         f.debug_struct("Config")
             .field("region", &self.region)
             .field("endpoint_url", &self.endpoint_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("credentials", &self.credentials)
+            .field("http_client", &self.http_client)
+            .field("retry", &self.retry)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -42,6 +104,24 @@ pub struct ConfigBuilder {
 }
 
 impl ConfigBuilder {
+    /// A builder holding the standard environment (see [`Config::from_env`]); setters override it.
+    pub fn from_env() -> Self {
+        Self::from_env_with(&|name| std::env::var(name).ok())
+    }
+
+    /// As [`ConfigBuilder::from_env`], reading variables through `env` (for tests).
+    pub fn from_env_with(env: &dyn Fn(&str) -> Option<String>) -> Self {
+        let mut config = Config {
+            region: crate::credentials::region_from_env_or_profile(env),
+            ..Config::default()
+        };
+        let service_variable = format!("AWS_ENDPOINT_URL_{}", crate::client::SERVICE.env_name);
+        config.endpoint_url = env(&service_variable)
+            .or_else(|| env("AWS_ENDPOINT_URL"))
+            .filter(|url| !url.is_empty());
+        Self { config }
+    }
+
     /// Sets the AWS region, e.g. `us-east-1`.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.config.region = Some(region.into());
@@ -54,8 +134,72 @@ impl ConfigBuilder {
         self
     }
 
+    /// Uses FIPS endpoints.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.config.use_fips = on;
+        self
+    }
+
+    /// Uses dual-stack (IPv4 and IPv6) endpoints.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.config.use_dual_stack = on;
+        self
+    }
+
+    /// Uses these fixed credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// Gets credentials from this provider on every call.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.config.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Sends requests with this HTTP client instead of the built-in HTTPS client.
+    pub fn http_client(mut self, client: impl HttpClient + 'static) -> Self {
+        self.config.http_client = Some(Arc::new(client));
+        self
+    }
+
+    /// Sets the retry behaviour (see [`RetryConfig`]).
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.config.retry = retry;
+        self
+    }
+
+    /// The longest wait for a connection (built-in client only). Default 3.1 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest one attempt may take, from sending to the whole response. Default: none.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.config.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest a whole call may take, retries and backoff included. Default: none.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.config.total_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest response body accepted. Default 10 MiB.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_response_bytes = bytes;
+        self
+    }
+
     /// The finished configuration.
     pub fn build(self) -> Config {
         self.config
     }
+}
+
+/// The credentials a client uses when none were configured.
+pub(crate) fn default_credentials() -> Arc<dyn ProvideCredentials> {
+    Arc::new(DefaultCredentialsChain::new())
 }

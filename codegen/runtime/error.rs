@@ -131,6 +131,16 @@ impl UnknownServiceError {
         self
     }
 
+    pub(crate) fn with_optional_message(mut self, message: Option<String>) -> Self {
+        self.message = message;
+        self
+    }
+
+    pub(crate) fn with_optional_request_id(mut self, request_id: Option<String>) -> Self {
+        self.request_id = request_id;
+        self
+    }
+
     /// The error code as the service sent it (namespace and URL suffix removed).
     pub fn code(&self) -> &str {
         &self.code
@@ -161,8 +171,21 @@ impl StdError for UnknownServiceError {}
 pub enum RequestErrorKind {
     /// The input could not be built (a required member is missing). Nothing was sent.
     InvalidInput,
-    /// The client has no way to reach the service yet. Nothing was sent.
-    NotConnected,
+    /// The configuration is incomplete (for example no region). Nothing was sent.
+    Config,
+    /// No credentials could be found or loaded. Nothing was sent.
+    Credentials,
+    /// No endpoint could be resolved for the configuration. Nothing was sent.
+    Endpoint,
+    /// The request could not be signed. Nothing was sent.
+    Signing,
+    /// The connection could not be made or broke.
+    Transport,
+    /// An attempt or the whole call took longer than its timeout.
+    Timeout,
+    /// An answer arrived but is not what the protocol promises (not JSON, wrong types, too large,
+    /// an error status without an error code).
+    InvalidResponse,
 }
 
 /// A call that failed without an error answer from the service.
@@ -170,24 +193,44 @@ pub enum RequestErrorKind {
 pub struct RequestError {
     kind: RequestErrorKind,
     message: String,
+    status: Option<u16>,
     request_id: Option<String>,
+    attempts: u32,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
 
 impl RequestError {
-    /// The input could not be built.
-    pub fn invalid_input(error: BuildError) -> Self {
-        Self {
-            kind: RequestErrorKind::InvalidInput,
-            message: format!("invalid input: {error}"),
-            request_id: None,
-            source: Some(Box::new(error)),
-        }
+    /// A failure of this kind, described by `message` (which must hold no secrets).
+    pub fn new(kind: RequestErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), status: None, request_id: None, attempts: 1, source: None }
     }
 
-    /// The client cannot reach the service yet.
-    pub fn not_connected(message: impl Into<String>) -> Self {
-        Self { kind: RequestErrorKind::NotConnected, message: message.into(), request_id: None, source: None }
+    /// The input could not be built.
+    pub fn invalid_input(error: BuildError) -> Self {
+        Self::new(RequestErrorKind::InvalidInput, format!("invalid input: {error}")).with_source(error)
+    }
+
+    /// Adds the underlying error.
+    pub fn with_source(mut self, source: impl Into<Box<dyn StdError + Send + Sync + 'static>>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Adds the HTTP status of the answer that could not be understood.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Adds the request id of the answer, when it had one.
+    pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
+        self.request_id = request_id;
+        self
+    }
+
+    pub(crate) fn after_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
     }
 
     /// What kind of failure this is.
@@ -200,15 +243,28 @@ impl RequestError {
         &self.message
     }
 
-    /// The request id, when a response arrived but could not be understood.
+    /// The HTTP status, when an answer arrived.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The request id, when an answer arrived but could not be understood.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// How many attempts were made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 }
 
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
         if let Some(id) = &self.request_id {
             write!(f, " (request id: {id})")?;
         }
@@ -219,5 +275,12 @@ impl fmt::Display for RequestError {
 impl StdError for RequestError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.source.as_ref().map(|e| e.as_ref() as &(dyn StdError + 'static))
+    }
+}
+
+impl ErrorMetadata {
+    /// Metadata with this request id, if any (the client fills it in from responses).
+    pub fn from_request_id(request_id: Option<String>) -> Self {
+        Self { request_id }
     }
 }

@@ -57,6 +57,10 @@ pub struct Service {
     pub signing_name: Option<String>,
     pub sdk_id: String,
     pub version: Option<String>,
+    /// The suffix of the `AWS_ENDPOINT_URL_<NAME>` variable: the SDK id in upper case, `SFN`.
+    pub env_name: String,
+    /// The model's `smithy.rules#endpointRuleSet`, as compact JSON.
+    pub endpoint_rules: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +98,11 @@ pub struct ErrorCase {
     pub code: String,
     /// `is_invalid_token`.
     pub is_fn: String,
+    /// The error's optional string field that holds the message, filled from the protocol's
+    /// message when the body spells it differently (`Message`).
+    pub message_field: Option<String>,
+    /// The error's metadata field (usually `meta`).
+    pub meta_field: String,
     pub docs: Option<String>,
 }
 

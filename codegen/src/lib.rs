@@ -88,10 +88,24 @@ fn check_package_name(name: &str) -> Result<(), Diagnostic> {
 /// The runtime modules a crate carries (path, source), kept as Rust source in `codegen/runtime/`
 /// and copied unchanged (reformatted only).
 pub const RUNTIME: &[(&str, &str)] = &[
+    ("src/aws_json.rs", include_str!("../runtime/aws_json.rs")),
     ("src/config.rs", include_str!("../runtime/config.rs")),
+    (
+        "src/credentials.rs",
+        include_str!("../runtime/credentials.rs"),
+    ),
+    ("src/endpoint.rs", include_str!("../runtime/endpoint.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
     ("src/json.rs", include_str!("../runtime/json.rs")),
+    (
+        "src/orchestrator.rs",
+        include_str!("../runtime/orchestrator.rs"),
+    ),
+    ("src/profile.rs", include_str!("../runtime/profile.rs")),
+    ("src/retry.rs", include_str!("../runtime/retry.rs")),
     ("src/sensitive.rs", include_str!("../runtime/sensitive.rs")),
+    ("src/sign.rs", include_str!("../runtime/sign.rs")),
+    ("src/transport.rs", include_str!("../runtime/transport.rs")),
 ];
 
 /// True for the paths of runtime modules (copied, not generated from the model).

@@ -261,6 +261,18 @@ impl<'m> Lowering<'m> {
                 .and_then(|v| v.get("name"))
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            env_name: sdk_id
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect(),
+            endpoint_rules: traits::by_id(&shape.traits, "smithy.rules", "endpointRuleSet")
+                .map(Value::to_string),
             sdk_id,
             version: shape.service.as_ref().and_then(|s| s.version.clone()),
         })
@@ -381,7 +393,19 @@ impl<'m> Lowering<'m> {
                 }
                 taken.insert(variant.clone(), error_id.clone());
             }
+            let lowered = self.structure(error)?;
+            let info = lowered
+                .error
+                .as_ref()
+                .expect("error shapes lower with error info");
+            let message_field = info
+                .message_field
+                .map(|i| &lowered.fields[i])
+                .filter(|f| f.presence == Presence::Optional && f.ty == Type::String)
+                .map(|f| f.ident.clone());
             errors.push(ErrorCase {
+                message_field,
+                meta_field: info.meta_field.clone(),
                 is_fn: naming::snake_join(&["is", &naming::snake(&variant)]),
                 variant,
                 ty,

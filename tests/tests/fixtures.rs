@@ -65,7 +65,6 @@ fn check_fixture(fixture: &str) -> Vec<codegen::GeneratedFile> {
     write_crate(&dir, &pairs);
     compile_lib(&dir).unwrap_or_else(|e| panic!("the {fixture} crate does not build:\n{e}"));
     cargo_in(&dir, &["doc", "--no-deps"]).unwrap_or_else(|e| panic!("{e}"));
-    cargo_in(&dir, &["test", "--doc"]).unwrap_or_else(|e| panic!("{e}"));
     let usage = fixtures_dir().join(format!("{fixture}.usage.rs"));
     if usage.exists() {
         // The usage program runs as an example of the crate, so it links like an application.

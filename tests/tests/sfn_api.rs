@@ -235,22 +235,19 @@ fn a_missing_task_token_fails_before_anything_is_sent() {
 }
 
 #[test]
-fn the_client_says_clearly_that_it_has_no_transport_yet() {
+fn a_client_without_a_region_says_so_before_sending_anything() {
     let client = Client::new(
         Config::builder()
-            .region("us-east-1")
             .endpoint_url("http://127.0.0.1:1")
+            .credentials(sfn::credentials::Credentials::new("AKID", "SECRET", None))
             .build(),
     );
-    assert_eq!(client.config().region(), Some("us-east-1"));
+    assert_eq!(client.config().region(), None);
     let error = block_on(client.send_task_failure().task_token("t").send()).unwrap_err();
     let SendTaskFailureError::Request(request) = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(request.kind(), RequestErrorKind::NotConnected);
-    assert!(
-        error.to_string().contains("cannot call SendTaskFailure"),
-        "{error}"
-    );
+    assert_eq!(request.kind(), RequestErrorKind::Config);
+    assert!(error.to_string().contains("no AWS region"), "{error}");
     assert_eq!(error.code(), None);
 }

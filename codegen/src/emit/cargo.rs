@@ -2,6 +2,21 @@
 
 use crate::ir::Crate;
 
+/// What every generated crate depends on: JSON, SigV4 signing, and an HTTPS client on tokio
+/// with rustls and ring (which builds much faster than aws-lc-rs).
+const DEPENDENCIES: &str = "\
+aws-credential-types = \"1\"
+aws-sigv4 = { version = \"1\", default-features = false, features = [\"sign-http\", \"http1\"] }
+http = \"1\"
+http-body-util = \"0.1\"
+hyper = { version = \"1\", default-features = false, features = [\"client\", \"http1\"] }
+hyper-rustls = { version = \"0.27\", default-features = false, features = [\"http1\", \"ring\", \"webpki-roots\", \"tls12\"] }
+hyper-util = { version = \"0.1\", default-features = false, features = [\"client-legacy\", \"http1\", \"tokio\"] }
+rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }
+serde_json = \"1\"
+tokio = { version = \"1\", default-features = false, features = [\"rt\", \"net\", \"time\"] }
+";
+
 pub fn cargo_toml(krate: &Crate, header: &str) -> String {
     let description = format!(
         "A client for {} ({}), generated from its Smithy model.",
@@ -20,7 +35,7 @@ pub fn cargo_toml(krate: &Crate, header: &str) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         serde_json = \"1\"\n",
+         {DEPENDENCIES}",
         name = krate.package,
         version = krate.version,
     )

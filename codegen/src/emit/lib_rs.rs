@@ -66,17 +66,38 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         #[rustfmt::skip]
         pub mod client;
         #[rustfmt::skip]
-        #[allow(dead_code)] // until the client sends requests
         mod codec;
         #[rustfmt::skip]
         pub mod config;
         #[rustfmt::skip]
+        pub mod credentials;
+        #[rustfmt::skip]
         pub mod error;
         #[rustfmt::skip]
-        #[allow(dead_code)] // helpers for every kind of shape; each crate uses some
+        pub mod operation;
+        #[rustfmt::skip]
+        pub mod retry;
+        #[rustfmt::skip]
+        pub mod transport;
+        // Runtime modules shared by every generated crate; each crate uses part of them.
+        #[rustfmt::skip]
+        #[allow(dead_code)]
+        mod aws_json;
+        #[rustfmt::skip]
+        #[allow(dead_code)]
+        mod endpoint;
+        #[rustfmt::skip]
+        #[allow(dead_code)]
         mod json;
         #[rustfmt::skip]
-        pub mod operation;
+        #[allow(dead_code)]
+        mod orchestrator;
+        #[rustfmt::skip]
+        #[allow(dead_code)]
+        mod profile;
+        #[rustfmt::skip]
+        #[allow(dead_code)]
+        mod sign;
         #sensitive_module
         #[rustfmt::skip]
         pub mod types;

@@ -5,6 +5,17 @@
 pub type BoxFuture<'a, T> = ::std::pin::Pin<
     ::std::boxed::Box<dyn ::std::future::Future<Output = T> + ::std::marker::Send + 'a>,
 >;
+/// What the runtime needs to know about the service.
+pub(crate) static SERVICE: crate::orchestrator::ServiceSpec = crate::orchestrator::ServiceSpec {
+    signing_name: "states",
+    content_type: "application/x-amz-json-1.0",
+    target_prefix: "AWSStepFunctions",
+    env_name: "SFN",
+    endpoint_rules: ::std::option::Option::Some(
+        "{\"version\":\"1.0\",\"parameters\":{\"Region\":{\"builtIn\":\"AWS::Region\",\"required\":false,\"documentation\":\"The AWS Region that receives the request, for example `us-east-1`.\",\"type\":\"String\"},\"UseDualStack\":{\"builtIn\":\"AWS::UseDualStack\",\"required\":true,\"default\":false,\"documentation\":\"Send the request to an endpoint reachable over both IPv4 and IPv6. Resolution fails in a partition that has no such endpoints.\",\"type\":\"Boolean\"},\"UseFIPS\":{\"builtIn\":\"AWS::UseFIPS\",\"required\":true,\"default\":false,\"documentation\":\"Send the request to an endpoint that uses FIPS 140 validated cryptography. Resolution fails in a partition that has no such endpoints.\",\"type\":\"Boolean\"},\"Endpoint\":{\"builtIn\":\"SDK::Endpoint\",\"required\":false,\"documentation\":\"A URL that receives every request instead of the resolved endpoint, for example a local emulator.\",\"type\":\"String\"}},\"rules\":[{\"documentation\":\"A custom endpoint is used as it is, so it cannot also be a FIPS endpoint.\",\"conditions\":[{\"fn\":\"isSet\",\"argv\":[{\"ref\":\"Endpoint\"}]},{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseFIPS\"},true]}],\"error\":\"Invalid Configuration: FIPS and custom endpoint are not supported\",\"type\":\"error\"},{\"documentation\":\"Likewise, a custom endpoint cannot also be a dual-stack endpoint.\",\"conditions\":[{\"fn\":\"isSet\",\"argv\":[{\"ref\":\"Endpoint\"}]},{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseDualStack\"},true]}],\"error\":\"Invalid Configuration: Dualstack and custom endpoint are not supported\",\"type\":\"error\"},{\"documentation\":\"A custom endpoint wins over the Region.\",\"conditions\":[{\"fn\":\"isSet\",\"argv\":[{\"ref\":\"Endpoint\"}]}],\"endpoint\":{\"url\":{\"ref\":\"Endpoint\"}},\"type\":\"endpoint\"},{\"documentation\":\"Without a custom endpoint, the Region is needed.\",\"conditions\":[{\"fn\":\"not\",\"argv\":[{\"fn\":\"isSet\",\"argv\":[{\"ref\":\"Region\"}]}]}],\"error\":\"Invalid Configuration: Missing Region\",\"type\":\"error\"},{\"documentation\":\"The Region's partition gives the DNS suffixes and says whether FIPS and dual-stack endpoints exist.\",\"conditions\":[{\"fn\":\"aws.partition\",\"argv\":[{\"ref\":\"Region\"}],\"assign\":\"Partition\"}],\"rules\":[{\"documentation\":\"In us-gov-west-1, FIPS requests without dual-stack use the regional host name, not a `states-fips` one.\",\"conditions\":[{\"fn\":\"stringEquals\",\"argv\":[{\"ref\":\"Region\"},\"us-gov-west-1\"]},{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseFIPS\"},true]},{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseDualStack\"},false]}],\"endpoint\":{\"url\":\"https://states.us-gov-west-1.amazonaws.com\"},\"type\":\"endpoint\"},{\"documentation\":\"FIPS and dual-stack together.\",\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseFIPS\"},true]},{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseDualStack\"},true]},{\"fn\":\"booleanEquals\",\"argv\":[{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"Partition\"},\"supportsFIPS\"]},true]},{\"fn\":\"booleanEquals\",\"argv\":[{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"Partition\"},\"supportsDualStack\"]},true]}],\"endpoint\":{\"url\":\"https://states-fips.{Region}.{Partition#dualStackDnsSuffix}\"},\"type\":\"endpoint\"},{\"documentation\":\"FIPS and dual-stack together, where the partition lacks either.\",\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseFIPS\"},true]},{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseDualStack\"},true]}],\"error\":\"FIPS and DualStack are enabled, but this partition does not support one or both\",\"type\":\"error\"},{\"documentation\":\"FIPS only.\",\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseFIPS\"},true]},{\"fn\":\"booleanEquals\",\"argv\":[{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"Partition\"},\"supportsFIPS\"]},true]}],\"endpoint\":{\"url\":\"https://states-fips.{Region}.{Partition#dnsSuffix}\"},\"type\":\"endpoint\"},{\"documentation\":\"FIPS only, where the partition has no FIPS endpoints.\",\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseFIPS\"},true]}],\"error\":\"FIPS is enabled but this partition does not support FIPS\",\"type\":\"error\"},{\"documentation\":\"Dual-stack only.\",\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseDualStack\"},true]},{\"fn\":\"booleanEquals\",\"argv\":[{\"fn\":\"getAttr\",\"argv\":[{\"ref\":\"Partition\"},\"supportsDualStack\"]},true]}],\"endpoint\":{\"url\":\"https://states.{Region}.{Partition#dualStackDnsSuffix}\"},\"type\":\"endpoint\"},{\"documentation\":\"Dual-stack only, where the partition has no dual-stack endpoints.\",\"conditions\":[{\"fn\":\"booleanEquals\",\"argv\":[{\"ref\":\"UseDualStack\"},true]}],\"error\":\"DualStack is enabled but this partition does not support DualStack\",\"type\":\"error\"},{\"documentation\":\"Neither FIPS nor dual-stack: the regional endpoint.\",\"conditions\":[],\"endpoint\":{\"url\":\"https://states.{Region}.{Partition#dnsSuffix}\"},\"type\":\"endpoint\"}],\"type\":\"tree\"}]}",
+    ),
+    user_agent: "sfn/0.1.0 (rust; generated by smithy-rust-codegen)",
+};
 /// The operations of AWS Step Functions in this crate.
 ///
 /// Write application code against this trait (`&dyn SfnApi` or `impl SfnApi`) and test it with a
@@ -91,18 +102,25 @@ impl<T: SfnApi + ?::std::marker::Sized> SfnApi for ::std::sync::Arc<T> {
 /// Cheap to clone: clones share configuration. Implements [`SfnApi`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
-    config: ::std::sync::Arc<crate::config::Config>,
+    runtime: ::std::sync::Arc<crate::orchestrator::Runtime>,
 }
 impl Client {
-    /// A client with this configuration.
+    /// A client with this configuration. Call it inside a tokio runtime: the built-in
+    /// HTTPS client and the timeouts use tokio.
     pub fn new(config: crate::config::Config) -> Self {
         Self {
-            config: ::std::sync::Arc::new(config),
+            runtime: ::std::sync::Arc::new(
+                crate::orchestrator::Runtime::new(config, &SERVICE),
+            ),
         }
+    }
+    /// A client configured from the standard environment (see [`crate::Config::from_env`]).
+    pub fn from_env() -> Self {
+        Self::new(crate::config::Config::from_env())
     }
     /// The configuration this client was made with.
     pub fn config(&self) -> &crate::config::Config {
-        &self.config
+        &self.runtime.config
     }
     /// Starts a `SendTaskFailure` call: set the input's members, then `.send().await`.
     pub fn send_task_failure(
@@ -128,13 +146,219 @@ impl SfnApi for Client {
         >,
     > {
         ::std::boxed::Box::pin(async move {
-            let _ = input;
-            ::std::result::Result::Err(
-                crate::error::RequestError::not_connected(
-                        "cannot call SendTaskFailure: this client has no transport yet (the wire protocol is not generated)",
+            let body = crate::codec::ser_operation_send_task_failure_send_task_failure_input(
+                &input,
+            );
+            match self.runtime.invoke("SendTaskFailure", body).await {
+                ::std::result::Result::Ok(value) => {
+                    crate::codec::de_operation_send_task_failure_send_task_failure_output(
+                            &value,
+                        )
+                        .map_err(|why| {
+                            crate::error::RequestError::new(
+                                    crate::error::RequestErrorKind::InvalidResponse,
+                                    format!(
+                                        "{} answered with a body that does not match the model: {why}",
+                                        "SendTaskFailure"
+                                    ),
+                                )
+                                .into()
+                        })
+                }
+                ::std::result::Result::Err(
+                    crate::orchestrator::Failure::Request(error),
+                ) => ::std::result::Result::Err(error.into()),
+                ::std::result::Result::Err(
+                    crate::orchestrator::Failure::Service(response),
+                ) => {
+                    ::std::result::Result::Err(
+                        match response.code.as_str() {
+                            "InvalidToken" => {
+                                match crate::codec::de_types_error_invalid_token(
+                                    &response.body,
+                                ) {
+                                    ::std::result::Result::Ok(mut modeled) => {
+                                        if modeled.message.is_none() {
+                                            modeled.message = response.message.clone();
+                                        }
+                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                            response.request_id.clone(),
+                                        );
+                                        crate::operation::send_task_failure::SendTaskFailureError::InvalidToken(
+                                            modeled,
+                                        )
+                                    }
+                                    ::std::result::Result::Err(why) => {
+                                        crate::error::RequestError::new(
+                                                crate::error::RequestErrorKind::InvalidResponse,
+                                                format!(
+                                                    "{} answered {} with a body that does not match the model: {why}",
+                                                    "SendTaskFailure", "InvalidToken"
+                                                ),
+                                            )
+                                            .with_status(response.status)
+                                            .with_request_id(response.request_id.clone())
+                                            .into()
+                                    }
+                                }
+                            }
+                            "KmsAccessDeniedException" => {
+                                match crate::codec::de_types_error_kms_access_denied_exception(
+                                    &response.body,
+                                ) {
+                                    ::std::result::Result::Ok(mut modeled) => {
+                                        if modeled.message.is_none() {
+                                            modeled.message = response.message.clone();
+                                        }
+                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                            response.request_id.clone(),
+                                        );
+                                        crate::operation::send_task_failure::SendTaskFailureError::KmsAccessDeniedException(
+                                            modeled,
+                                        )
+                                    }
+                                    ::std::result::Result::Err(why) => {
+                                        crate::error::RequestError::new(
+                                                crate::error::RequestErrorKind::InvalidResponse,
+                                                format!(
+                                                    "{} answered {} with a body that does not match the model: {why}",
+                                                    "SendTaskFailure", "KmsAccessDeniedException"
+                                                ),
+                                            )
+                                            .with_status(response.status)
+                                            .with_request_id(response.request_id.clone())
+                                            .into()
+                                    }
+                                }
+                            }
+                            "KmsInvalidStateException" => {
+                                match crate::codec::de_types_error_kms_invalid_state_exception(
+                                    &response.body,
+                                ) {
+                                    ::std::result::Result::Ok(mut modeled) => {
+                                        if modeled.message.is_none() {
+                                            modeled.message = response.message.clone();
+                                        }
+                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                            response.request_id.clone(),
+                                        );
+                                        crate::operation::send_task_failure::SendTaskFailureError::KmsInvalidStateException(
+                                            modeled,
+                                        )
+                                    }
+                                    ::std::result::Result::Err(why) => {
+                                        crate::error::RequestError::new(
+                                                crate::error::RequestErrorKind::InvalidResponse,
+                                                format!(
+                                                    "{} answered {} with a body that does not match the model: {why}",
+                                                    "SendTaskFailure", "KmsInvalidStateException"
+                                                ),
+                                            )
+                                            .with_status(response.status)
+                                            .with_request_id(response.request_id.clone())
+                                            .into()
+                                    }
+                                }
+                            }
+                            "KmsThrottlingException" => {
+                                match crate::codec::de_types_error_kms_throttling_exception(
+                                    &response.body,
+                                ) {
+                                    ::std::result::Result::Ok(mut modeled) => {
+                                        if modeled.message.is_none() {
+                                            modeled.message = response.message.clone();
+                                        }
+                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                            response.request_id.clone(),
+                                        );
+                                        crate::operation::send_task_failure::SendTaskFailureError::KmsThrottlingException(
+                                            modeled,
+                                        )
+                                    }
+                                    ::std::result::Result::Err(why) => {
+                                        crate::error::RequestError::new(
+                                                crate::error::RequestErrorKind::InvalidResponse,
+                                                format!(
+                                                    "{} answered {} with a body that does not match the model: {why}",
+                                                    "SendTaskFailure", "KmsThrottlingException"
+                                                ),
+                                            )
+                                            .with_status(response.status)
+                                            .with_request_id(response.request_id.clone())
+                                            .into()
+                                    }
+                                }
+                            }
+                            "TaskDoesNotExist" => {
+                                match crate::codec::de_types_error_task_does_not_exist(
+                                    &response.body,
+                                ) {
+                                    ::std::result::Result::Ok(mut modeled) => {
+                                        if modeled.message.is_none() {
+                                            modeled.message = response.message.clone();
+                                        }
+                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                            response.request_id.clone(),
+                                        );
+                                        crate::operation::send_task_failure::SendTaskFailureError::TaskDoesNotExist(
+                                            modeled,
+                                        )
+                                    }
+                                    ::std::result::Result::Err(why) => {
+                                        crate::error::RequestError::new(
+                                                crate::error::RequestErrorKind::InvalidResponse,
+                                                format!(
+                                                    "{} answered {} with a body that does not match the model: {why}",
+                                                    "SendTaskFailure", "TaskDoesNotExist"
+                                                ),
+                                            )
+                                            .with_status(response.status)
+                                            .with_request_id(response.request_id.clone())
+                                            .into()
+                                    }
+                                }
+                            }
+                            "TaskTimedOut" => {
+                                match crate::codec::de_types_error_task_timed_out(
+                                    &response.body,
+                                ) {
+                                    ::std::result::Result::Ok(mut modeled) => {
+                                        if modeled.message.is_none() {
+                                            modeled.message = response.message.clone();
+                                        }
+                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                            response.request_id.clone(),
+                                        );
+                                        crate::operation::send_task_failure::SendTaskFailureError::TaskTimedOut(
+                                            modeled,
+                                        )
+                                    }
+                                    ::std::result::Result::Err(why) => {
+                                        crate::error::RequestError::new(
+                                                crate::error::RequestErrorKind::InvalidResponse,
+                                                format!(
+                                                    "{} answered {} with a body that does not match the model: {why}",
+                                                    "SendTaskFailure", "TaskTimedOut"
+                                                ),
+                                            )
+                                            .with_status(response.status)
+                                            .with_request_id(response.request_id.clone())
+                                            .into()
+                                    }
+                                }
+                            }
+                            _ => {
+                                crate::error::UnknownServiceError::new(
+                                        response.code.clone(),
+                                    )
+                                    .with_optional_message(response.message.clone())
+                                    .with_optional_request_id(response.request_id.clone())
+                                    .into()
+                            }
+                        },
                     )
-                    .into(),
-            )
+                }
+            }
         })
     }
 }

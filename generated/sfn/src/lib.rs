@@ -34,17 +34,37 @@ pub use config::Config;
 #[rustfmt::skip]
 pub mod client;
 #[rustfmt::skip]
-#[allow(dead_code)]
 mod codec;
 #[rustfmt::skip]
 pub mod config;
 #[rustfmt::skip]
+pub mod credentials;
+#[rustfmt::skip]
 pub mod error;
+#[rustfmt::skip]
+pub mod operation;
+#[rustfmt::skip]
+pub mod retry;
+#[rustfmt::skip]
+pub mod transport;
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod aws_json;
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod endpoint;
 #[rustfmt::skip]
 #[allow(dead_code)]
 mod json;
 #[rustfmt::skip]
-pub mod operation;
+#[allow(dead_code)]
+mod orchestrator;
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod profile;
+#[rustfmt::skip]
+#[allow(dead_code)]
+mod sign;
 #[rustfmt::skip]
 mod sensitive;
 #[rustfmt::skip]

@@ -1,0 +1,298 @@
+//! One call, start to end: endpoint, credentials, request, signing, sending, retries, timeouts,
+//! and sorting the response into success, a service error, or a request failure.
+//!
+//! Retries follow the AWS standard mode (see [`crate::retry`]) for every operation, as the
+//! official SDKs do: throttling answers, 5xx answers, timeouts and broken connections are retried
+//! with backoff while the retry quota lasts; modeled client errors never are. For operations that
+//! are not idempotent this means a retry can follow a request the service did carry out when its
+//! answer was lost; the generated operation docs say so where it matters.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+use crate::aws_json::{self, ErrorResponse};
+use crate::config::Config;
+use crate::credentials::ProvideCredentials;
+use crate::endpoint::{ParamValue, Params};
+use crate::error::{RequestError, RequestErrorKind};
+use crate::retry::{self, RetryKind, RetryState};
+use crate::transport::{HttpClient, HyperClient, Limits, TransportErrorKind};
+
+/// What the generated code knows about the service.
+#[derive(Debug)]
+pub(crate) struct ServiceSpec {
+    /// The SigV4 signing name, e.g. `states`.
+    pub(crate) signing_name: &'static str,
+    /// `application/x-amz-json-1.0` or `-1.1`.
+    pub(crate) content_type: &'static str,
+    /// The first part of `X-Amz-Target`, e.g. `AWSStepFunctions`.
+    pub(crate) target_prefix: &'static str,
+    /// The suffix of `AWS_ENDPOINT_URL_<NAME>`, e.g. `SFN`.
+    pub(crate) env_name: &'static str,
+    /// The endpoint rule set as JSON, when the model has one.
+    pub(crate) endpoint_rules: Option<&'static str>,
+    /// `User-Agent`: the crate and its version.
+    pub(crate) user_agent: &'static str,
+}
+
+/// How a call failed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The service answered with an error code.
+    Service(ErrorResponse),
+    /// No usable error answer: see the error's kind.
+    Request(RequestError),
+}
+
+impl From<RequestError> for Failure {
+    fn from(error: RequestError) -> Self {
+        Failure::Request(error)
+    }
+}
+
+/// What a client shares between its calls (and its clones).
+#[derive(Debug)]
+pub(crate) struct Runtime {
+    pub(crate) config: Config,
+    spec: &'static ServiceSpec,
+    http: Result<Arc<dyn HttpClient>, String>,
+    credentials: Arc<dyn ProvideCredentials>,
+    retry: RetryState,
+    rules: Option<Value>,
+}
+
+impl Runtime {
+    pub(crate) fn new(config: Config, spec: &'static ServiceSpec) -> Self {
+        let http: Result<Arc<dyn HttpClient>, String> = match &config.http_client {
+            Some(client) => Ok(client.clone()),
+            None => HyperClient::try_new(config.connect_timeout)
+                .map(|client| Arc::new(client) as Arc<dyn HttpClient>)
+                .map_err(|e| e.to_string()),
+        };
+        let credentials = config.credentials.clone().unwrap_or_else(crate::config::default_credentials);
+        // The rule set is the model's own, checked when the crate was generated.
+        let rules = spec.endpoint_rules.and_then(|text| serde_json::from_str(text).ok());
+        Self { retry: RetryState::new(&config.retry), config, spec, http, credentials, rules }
+    }
+
+    /// Makes one call: `operation` is the operation's name, `input` its JSON body.
+    pub(crate) async fn invoke(&self, operation: &'static str, input: Value) -> Result<Value, Failure> {
+        match self.config.total_timeout {
+            None => self.invoke_with_retries(operation, input).await,
+            Some(limit) => match tokio::time::timeout(limit, self.invoke_with_retries(operation, input)).await {
+                Ok(result) => result,
+                Err(_) => Err(RequestError::new(
+                    RequestErrorKind::Timeout,
+                    format!("{operation} did not complete within the total timeout of {limit:?}"),
+                )
+                .into()),
+            },
+        }
+    }
+
+    async fn invoke_with_retries(&self, operation: &'static str, input: Value) -> Result<Value, Failure> {
+        let http = self.http.as_ref().map_err(|why| {
+            RequestError::new(RequestErrorKind::Transport, format!("cannot set up the HTTPS client: {why}"))
+        })?;
+        let endpoint = self.endpoint()?;
+        let region = self.config.region.as_deref().ok_or_else(|| {
+            RequestError::new(
+                RequestErrorKind::Config,
+                "no AWS region: set it with Config::builder().region(..), AWS_REGION or the profile's `region`",
+            )
+        })?;
+        let credentials = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| RequestError::new(RequestErrorKind::Credentials, e.to_string()))?;
+        let body = serde_json::to_vec(&input).unwrap_or_else(|_| b"{}".to_vec());
+        let target = format!("{}.{operation}", self.spec.target_prefix);
+        let invocation_id = invocation_id();
+        let max_attempts = self.retry.config().max_attempts().max(1);
+        let limits = Limits::new(self.config.max_response_bytes);
+        let mut last_retry: Option<RetryKind> = None;
+        let mut attempt = 1;
+        loop {
+            let mut request = self.request(&endpoint, &target, &body, &invocation_id, attempt, max_attempts)?;
+            crate::sign::sign_request(&mut request, &credentials, region, self.spec.signing_name, SystemTime::now())
+                .map_err(|e| RequestError::new(RequestErrorKind::Signing, e.to_string()))?;
+            let sent = http.send(request, limits);
+            let outcome = match self.config.attempt_timeout {
+                None => sent.await.map_err(Some),
+                Some(limit) => match tokio::time::timeout(limit, sent).await {
+                    Ok(result) => result.map_err(Some),
+                    Err(_) => Err(None),
+                },
+            };
+            let (failure, kind) = match outcome {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if (200..300).contains(&status) {
+                        self.retry.on_success_after(last_retry);
+                        return aws_json::parse_body(response.body()).map_err(|why| {
+                            RequestError::new(
+                                RequestErrorKind::InvalidResponse,
+                                format!("{operation} answered HTTP {status}, but {why}"),
+                            )
+                            .with_request_id(aws_json::request_id(response.headers()))
+                            .into()
+                        });
+                    }
+                    match aws_json::parse_error(status, response.headers(), response.body()) {
+                        Some(error) => {
+                            let kind = retry::classify(Some(status), Some(&error.code), false, false);
+                            (Failure::Service(error), kind)
+                        }
+                        None => {
+                            let content_type = response
+                                .headers()
+                                .get(http::header::CONTENT_TYPE)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("no content type");
+                            let error = RequestError::new(
+                                RequestErrorKind::InvalidResponse,
+                                format!(
+                                    "{operation} answered HTTP {status} ({content_type}) without an error code: {}",
+                                    aws_json::snippet(response.body())
+                                ),
+                            )
+                            .with_status(status)
+                            .with_request_id(aws_json::request_id(response.headers()));
+                            (Failure::Request(error), retry::classify(Some(status), None, false, false))
+                        }
+                    }
+                }
+                Err(Some(transport)) => {
+                    let kind = retry::classify(
+                        None,
+                        None,
+                        transport.kind() == TransportErrorKind::Timeout,
+                        matches!(transport.kind(), TransportErrorKind::Connect | TransportErrorKind::Io),
+                    );
+                    let request_kind = match transport.kind() {
+                        TransportErrorKind::Timeout => RequestErrorKind::Timeout,
+                        TransportErrorKind::ResponseTooLarge | TransportErrorKind::InvalidResponse => {
+                            RequestErrorKind::InvalidResponse
+                        }
+                        _ => RequestErrorKind::Transport,
+                    };
+                    let message = format!("{operation} failed: {transport}");
+                    (Failure::Request(RequestError::new(request_kind, message).with_source(transport)), kind)
+                }
+                Err(None) => {
+                    let limit = self.config.attempt_timeout.unwrap_or_default();
+                    let error = RequestError::new(
+                        RequestErrorKind::Timeout,
+                        format!("{operation} attempt {attempt} got no complete answer within {limit:?}"),
+                    );
+                    (Failure::Request(error), Some(RetryKind::Timeout))
+                }
+            };
+            let delay = match kind {
+                Some(kind) if attempt < max_attempts => self.retry.should_retry(attempt, kind, retry::jitter()),
+                _ => None,
+            };
+            match delay {
+                Some(delay) => {
+                    last_retry = kind;
+                    sleep(delay).await;
+                    attempt += 1;
+                }
+                None => return Err(with_attempts(failure, attempt)),
+            }
+        }
+    }
+
+    fn endpoint(&self) -> Result<crate::endpoint::Endpoint, RequestError> {
+        let mut params = Params::new();
+        if let Some(region) = &self.config.region {
+            params.insert("Region".to_owned(), ParamValue::String(region.clone()));
+        }
+        params.insert("UseFIPS".to_owned(), ParamValue::Bool(self.config.use_fips));
+        params.insert("UseDualStack".to_owned(), ParamValue::Bool(self.config.use_dual_stack));
+        if let Some(url) = &self.config.endpoint_url {
+            params.insert("Endpoint".to_owned(), ParamValue::String(url.clone()));
+        }
+        match &self.rules {
+            Some(rules) => crate::endpoint::resolve(rules, &params)
+                .map_err(|e| RequestError::new(RequestErrorKind::Endpoint, format!("cannot resolve the endpoint: {e}"))),
+            None => match &self.config.endpoint_url {
+                Some(url) => Ok(crate::endpoint::Endpoint {
+                    url: url.clone(),
+                    headers: Default::default(),
+                    properties: Default::default(),
+                }),
+                None => Err(RequestError::new(
+                    RequestErrorKind::Endpoint,
+                    "the model has no endpoint rules: set Config::builder().endpoint_url(..)",
+                )),
+            },
+        }
+    }
+
+    fn request(
+        &self,
+        endpoint: &crate::endpoint::Endpoint,
+        target: &str,
+        body: &[u8],
+        invocation_id: &str,
+        attempt: u32,
+        max_attempts: u32,
+    ) -> Result<http::Request<Vec<u8>>, RequestError> {
+        // AWS JSON posts to the endpoint's path, which always ends in `/`.
+        let url = if endpoint.url.ends_with('/') { endpoint.url.clone() } else { format!("{}/", endpoint.url) };
+        let uri: http::Uri = url.parse().map_err(|e| {
+            RequestError::new(RequestErrorKind::Endpoint, format!("the endpoint `{url}` is not a valid URL: {e}"))
+        })?;
+        let host = uri
+            .authority()
+            .map(|a| a.as_str().to_owned())
+            .ok_or_else(|| RequestError::new(RequestErrorKind::Endpoint, format!("the endpoint `{url}` has no host")))?;
+        let mut builder = http::Request::builder()
+            .method(http::Method::POST)
+            .uri(uri)
+            .header(http::header::HOST, host)
+            .header(http::header::CONTENT_TYPE, self.spec.content_type)
+            .header("x-amz-target", target)
+            .header(http::header::USER_AGENT, self.spec.user_agent)
+            .header("amz-sdk-invocation-id", invocation_id)
+            .header("amz-sdk-request", format!("attempt={attempt}; max={max_attempts}"));
+        for (name, values) in &endpoint.headers {
+            for value in values {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+        }
+        builder
+            .body(body.to_vec())
+            .map_err(|e| RequestError::new(RequestErrorKind::Endpoint, format!("cannot build the request: {e}")))
+    }
+}
+
+/// Notes in a request failure how many attempts were made.
+fn with_attempts(failure: Failure, attempts: u32) -> Failure {
+    match failure {
+        Failure::Request(error) if attempts > 1 => Failure::Request(error.after_attempts(attempts)),
+        other => other,
+    }
+}
+
+async fn sleep(delay: Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// A random id for all attempts of one call, so the service can tell retries apart from repeats.
+fn invocation_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    let high = hasher.finish();
+    hasher.write_u64(high);
+    let low = hasher.finish();
+    let hex = format!("{high:016x}{low:016x}");
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}

@@ -1,0 +1,154 @@
+//! AWS Signature Version 4 request signing, through the `aws-sigv4` crate.
+
+use crate::credentials::Credentials;
+use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::sign::v4;
+use std::fmt;
+use std::time::SystemTime;
+
+/// Headers a previous signature added; they are dropped before signing again (e.g. on a retry).
+const SIGNING_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-amz-date",
+    "x-amz-security-token",
+    "x-amz-content-sha256",
+];
+
+/// Signs `request` in place with SigV4, for `region` and the service's `signing_name` (e.g.
+/// `states`), at `time`.
+///
+/// Adds `X-Amz-Date`, `Authorization`, and `X-Amz-Security-Token` when the credentials have a
+/// session token (which is then also signed). Every header already on the request is signed
+/// (except `user-agent`, `x-amzn-trace-id` and `transfer-encoding`, which proxies may change),
+/// plus `host`, taken from the URI when the request has no `Host` header. The body is hashed
+/// as it is; no `X-Amz-Content-Sha256` header is added.
+///
+/// The request URI must be absolute (`https://host/path`), and header values must be visible
+/// ASCII.
+pub fn sign_request(
+    request: &mut http::Request<Vec<u8>>,
+    credentials: &Credentials,
+    region: &str,
+    signing_name: &str,
+    time: SystemTime,
+) -> Result<(), SignError> {
+    if request.uri().host().is_none() {
+        return Err(SignError::invalid("the request URI has no host"));
+    }
+    if let Some(token) = credentials.session_token() {
+        if http::HeaderValue::from_str(token).is_err() {
+            return Err(SignError::invalid(
+                "the session token is not a valid header value",
+            ));
+        }
+    }
+    for name in SIGNING_HEADERS {
+        request.headers_mut().remove(name);
+    }
+
+    let identity = aws_credential_types::Credentials::new(
+        credentials.access_key_id(),
+        credentials.secret_access_key(),
+        credentials.session_token().map(str::to_owned),
+        None,
+        "generated-client",
+    )
+    .into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name(signing_name)
+        .time(time)
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(SignError::signing)?;
+    let params = aws_sigv4::http_request::SigningParams::from(params);
+
+    let mut headers = Vec::with_capacity(request.headers().len());
+    for (name, value) in request.headers() {
+        let value = value.to_str().map_err(|_| {
+            SignError::invalid(format!(
+                "header `{name}` has a value that is not visible ASCII"
+            ))
+        })?;
+        headers.push((name.as_str(), value));
+    }
+    let uri = request.uri().to_string();
+    let signable = SignableRequest::new(
+        request.method().as_str(),
+        uri,
+        headers.into_iter(),
+        SignableBody::Bytes(request.body()),
+    )
+    .map_err(SignError::signing)?;
+    let (instructions, _signature) = sign(signable, &params)
+        .map_err(SignError::signing)?
+        .into_parts();
+
+    let (new_headers, _query) = instructions.into_parts();
+    for header in new_headers {
+        let mut value = http::HeaderValue::from_str(header.value()).map_err(|_| {
+            SignError::invalid(
+                "a signing header value is not a valid header value (check the session token)",
+            )
+        })?;
+        value.set_sensitive(header.sensitive() || header.name() == "authorization");
+        request.headers_mut().insert(header.name(), value);
+    }
+    Ok(())
+}
+
+/// The request could not be signed. Never contains credentials or header values.
+#[derive(Debug)]
+pub struct SignError {
+    kind: ErrorKind,
+}
+
+#[derive(Debug)]
+enum ErrorKind {
+    /// The request cannot be signed as it is.
+    InvalidRequest(String),
+    /// The signer failed.
+    Signing(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl SignError {
+    fn invalid(reason: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::InvalidRequest(reason.into()),
+        }
+    }
+
+    fn signing(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self {
+            kind: ErrorKind::Signing(Box::new(source)),
+        }
+    }
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::InvalidRequest(reason) => write!(f, "cannot sign the request: {reason}"),
+            ErrorKind::Signing(source) => {
+                // aws-sigv4's outer errors are terse; the causes (which carry no values) say more.
+                write!(f, "failed to sign the request: {source}")?;
+                let mut cause = source.source();
+                while let Some(error) = cause {
+                    write!(f, ": {error}")?;
+                    cause = error.source();
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for SignError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::InvalidRequest(_) => None,
+            ErrorKind::Signing(source) => Some(&**source),
+        }
+    }
+}
