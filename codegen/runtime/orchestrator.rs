@@ -78,10 +78,47 @@ impl Runtime {
     }
 
     /// Makes one call: `operation` is the operation's name, `input` its JSON body.
+    ///
+    /// Traced as one `call` span (service, operation, attempts, status, request id) with a debug
+    /// event per attempt. Neither carries headers, bodies or credentials.
     pub(crate) async fn invoke(&self, operation: &'static str, input: Value) -> Result<Value, Failure> {
+        use tracing::Instrument;
+        let span = tracing::debug_span!(
+            "call",
+            service = self.spec.target_prefix,
+            operation,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+        );
+        let result = self.invoke_with_total_timeout(operation, input, &span).instrument(span.clone()).await;
+        span.record(
+            "outcome",
+            match &result {
+                Ok(_) => "success",
+                Err(Failure::Service(_)) => "service error",
+                Err(Failure::Request(_)) => "request failure",
+            },
+        );
+        if let Err(Failure::Service(error)) = &result {
+            span.record("status", error.status);
+            if let Some(id) = &error.request_id {
+                span.record("request_id", id.as_str());
+            }
+        }
+        result
+    }
+
+    async fn invoke_with_total_timeout(
+        &self,
+        operation: &'static str,
+        input: Value,
+        span: &tracing::Span,
+    ) -> Result<Value, Failure> {
         match self.config.total_timeout {
-            None => self.invoke_with_retries(operation, input).await,
-            Some(limit) => match tokio::time::timeout(limit, self.invoke_with_retries(operation, input)).await {
+            None => self.invoke_with_retries(operation, input, span).await,
+            Some(limit) => match tokio::time::timeout(limit, self.invoke_with_retries(operation, input, span)).await {
                 Ok(result) => result,
                 Err(_) => Err(RequestError::new(
                     RequestErrorKind::Timeout,
@@ -92,7 +129,12 @@ impl Runtime {
         }
     }
 
-    async fn invoke_with_retries(&self, operation: &'static str, input: Value) -> Result<Value, Failure> {
+    async fn invoke_with_retries(
+        &self,
+        operation: &'static str,
+        input: Value,
+        span: &tracing::Span,
+    ) -> Result<Value, Failure> {
         let http = self.http.as_ref().map_err(|why| {
             RequestError::new(RequestErrorKind::Transport, format!("cannot set up the HTTPS client: {why}"))
         })?;
@@ -132,6 +174,11 @@ impl Runtime {
                     let status = response.status().as_u16();
                     if (200..300).contains(&status) {
                         self.retry.on_success_after(last_retry);
+                        span.record("attempts", attempt);
+                        span.record("status", status);
+                        if let Some(id) = aws_json::request_id(response.headers()) {
+                            span.record("request_id", id.as_str());
+                        }
                         return aws_json::parse_body(response.body()).map_err(|why| {
                             RequestError::new(
                                 RequestErrorKind::InvalidResponse,
@@ -195,6 +242,22 @@ impl Runtime {
                 Some(kind) if attempt < max_attempts => self.retry.should_retry(attempt, kind, retry::jitter()),
                 _ => None,
             };
+            let (status, request_id) = match &failure {
+                Failure::Service(error) => (Some(error.status), error.request_id.as_deref()),
+                Failure::Request(error) => (error.status(), error.request_id()),
+            };
+            span.record("attempts", attempt);
+            tracing::debug!(
+                attempt,
+                status,
+                request_id,
+                retry_in_ms = delay.map(|d| d.as_millis() as u64),
+                "attempt failed: {}",
+                match &failure {
+                    Failure::Service(error) => error.code.as_str(),
+                    Failure::Request(error) => error.message(),
+                }
+            );
             match delay {
                 Some(delay) => {
                     last_retry = kind;

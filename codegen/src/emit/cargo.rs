@@ -15,6 +15,7 @@ hyper-util = { version = \"0.1\", default-features = false, features = [\"client
 rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }
 serde_json = \"1\"
 tokio = { version = \"1\", default-features = false, features = [\"rt\", \"net\", \"time\"] }
+tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }
 ";
 
 pub fn cargo_toml(krate: &Crate, header: &str) -> String {
