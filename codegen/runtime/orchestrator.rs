@@ -1,11 +1,14 @@
 //! One call, start to end: endpoint, credentials, request, signing, sending, retries, timeouts,
 //! and sorting the response into success, a service error, or a request failure.
 //!
-//! Retries follow the AWS standard mode (see [`crate::retry`]) for every operation, as the
-//! official SDKs do: throttling answers, 5xx answers, timeouts and broken connections are retried
-//! with backoff while the retry quota lasts; modeled client errors never are. For operations that
-//! are not idempotent this means a retry can follow a request the service did carry out when its
-//! answer was lost; the generated operation docs say so where it matters.
+//! Retries follow the AWS standard mode (see [`crate::retry`]): throttling answers, 5xx answers,
+//! timeouts and broken connections are retried with backoff while the retry quota lasts; modeled
+//! client errors and answers that cannot be understood never are. That holds for operations the
+//! model marks `@idempotent` or `@readonly`. Any other operation is repeated only when its request
+//! was provably not carried out: throttled, refused with 503, or never sent (no connection could be
+//! made). A timeout or a connection lost after sending is reported instead of retried, because the
+//! service may have acted on the request, and repeating it could act twice or report a misleading
+//! error (for `SendTaskFailure`, `TaskTimedOut` for a task the first attempt already failed).
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -81,7 +84,12 @@ impl Runtime {
     ///
     /// Traced as one `call` span (service, operation, attempts, status, request id) with a debug
     /// event per attempt. Neither carries headers, bodies or credentials.
-    pub(crate) async fn invoke(&self, operation: &'static str, input: Value) -> Result<Value, Failure> {
+    pub(crate) async fn invoke(
+        &self,
+        operation: &'static str,
+        idempotent: bool,
+        input: Value,
+    ) -> Result<Value, Failure> {
         use tracing::Instrument;
         let span = tracing::debug_span!(
             "call",
@@ -92,7 +100,7 @@ impl Runtime {
             request_id = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
-        let result = self.invoke_with_total_timeout(operation, input, &span).instrument(span.clone()).await;
+        let result = self.invoke_with_total_timeout(operation, idempotent, input, &span).instrument(span.clone()).await;
         span.record(
             "outcome",
             match &result {
@@ -113,12 +121,13 @@ impl Runtime {
     async fn invoke_with_total_timeout(
         &self,
         operation: &'static str,
+        idempotent: bool,
         input: Value,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
         match self.config.total_timeout {
-            None => self.invoke_with_retries(operation, input, span).await,
-            Some(limit) => match tokio::time::timeout(limit, self.invoke_with_retries(operation, input, span)).await {
+            None => self.invoke_with_retries(operation, idempotent, input, span).await,
+            Some(limit) => match tokio::time::timeout(limit, self.invoke_with_retries(operation, idempotent, input, span)).await {
                 Ok(result) => result,
                 Err(_) => Err(RequestError::new(
                     RequestErrorKind::Timeout,
@@ -132,6 +141,7 @@ impl Runtime {
     async fn invoke_with_retries(
         &self,
         operation: &'static str,
+        idempotent: bool,
         input: Value,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
@@ -169,7 +179,9 @@ impl Runtime {
                     Err(_) => Err(None),
                 },
             };
-            let (failure, kind) = match outcome {
+            // `refused`: the request was provably not carried out, so even a call that is not
+            // idempotent may be repeated.
+            let (failure, kind, refused) = match outcome {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     if (200..300).contains(&status) {
@@ -191,7 +203,8 @@ impl Runtime {
                     match aws_json::parse_error(status, response.headers(), response.body()) {
                         Some(error) => {
                             let kind = retry::classify(Some(status), Some(&error.code), false, false);
-                            (Failure::Service(error), kind)
+                            let refused = status == 503 || kind == Some(RetryKind::Throttling);
+                            (Failure::Service(error), kind, refused)
                         }
                         None => {
                             let content_type = response
@@ -208,7 +221,8 @@ impl Runtime {
                             )
                             .with_status(status)
                             .with_request_id(aws_json::request_id(response.headers()));
-                            (Failure::Request(error), retry::classify(Some(status), None, false, false))
+                            let kind = retry::classify(Some(status), None, false, false);
+                            (Failure::Request(error), kind, status == 503)
                         }
                     }
                 }
@@ -227,7 +241,8 @@ impl Runtime {
                         _ => RequestErrorKind::Transport,
                     };
                     let message = format!("{operation} failed: {transport}");
-                    (Failure::Request(RequestError::new(request_kind, message).with_source(transport)), kind)
+                    let refused = transport.request_not_sent();
+                    (Failure::Request(RequestError::new(request_kind, message).with_source(transport)), kind, refused)
                 }
                 Err(None) => {
                     let limit = self.config.attempt_timeout.unwrap_or_default();
@@ -235,9 +250,10 @@ impl Runtime {
                         RequestErrorKind::Timeout,
                         format!("{operation} attempt {attempt} got no complete answer within {limit:?}"),
                     );
-                    (Failure::Request(error), Some(RetryKind::Timeout))
+                    (Failure::Request(error), Some(RetryKind::Timeout), false)
                 }
             };
+            let kind = if idempotent || refused { kind } else { None };
             let delay = match kind {
                 Some(kind) if attempt < max_attempts => self.retry.should_retry(attempt, kind, retry::jitter()),
                 _ => None,

@@ -75,6 +75,10 @@ pub struct Operation {
     pub fn_name: String,
     /// The trait method that takes a whole input, e.g. `send_task_failure_with`.
     pub with_fn_name: String,
+    /// `@idempotent` or `@readonly`: repeating the call is harmless, so every failure the retry
+    /// mode allows is retried. Other operations are retried only when the request was provably
+    /// not carried out.
+    pub idempotent: bool,
     pub input: Structure,
     /// Where `input` and its builder live: this operation's module, or `types` when other
     /// operations or members use the structure too (this operation's module re-exports it).

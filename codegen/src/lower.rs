@@ -352,6 +352,8 @@ impl<'m> Lowering<'m> {
             wire_name: id.name().to_owned(),
             docs: traits::documentation(&shape.traits).map(str::to_owned),
             with_fn_name: naming::snake_join(&[&fn_name, "with"]),
+            idempotent: traits::has(&shape.traits, "idempotent")
+                || traits::has(&shape.traits, "readonly"),
             fn_name,
             module,
             input,

@@ -173,6 +173,7 @@ fn client_call(op: &crate::ir::Operation) -> TokenStream {
     let output = ident(&op.output.name);
     let error = ident(&op.error_enum);
     let wire = &op.wire_name;
+    let idempotent = op.idempotent;
     let ser = super::codec::ser_fn(&op.input_path);
     let de = super::codec::de_fn(&op.output_path);
     let arms = op.errors.iter().map(|case| {
@@ -212,7 +213,7 @@ fn client_call(op: &crate::ir::Operation) -> TokenStream {
         fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, ::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>> {
             ::std::boxed::Box::pin(async move {
                 let body = crate::codec::#ser(&input);
-                match self.runtime.invoke(#wire, body).await {
+                match self.runtime.invoke(#wire, #idempotent, body).await {
                     ::std::result::Result::Ok(value) => crate::codec::#de(&value).map_err(|why| {
                         crate::error::RequestError::new(
                             crate::error::RequestErrorKind::InvalidResponse,

@@ -19,6 +19,24 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         .first()
         .map(|op| example(krate, op))
         .unwrap_or_default();
+    let repeatable: Vec<String> = krate
+        .operations
+        .iter()
+        .filter(|op| !op.idempotent)
+        .map(|op| format!("`{}`", op.wire_name))
+        .collect();
+    let idempotency = if repeatable.is_empty() {
+        "Every operation here is idempotent, so all of those failures are retried.".to_owned()
+    } else {
+        format!(
+            "Operations the model does not mark idempotent ({}) are repeated only when the\n\
+             request was provably not carried out (throttled, refused with 503, or never sent):\n\
+             after a timeout or a connection lost mid-call the service may already have acted, so\n\
+             the failure is reported instead of risking a second, misleading attempt. Turn retries\n\
+             off entirely with [`retry::RetryConfig::disabled`].",
+            repeatable.join(", ")
+        )
+    };
     let text = format!(
         "A client for {title} ({id}), generated from its Smithy model.\n\n\
          Operations: {ops}.\n\n\
@@ -27,7 +45,24 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
          - [`Client`]: the implementation that calls the service.\n\
          - [`operation`]: each operation's input, output, builders and error enum.\n\
          - [`types`]: the data types and modeled errors the operations use.\n\
-         {example}",
+         {example}\n\n\
+         # Configuration\n\n\
+         [`Config::from_env`] reads the standard AWS settings: the region from `AWS_REGION`,\n\
+         `AWS_DEFAULT_REGION` or the profile; the endpoint from `AWS_ENDPOINT_URL_{env}` or\n\
+         `AWS_ENDPOINT_URL` (otherwise it is resolved from the model's endpoint rules); credentials\n\
+         from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN` or the shared\n\
+         `config`/`credentials` files (`AWS_PROFILE`). Requests go over HTTPS (rustls) or HTTP,\n\
+         signed with SigV4; plug in another HTTP client with [`transport::HttpClient`].\n\n\
+         # Retries\n\n\
+         Calls use the AWS standard retry mode ([`retry::RetryConfig`]): up to 3 attempts with\n\
+         exponential backoff and jitter, and a retry quota shared by a client and its clones.\n\
+         Throttling errors, HTTP 500/502/503/504, timeouts and connection failures are retried;\n\
+         modeled client errors never are. {idempotency}\n\n\
+         `Display` of every error shows its code, message and request id; `Debug` never shows a\n\
+         `@sensitive` value or a credential, and neither does the `tracing` output (one `call`\n\
+         span per call with its operation, attempts, status and request id).",
+        env = service.env_name,
+        idempotency = idempotency,
         title = service.title,
         ext = service.ext_trait_name,
         id = service.id,

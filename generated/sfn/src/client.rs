@@ -149,7 +149,7 @@ impl SfnApi for Client {
             let body = crate::codec::ser_operation_send_task_failure_send_task_failure_input(
                 &input,
             );
-            match self.runtime.invoke("SendTaskFailure", body).await {
+            match self.runtime.invoke("SendTaskFailure", false, body).await {
                 ::std::result::Result::Ok(value) => {
                     crate::codec::de_operation_send_task_failure_send_task_failure_output(
                             &value,

@@ -27,6 +27,30 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! # Configuration
+//!
+//! [`Config::from_env`] reads the standard AWS settings: the region from `AWS_REGION`,
+//! `AWS_DEFAULT_REGION` or the profile; the endpoint from `AWS_ENDPOINT_URL_SFN` or
+//! `AWS_ENDPOINT_URL` (otherwise it is resolved from the model's endpoint rules); credentials
+//! from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN` or the shared
+//! `config`/`credentials` files (`AWS_PROFILE`). Requests go over HTTPS (rustls) or HTTP,
+//! signed with SigV4; plug in another HTTP client with [`transport::HttpClient`].
+//!
+//! # Retries
+//!
+//! Calls use the AWS standard retry mode ([`retry::RetryConfig`]): up to 3 attempts with
+//! exponential backoff and jitter, and a retry quota shared by a client and its clones.
+//! Throttling errors, HTTP 500/502/503/504, timeouts and connection failures are retried;
+//! modeled client errors never are. Operations the model does not mark idempotent (`SendTaskFailure`) are repeated only when the
+//! request was provably not carried out (throttled, refused with 503, or never sent):
+//! after a timeout or a connection lost mid-call the service may already have acted, so
+//! the failure is reported instead of risking a second, misleading attempt. Turn retries
+//! off entirely with [`retry::RetryConfig::disabled`].
+//!
+//! `Display` of every error shows its code, message and request id; `Debug` never shows a
+//! `@sensitive` value or a credential, and neither does the `tracing` output (one `call`
+//! span per call with its operation, attempts, status and request id).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub use client::{BoxFuture, Client, SfnApi, SfnApiExt};

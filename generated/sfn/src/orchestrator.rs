@@ -2,11 +2,14 @@
 //! One call, start to end: endpoint, credentials, request, signing, sending, retries, timeouts,
 //! and sorting the response into success, a service error, or a request failure.
 //!
-//! Retries follow the AWS standard mode (see [`crate::retry`]) for every operation, as the
-//! official SDKs do: throttling answers, 5xx answers, timeouts and broken connections are retried
-//! with backoff while the retry quota lasts; modeled client errors never are. For operations that
-//! are not idempotent this means a retry can follow a request the service did carry out when its
-//! answer was lost; the generated operation docs say so where it matters.
+//! Retries follow the AWS standard mode (see [`crate::retry`]): throttling answers, 5xx answers,
+//! timeouts and broken connections are retried with backoff while the retry quota lasts; modeled
+//! client errors and answers that cannot be understood never are. That holds for operations the
+//! model marks `@idempotent` or `@readonly`. Any other operation is repeated only when its request
+//! was provably not carried out: throttled, refused with 503, or never sent (no connection could be
+//! made). A timeout or a connection lost after sending is reported instead of retried, because the
+//! service may have acted on the request, and repeating it could act twice or report a misleading
+//! error (for `SendTaskFailure`, `TaskTimedOut` for a task the first attempt already failed).
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use serde_json::Value;
@@ -87,6 +90,7 @@ impl Runtime {
     pub(crate) async fn invoke(
         &self,
         operation: &'static str,
+        idempotent: bool,
         input: Value,
     ) -> Result<Value, Failure> {
         use tracing::Instrument;
@@ -96,7 +100,7 @@ impl Runtime {
             tracing::field::Empty, outcome = tracing::field::Empty,
         );
         let result = self
-            .invoke_with_total_timeout(operation, input, &span)
+            .invoke_with_total_timeout(operation, idempotent, input, &span)
             .instrument(span.clone())
             .await;
         span.record(
@@ -118,15 +122,16 @@ impl Runtime {
     async fn invoke_with_total_timeout(
         &self,
         operation: &'static str,
+        idempotent: bool,
         input: Value,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
         match self.config.total_timeout {
-            None => self.invoke_with_retries(operation, input, span).await,
+            None => self.invoke_with_retries(operation, idempotent, input, span).await,
             Some(limit) => {
                 match tokio::time::timeout(
                         limit,
-                        self.invoke_with_retries(operation, input, span),
+                        self.invoke_with_retries(operation, idempotent, input, span),
                     )
                     .await
                 {
@@ -149,6 +154,7 @@ impl Runtime {
     async fn invoke_with_retries(
         &self,
         operation: &'static str,
+        idempotent: bool,
         input: Value,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
@@ -218,7 +224,7 @@ impl Runtime {
                     }
                 }
             };
-            let (failure, kind) = match outcome {
+            let (failure, kind, refused) = match outcome {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     if (200..300).contains(&status) {
@@ -250,7 +256,9 @@ impl Runtime {
                                 false,
                                 false,
                             );
-                            (Failure::Service(error), kind)
+                            let refused = status == 503
+                                || kind == Some(RetryKind::Throttling);
+                            (Failure::Service(error), kind, refused)
                         }
                         None => {
                             let content_type = response
@@ -267,10 +275,8 @@ impl Runtime {
                                 )
                                 .with_status(status)
                                 .with_request_id(aws_json::request_id(response.headers()));
-                            (
-                                Failure::Request(error),
-                                retry::classify(Some(status), None, false, false),
-                            )
+                            let kind = retry::classify(Some(status), None, false, false);
+                            (Failure::Request(error), kind, status == 503)
                         }
                     }
                 }
@@ -293,12 +299,14 @@ impl Runtime {
                         _ => RequestErrorKind::Transport,
                     };
                     let message = format!("{operation} failed: {transport}");
+                    let refused = transport.request_not_sent();
                     (
                         Failure::Request(
                             RequestError::new(request_kind, message)
                                 .with_source(transport),
                         ),
                         kind,
+                        refused,
                     )
                 }
                 Err(None) => {
@@ -309,9 +317,10 @@ impl Runtime {
                             "{operation} attempt {attempt} got no complete answer within {limit:?}"
                         ),
                     );
-                    (Failure::Request(error), Some(RetryKind::Timeout))
+                    (Failure::Request(error), Some(RetryKind::Timeout), false)
                 }
             };
+            let kind = if idempotent || refused { kind } else { None };
             let delay = match kind {
                 Some(kind) if attempt < max_attempts => {
                     self.retry.should_retry(attempt, kind, retry::jitter())
