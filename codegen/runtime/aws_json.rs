@@ -40,10 +40,12 @@ pub(crate) fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8]) -
     let body_code = parsed.as_ref().and_then(|body| {
         ["code", "__type"].iter().find_map(|key| body.get(*key).and_then(Value::as_str).filter(|c| !c.is_empty()))
     });
-    let code = sanitize_code(header_code.or(body_code)?);
-    if code.is_empty() {
-        return None;
-    }
+    // A header that sanitizes to nothing (`:http://...`) does not hide the body's code.
+    let code = [header_code, body_code]
+        .into_iter()
+        .flatten()
+        .map(sanitize_code)
+        .find(|code| !code.is_empty())?;
     let message = parsed.as_ref().and_then(|body| {
         ["message", "Message", "errorMessage"].iter().find_map(|key| body.get(*key).and_then(Value::as_str))
     });
@@ -103,6 +105,9 @@ mod tests {
         let error = parse_error(400, &headers, body).unwrap();
         assert_eq!((error.code.as_str(), error.message.as_deref(), error.request_id.as_deref()), ("H", Some("m"), Some("r")));
         assert!(parse_error(500, &http::HeaderMap::new(), b"<html>oops</html>").is_none());
+        let mut empty = http::HeaderMap::new();
+        empty.insert(ERROR_TYPE_HEADER, ":http://internal.amazon.com/".parse().unwrap());
+        assert_eq!(parse_error(400, &empty, br#"{"__type": "B"}"#).unwrap().code, "B");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! service may have acted on the request, and repeating it could act twice or report a misleading
 //! error (for `SendTaskFailure`, `TaskTimedOut` for a task the first attempt already failed).
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -125,15 +126,28 @@ impl Runtime {
         input: Value,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
+        // The attempts started so far, for the error when the total timeout cuts them off.
+        let started = AtomicU32::new(0);
         match self.config.total_timeout {
-            None => self.invoke_with_retries(operation, idempotent, input, span).await,
-            Some(limit) => match tokio::time::timeout(limit, self.invoke_with_retries(operation, idempotent, input, span)).await {
+            None => self.invoke_with_retries(operation, idempotent, input, span, &started).await,
+            Some(limit) => match tokio::time::timeout(
+                limit,
+                self.invoke_with_retries(operation, idempotent, input, span, &started),
+            )
+            .await
+            {
                 Ok(result) => result,
-                Err(_) => Err(RequestError::new(
-                    RequestErrorKind::Timeout,
-                    format!("{operation} did not complete within the total timeout of {limit:?}"),
-                )
-                .into()),
+                Err(_) => {
+                    let attempts = started.load(Ordering::Relaxed);
+                    if attempts > 0 {
+                        span.record("attempts", attempts);
+                    }
+                    let error = RequestError::new(
+                        RequestErrorKind::Timeout,
+                        format!("{operation} did not complete within the total timeout of {limit:?}"),
+                    );
+                    Err(with_attempts(error.into(), attempts))
+                }
             },
         }
     }
@@ -144,6 +158,7 @@ impl Runtime {
         idempotent: bool,
         input: Value,
         span: &tracing::Span,
+        started: &AtomicU32,
     ) -> Result<Value, Failure> {
         let http = self.http.as_ref().map_err(|why| {
             RequestError::new(RequestErrorKind::Transport, format!("cannot set up the HTTPS client: {why}"))
@@ -168,6 +183,7 @@ impl Runtime {
         let mut last_retry: Option<RetryKind> = None;
         let mut attempt = 1;
         loop {
+            started.store(attempt, Ordering::Relaxed);
             let mut request = self.request(&endpoint, &target, &body, &invocation_id, attempt, max_attempts)?;
             crate::sign::sign_request(&mut request, &credentials, region, self.spec.signing_name, SystemTime::now())
                 .map_err(|e| RequestError::new(RequestErrorKind::Signing, e.to_string()))?;
@@ -196,6 +212,7 @@ impl Runtime {
                                 RequestErrorKind::InvalidResponse,
                                 format!("{operation} answered HTTP {status}, but {why}"),
                             )
+                            .with_status(status)
                             .with_request_id(aws_json::request_id(response.headers()))
                             .into()
                         });

@@ -49,10 +49,11 @@ pub(crate) fn parse_error(
                     body.get(*key).and_then(Value::as_str).filter(|c| !c.is_empty())
                 })
         });
-    let code = sanitize_code(header_code.or(body_code)?);
-    if code.is_empty() {
-        return None;
-    }
+    let code = [header_code, body_code]
+        .into_iter()
+        .flatten()
+        .map(sanitize_code)
+        .find(|code| !code.is_empty())?;
     let message = parsed
         .as_ref()
         .and_then(|body| {
@@ -121,6 +122,9 @@ mod tests {
         assert!(
             parse_error(500, & http::HeaderMap::new(), b"<html>oops</html>").is_none()
         );
+        let mut empty = http::HeaderMap::new();
+        empty.insert(ERROR_TYPE_HEADER, ":http://internal.amazon.com/".parse().unwrap());
+        assert_eq!(parse_error(400, & empty, br#"{"__type": "B"}"#).unwrap().code, "B");
     }
     #[test]
     fn bodies() {

@@ -10,6 +10,7 @@
 //! made). A timeout or a connection lost after sending is reported instead of retried, because the
 //! service may have acted on the request, and repeating it could act twice or report a misleading
 //! error (for `SendTaskFailure`, `TaskTimedOut` for a task the first attempt already failed).
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use serde_json::Value;
@@ -126,26 +127,39 @@ impl Runtime {
         input: Value,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
+        let started = AtomicU32::new(0);
         match self.config.total_timeout {
-            None => self.invoke_with_retries(operation, idempotent, input, span).await,
+            None => {
+                self.invoke_with_retries(operation, idempotent, input, span, &started)
+                    .await
+            }
             Some(limit) => {
                 match tokio::time::timeout(
                         limit,
-                        self.invoke_with_retries(operation, idempotent, input, span),
+                        self
+                            .invoke_with_retries(
+                                operation,
+                                idempotent,
+                                input,
+                                span,
+                                &started,
+                            ),
                     )
                     .await
                 {
                     Ok(result) => result,
                     Err(_) => {
-                        Err(
-                            RequestError::new(
-                                    RequestErrorKind::Timeout,
-                                    format!(
-                                        "{operation} did not complete within the total timeout of {limit:?}"
-                                    ),
-                                )
-                                .into(),
-                        )
+                        let attempts = started.load(Ordering::Relaxed);
+                        if attempts > 0 {
+                            span.record("attempts", attempts);
+                        }
+                        let error = RequestError::new(
+                            RequestErrorKind::Timeout,
+                            format!(
+                                "{operation} did not complete within the total timeout of {limit:?}"
+                            ),
+                        );
+                        Err(with_attempts(error.into(), attempts))
                     }
                 }
             }
@@ -157,6 +171,7 @@ impl Runtime {
         idempotent: bool,
         input: Value,
         span: &tracing::Span,
+        started: &AtomicU32,
     ) -> Result<Value, Failure> {
         let http = self
             .http
@@ -194,6 +209,7 @@ impl Runtime {
         let mut last_retry: Option<RetryKind> = None;
         let mut attempt = 1;
         loop {
+            started.store(attempt, Ordering::Relaxed);
             let mut request = self
                 .request(
                     &endpoint,
@@ -240,6 +256,7 @@ impl Runtime {
                                         RequestErrorKind::InvalidResponse,
                                         format!("{operation} answered HTTP {status}, but {why}"),
                                     )
+                                    .with_status(status)
                                     .with_request_id(aws_json::request_id(response.headers()))
                                     .into()
                             });
