@@ -70,6 +70,23 @@ pub fn generate(model_json: &str, settings: &Settings) -> Result<Vec<GeneratedFi
     emit_files(&krate, &settings.source)
 }
 
+/// The source of `tests/protocol.rs` for the crate [`generate`] makes with the same model and
+/// settings: a `#[test]` for every client case of the model's `smithy.test#httpRequestTests` and
+/// `smithy.test#httpResponseTests` traits on the crate's operations and errors, for the service's
+/// protocol. The test uses only the crate's own dependencies.
+pub fn generate_protocol_tests(
+    model_json: &str,
+    settings: &Settings,
+) -> Result<String, Diagnostic> {
+    check_package_name(&settings.package)?;
+    let model = model::Model::build(ast::parse(model_json)?)?;
+    let selection = closure::select(&model, settings.service.as_deref(), &settings.operations)?;
+    let krate = lower::lower(&model, &selection, &settings.package, &settings.version)?;
+    let cases = emit::protocol_tests::collect(&model, &krate)?;
+    let tokens = emit::protocol_tests::test_file(&krate, &cases)?;
+    Ok(render::rust_file("tests/protocol.rs", tokens, &settings.source)?.contents)
+}
+
 fn check_package_name(name: &str) -> Result<(), Diagnostic> {
     let valid = !name.is_empty()
         && name.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -137,6 +154,11 @@ fn emit_files(krate: &ir::Crate, source: &str) -> Result<Vec<GeneratedFile>, Dia
         files.push(render::rust_file(
             &format!("src/operation/{}.rs", op.module),
             emit::operation::operation_file(op, &krate.service),
+            source,
+        )?);
+        files.push(render::rust_file(
+            &emit::example::example_path(op),
+            emit::example::example_file(krate, op),
             source,
         )?);
     }

@@ -2,6 +2,12 @@
 
 use crate::ir::Crate;
 
+/// What the examples (`examples/<operation>.rs`) need beyond the dependencies: `#[tokio::main]`.
+/// No argument parser: the examples parse their flags by hand to keep compile times down.
+const DEV_DEPENDENCIES: &str = "\
+tokio = { version = \"1\", features = [\"rt\", \"macros\"] }
+";
+
 /// What every generated crate depends on: JSON, SigV4 signing, and an HTTPS client on tokio
 /// with rustls and ring (which builds much faster than aws-lc-rs).
 const DEPENDENCIES: &str = "\
@@ -36,7 +42,10 @@ pub fn cargo_toml(krate: &Crate, header: &str) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         {DEPENDENCIES}",
+         {DEPENDENCIES}\
+         \n\
+         [dev-dependencies]\n\
+         {DEV_DEPENDENCIES}",
         name = krate.package,
         version = krate.version,
     )

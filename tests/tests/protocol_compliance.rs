@@ -1,0 +1,450 @@
+//! The official awsJson1_0 protocol compliance suite (`protocol-tests/json10.json` among the
+//! shared AWS models), run against generated clients.
+//!
+//! For each service of the suite, every operation the generator accepts on its own (as
+//! `--operation NAME` would) goes into one crate; `codegen::generate_protocol_tests` writes its
+//! `tests/protocol.rs`, a `#[test]` per client case, and cargo builds and runs it. Every client
+//! case of the suite (`appliesTo` absent or `client`) either runs and passes, or is in
+//! [`NOT_RUN`] with the reason. Nothing is dropped silently: a case that neither runs nor is
+//! listed fails this test, and so does a listed case that runs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use tests::{aws_models_dir, cargo_in, temp_path, write_crate};
+
+/// The suite, relative to the shared AWS models folder.
+const SUITE: &str = "protocol-tests/json10.json";
+/// The protocol whose cases the suite holds.
+const PROTOCOL: &str = "aws.protocols#awsJson1_0";
+
+const ENDPOINT_TRAIT: &str =
+    "the operation uses `@endpoint` (host prefix): the generator refuses it (not supported yet)";
+const UNION_TIMESTAMP_BLOB: &str =
+    "JsonUnions reaches `MyUnion`, whose `timestampValue` and `blobValue` \
+     members are a timestamp and a blob: the generator refuses the operation (not supported yet)";
+const DEFAULTS_BLOB_TIMESTAMP_DOCUMENT: &str =
+    "OperationWithDefaults has blob, timestamp and document \
+     members: the generator refuses the operation (not supported yet)";
+const REQUIRED_BLOB_TIMESTAMP: &str =
+    "the output has required blob and timestamp members: the generator \
+     refuses the operation (not supported yet)";
+const REQUEST_COMPRESSION: &str =
+    "the operation uses `@requestCompression`: the generator refuses it (not supported yet)";
+const QUERY_COMPATIBLE: &str =
+    "QueryCompatibleJsonRpc10 uses `@awsQueryCompatible`: the generator \
+     refuses the service (not supported yet)";
+
+/// Client cases that do not run, by case id, with the reason.
+const NOT_RUN: &[(&str, &str)] = &[
+    ("AwsJson10EndpointTrait", ENDPOINT_TRAIT),
+    ("AwsJson10EndpointTraitWithHostLabel", ENDPOINT_TRAIT),
+    ("AwsJson10SerializeStringUnionValue", UNION_TIMESTAMP_BLOB),
+    ("AwsJson10SerializeBooleanUnionValue", UNION_TIMESTAMP_BLOB),
+    ("AwsJson10SerializeNumberUnionValue", UNION_TIMESTAMP_BLOB),
+    ("AwsJson10SerializeBlobUnionValue", UNION_TIMESTAMP_BLOB),
+    (
+        "AwsJson10SerializeTimestampUnionValue",
+        UNION_TIMESTAMP_BLOB,
+    ),
+    ("AwsJson10SerializeEnumUnionValue", UNION_TIMESTAMP_BLOB),
+    ("AwsJson10SerializeIntEnumUnionValue", UNION_TIMESTAMP_BLOB),
+    ("AwsJson10SerializeListUnionValue", UNION_TIMESTAMP_BLOB),
+    ("AwsJson10SerializeMapUnionValue", UNION_TIMESTAMP_BLOB),
+    (
+        "AwsJson10SerializeStructureUnionValue",
+        UNION_TIMESTAMP_BLOB,
+    ),
+    ("AwsJson10DeserializeStringUnionValue", UNION_TIMESTAMP_BLOB),
+    (
+        "AwsJson10DeserializeBooleanUnionValue",
+        UNION_TIMESTAMP_BLOB,
+    ),
+    ("AwsJson10DeserializeNumberUnionValue", UNION_TIMESTAMP_BLOB),
+    ("AwsJson10DeserializeBlobUnionValue", UNION_TIMESTAMP_BLOB),
+    (
+        "AwsJson10DeserializeTimestampUnionValue",
+        UNION_TIMESTAMP_BLOB,
+    ),
+    ("AwsJson10DeserializeEnumUnionValue", UNION_TIMESTAMP_BLOB),
+    (
+        "AwsJson10DeserializeIntEnumUnionValue",
+        UNION_TIMESTAMP_BLOB,
+    ),
+    ("AwsJson10DeserializeListUnionValue", UNION_TIMESTAMP_BLOB),
+    ("AwsJson10DeserializeMapUnionValue", UNION_TIMESTAMP_BLOB),
+    (
+        "AwsJson10DeserializeStructureUnionValue",
+        UNION_TIMESTAMP_BLOB,
+    ),
+    ("AwsJson10DeserializeIgnoreType", UNION_TIMESTAMP_BLOB),
+    ("AwsJson10DeserializeAllowNulls", UNION_TIMESTAMP_BLOB),
+    (
+        "AwsJson10ClientPopulatesDefaultValuesInInput",
+        DEFAULTS_BLOB_TIMESTAMP_DOCUMENT,
+    ),
+    (
+        "AwsJson10ClientSkipsTopLevelDefaultValuesInInput",
+        DEFAULTS_BLOB_TIMESTAMP_DOCUMENT,
+    ),
+    (
+        "AwsJson10ClientUsesExplicitlyProvidedMemberValuesOverDefaults",
+        DEFAULTS_BLOB_TIMESTAMP_DOCUMENT,
+    ),
+    (
+        "AwsJson10ClientUsesExplicitlyProvidedValuesInTopLevel",
+        DEFAULTS_BLOB_TIMESTAMP_DOCUMENT,
+    ),
+    (
+        "AwsJson10ClientIgnoresNonTopLevelDefaultsOnMembersWithClientOptional",
+        DEFAULTS_BLOB_TIMESTAMP_DOCUMENT,
+    ),
+    (
+        "AwsJson10ClientPopulatesDefaultsValuesWhenMissingInResponse",
+        DEFAULTS_BLOB_TIMESTAMP_DOCUMENT,
+    ),
+    (
+        "AwsJson10ClientIgnoresDefaultValuesIfMemberValuesArePresentInResponse",
+        DEFAULTS_BLOB_TIMESTAMP_DOCUMENT,
+    ),
+    (
+        "AwsJson10ClientErrorCorrectsWhenServerFailsToSerializeRequiredValues",
+        REQUIRED_BLOB_TIMESTAMP,
+    ),
+    (
+        "AwsJson10ClientErrorCorrectsWithDefaultValuesWhenServerFailsToSerializeRequiredValues",
+        REQUIRED_BLOB_TIMESTAMP,
+    ),
+    ("SDKAppliedContentEncoding_awsJson1_0", REQUEST_COMPRESSION),
+    (
+        "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0",
+        REQUEST_COMPRESSION,
+    ),
+    (
+        "QueryCompatibleAwsJson10CborSendsQueryModeHeader",
+        QUERY_COMPATIBLE,
+    ),
+    ("QueryCompatibleAwsJson10CustomCodeError", QUERY_COMPATIBLE),
+    (
+        "QueryCompatibleAwsJson10NoCustomCodeError",
+        QUERY_COMPATIBLE,
+    ),
+];
+
+/// One client case of the suite.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct ClientCase {
+    /// `request` or `response`: the module of the generated test file that holds it.
+    kind: &'static str,
+    id: String,
+    /// The operation or error structure the case is on.
+    shape: String,
+}
+
+impl ClientCase {
+    /// The test's name in the generated test binary.
+    fn test_name(&self) -> String {
+        format!("{}::{}", self.kind, self.id)
+    }
+}
+
+/// Every client case of the suite, for its protocol.
+fn client_cases(model: &Value) -> Vec<ClientCase> {
+    let mut cases = Vec::new();
+    for (shape, body) in model["shapes"].as_object().expect("the suite has shapes") {
+        for (kind, name) in [
+            ("request", "smithy.test#httpRequestTests"),
+            ("response", "smithy.test#httpResponseTests"),
+        ] {
+            let Some(list) = body["traits"].get(name) else {
+                continue;
+            };
+            for case in list.as_array().expect("test traits are lists") {
+                let applies_to = case["appliesTo"].as_str();
+                if case["protocol"] == PROTOCOL && applies_to != Some("server") {
+                    cases.push(ClientCase {
+                        kind,
+                        id: case["id"].as_str().expect("cases have ids").to_owned(),
+                        shape: shape.clone(),
+                    });
+                }
+            }
+        }
+    }
+    cases.sort();
+    cases
+}
+
+/// The services of the suite (shape id), each with its operations' names.
+fn services(model: &Value) -> Vec<(String, Vec<String>)> {
+    let mut services = Vec::new();
+    for (id, shape) in model["shapes"].as_object().unwrap() {
+        if shape["type"] != "service" {
+            continue;
+        }
+        let operations = shape["operations"]
+            .as_array()
+            .map(|ops| {
+                ops.iter()
+                    .map(|op| {
+                        let target = op["target"].as_str().unwrap();
+                        target.split('#').nth(1).unwrap().to_owned()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        services.push((id.clone(), operations));
+    }
+    services
+}
+
+fn settings(service: &str, operations: Vec<String>) -> codegen::Settings {
+    let mut settings = codegen::Settings::new("json10-protocol", SUITE);
+    settings.service = Some(service.to_owned());
+    settings.operations = operations;
+    settings
+}
+
+/// The test executable cargo built for the generated crate at `dir`.
+fn build_tests(dir: &Path) -> PathBuf {
+    let out = cargo_in(
+        dir,
+        &[
+            "test",
+            "--test",
+            "protocol",
+            "--no-run",
+            "--message-format=json",
+        ],
+    )
+    .unwrap_or_else(|e| panic!("the generated protocol tests do not build:\n{e}"));
+    out.lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|message| {
+            message["reason"] == "compiler-artifact"
+                && message["target"]["name"] == "protocol"
+                && message["executable"].is_string()
+        })
+        .map(|message| PathBuf::from(message["executable"].as_str().unwrap()))
+        .unwrap_or_else(|| panic!("cargo named no `protocol` test executable:\n{out}"))
+}
+
+/// Runs the test executable with libtest arguments; returns success, stdout and stderr.
+fn run_tests(executable: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(executable)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", executable.display()));
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// What the suite's run of one service found.
+#[derive(Default)]
+struct Outcome {
+    /// Test names in the generated test binary.
+    generated: BTreeSet<String>,
+    passed: BTreeSet<String>,
+    failed: BTreeMap<String, String>,
+    /// Generated tests of cases in [`NOT_RUN`] that pass when run alone.
+    listed_but_passing: Vec<String>,
+}
+
+/// Generates the crate and its protocol tests for `operations` of `service`, builds them, and
+/// runs every test except `skip` (test names).
+fn run_service(text: &str, service: &str, operations: Vec<String>, skip: &[String]) -> Outcome {
+    let settings = settings(service, operations);
+    let files = codegen::generate(text, &settings).unwrap_or_else(|e| {
+        panic!("{service}: the operations that generate alone fail together: {e}")
+    });
+    let tests = codegen::generate_protocol_tests(text, &settings)
+        .unwrap_or_else(|e| panic!("{service}: the protocol tests do not generate: {e}"));
+    assert_eq!(
+        tests,
+        codegen::generate_protocol_tests(text, &settings).unwrap(),
+        "generating the protocol tests twice gave different text"
+    );
+    let mut pairs: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.contents.clone()))
+        .collect();
+    pairs.push(("tests/protocol.rs".to_owned(), tests));
+    let dir = temp_path("protocol-compliance");
+    write_crate(&dir, &pairs);
+    let executable = build_tests(&dir);
+
+    let mut outcome = Outcome::default();
+    let (ok, listed, stderr) = run_tests(&executable, &["--list", "--format", "terse"]);
+    assert!(ok, "listing the tests failed:\n{stderr}");
+    for line in listed.lines() {
+        if let Some(name) = line.strip_suffix(": test") {
+            outcome.generated.insert(name.to_owned());
+        }
+    }
+
+    let mut args = vec!["--exact", "--test-threads", "4"];
+    let skipped: Vec<&str> = skip
+        .iter()
+        .map(String::as_str)
+        .filter(|name| outcome.generated.contains(*name))
+        .collect();
+    for name in &skipped {
+        args.extend(["--skip", name]);
+    }
+    let (_, stdout, _) = run_tests(&executable, &args);
+    for line in stdout.lines() {
+        let Some(rest) = line.strip_prefix("test ") else {
+            continue;
+        };
+        if let Some(name) = rest.strip_suffix(" ... ok") {
+            outcome.passed.insert(name.to_owned());
+        } else if let Some(name) = rest.strip_suffix(" ... FAILED") {
+            outcome.failed.insert(name.to_owned(), String::new());
+        }
+    }
+    for (name, why) in outcome.failed.iter_mut() {
+        // The panic message, as libtest prints it under `---- NAME stdout ----`.
+        let header = format!("---- {name} stdout ----");
+        if let Some(start) = stdout.find(&header) {
+            let rest = &stdout[start + header.len()..];
+            let end = ["\n---- ", "\nfailures:\n"]
+                .iter()
+                .filter_map(|marker| rest.find(marker))
+                .min()
+                .unwrap_or(rest.len());
+            *why = rest[..end].trim().to_owned();
+        }
+    }
+    // A listed case that is generated must still fail: once it passes, it belongs in the run.
+    for name in skipped {
+        let (ok, _, _) = run_tests(&executable, &["--exact", name]);
+        if ok {
+            outcome.listed_but_passing.push(name.to_owned());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+#[test]
+fn json10_client_cases_run_and_pass_or_are_listed() {
+    let Some(models) = aws_models_dir() else {
+        return;
+    };
+    let path = models.join(SUITE);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let model: Value = serde_json::from_str(&text).expect("the suite is JSON");
+    let cases = client_cases(&model);
+    let not_run: BTreeMap<&str, &str> = NOT_RUN.iter().copied().collect();
+    assert_eq!(not_run.len(), NOT_RUN.len(), "NOT_RUN lists an id twice");
+    let ids: BTreeSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+    for id in not_run.keys() {
+        assert!(
+            ids.contains(id),
+            "NOT_RUN lists `{id}`, which is no client case of {SUITE}"
+        );
+    }
+    let skip: Vec<String> = cases
+        .iter()
+        .filter(|c| not_run.contains_key(c.id.as_str()))
+        .map(ClientCase::test_name)
+        .collect();
+
+    let mut generated = BTreeSet::new();
+    let mut passed = BTreeSet::new();
+    let mut failed = BTreeMap::new();
+    let mut listed_but_passing = Vec::new();
+    for (service, operations) in services(&model) {
+        let mut accepted = Vec::new();
+        for operation in operations {
+            match codegen::generate(&text, &settings(&service, vec![operation.clone()])) {
+                Ok(_) => accepted.push(operation),
+                Err(why) => println!("not generated: {service} {operation}: {why}"),
+            }
+        }
+        if accepted.is_empty() {
+            continue;
+        }
+        println!("generated: {service}: {}", accepted.join(", "));
+        let outcome = run_service(&text, &service, accepted, &skip);
+        generated.extend(outcome.generated);
+        passed.extend(outcome.passed);
+        failed.extend(outcome.failed);
+        listed_but_passing.extend(outcome.listed_but_passing);
+    }
+
+    let names: BTreeSet<String> = cases.iter().map(ClientCase::test_name).collect();
+    let unexpected: Vec<&String> = generated.difference(&names).collect();
+    assert!(
+        unexpected.is_empty(),
+        "tests for cases that are not client cases of {SUITE}: {unexpected:?}"
+    );
+    let mut dropped = Vec::new();
+    let mut listed_but_run = Vec::new();
+    for case in &cases {
+        let name = case.test_name();
+        let listed = not_run.contains_key(case.id.as_str());
+        let ran = passed.contains(&name) || failed.contains_key(&name);
+        if !listed && !generated.contains(&name) {
+            dropped.push(format!("{name} (on {})", case.shape));
+        }
+        if listed && ran {
+            listed_but_run.push(name);
+        }
+    }
+    assert!(
+        dropped.is_empty(),
+        "client cases that neither run nor are in NOT_RUN:\n{}",
+        dropped.join("\n")
+    );
+    assert!(
+        listed_but_run.is_empty(),
+        "cases in NOT_RUN that ran: {listed_but_run:?}"
+    );
+    assert!(
+        listed_but_passing.is_empty(),
+        "cases in NOT_RUN that pass (remove them from the list): {listed_but_passing:?}"
+    );
+    let failures: Vec<String> = failed
+        .iter()
+        .map(|(name, why)| format!("{name}:\n{why}"))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} protocol test(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    let run = cases
+        .iter()
+        .filter(|c| !not_run.contains_key(c.id.as_str()))
+        .count();
+    assert_eq!(
+        passed.len(),
+        run,
+        "every client case not in NOT_RUN must run and pass"
+    );
+
+    let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+    for case in cases.iter() {
+        if let Some(reason) = not_run.get(case.id.as_str()) {
+            *by_reason.entry(reason).or_default() += 1;
+        }
+    }
+    println!(
+        "{SUITE}: {} client cases: {} run, {} passed, {} not run",
+        cases.len(),
+        run,
+        passed.len(),
+        cases.len() - run
+    );
+    for (reason, count) in by_reason {
+        println!("  not run ({count}): {reason}");
+    }
+}
