@@ -158,6 +158,11 @@ fn emit_files(krate: &ir::Crate, source: &str) -> Result<Vec<GeneratedFile>, Dia
         )?);
         files.push(render::rust_file(
             &emit::example::example_path(op),
+            emit::example::example_entry(krate, op),
+            source,
+        )?);
+        files.push(render::rust_file(
+            &emit::example::program_path(op),
             emit::example::example_file(krate, op),
             source,
         )?);

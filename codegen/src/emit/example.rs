@@ -43,23 +43,38 @@ fn member_flags(op: &Operation) -> Vec<MemberFlag<'_>> {
     flags
 }
 
-/// The path of the example file, e.g. `examples/send_task_failure.rs`.
+/// The path of the example's entry file, e.g. `examples/send_task_failure.rs`.
 pub fn example_path(op: &Operation) -> String {
     format!("examples/{}.rs", op.module)
 }
 
-pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
-    let package = &krate.package;
-    let crate_ident = ident(&package.replace('-', "_"));
-    let example = &op.module;
-    let wire = &op.wire_name;
-    let title = &krate.service.title;
-    let members = member_flags(op);
-    let env = &krate.service.env_name;
+/// The path of the example's program, e.g. `examples/send_task_failure/program.rs`. The entry
+/// file includes it as a `#[rustfmt::skip]` module, so `cargo fmt` leaves prettyplease's
+/// formatting of it alone (an example is a crate root, where `rustfmt::skip` cannot go).
+pub fn program_path(op: &Operation) -> String {
+    format!("examples/{}/program.rs", op.module)
+}
 
-    // Module documentation: how to run it, and which members it cannot set.
+/// The entry file: the program's documentation and a `main` that runs it.
+pub fn example_entry(krate: &Crate, op: &Operation) -> TokenStream {
+    let module_doc = example_doc(krate, op);
+    let path = format!("{}/program.rs", op.module);
+    quote! {
+        #module_doc
+        #[rustfmt::skip]
+        #[path = #path]
+        mod program;
+
+        fn main() -> std::process::ExitCode {
+            program::main()
+        }
+    }
+}
+
+/// The command line in one line: `[--endpoint-url URL] [--region REGION] --task-token TASK_TOKEN ...`.
+fn synopsis(op: &Operation) -> String {
     let mut synopsis = String::from("[--endpoint-url URL] [--region REGION]");
-    for m in &members {
+    for m in &member_flags(op) {
         let value = m.flag.to_uppercase().replace('-', "_");
         if m.required {
             synopsis.push_str(&format!(" --{} {value}", m.flag));
@@ -67,6 +82,26 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
             synopsis.push_str(&format!(" [--{} {value}]", m.flag));
         }
     }
+    synopsis
+}
+
+/// The input members the program has no flag for (their type is not a string).
+fn skipped(op: &Operation) -> Vec<&Field> {
+    op.input
+        .fields
+        .iter()
+        .filter(|f| f.ty != Type::String)
+        .collect()
+}
+
+fn example_doc(krate: &Crate, op: &Operation) -> TokenStream {
+    let package = &krate.package;
+    let example = &op.module;
+    let wire = &op.wire_name;
+    let title = &krate.service.title;
+    let env = &krate.service.env_name;
+    let synopsis = synopsis(op);
+    let skipped = skipped(op);
     let mut doc = format!(
         "Calls `{wire}` of {title} from the command line and prints the result.\n\n\
          ```text\n\
@@ -79,12 +114,6 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
          `error: <code or kind>: <message>` and the request id (when the service sent one) to \
          stderr and exits with 1. Bad arguments print the usage and exit with 2.\n"
     );
-    let skipped: Vec<&Field> = op
-        .input
-        .fields
-        .iter()
-        .filter(|f| f.ty != Type::String)
-        .collect();
     if !skipped.is_empty() {
         doc.push_str(
             "\nOnly string members have flags. Members this program cannot set (their type is not \
@@ -99,7 +128,20 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
             doc.push_str(&format!("- `{}`{note}\n", field.wire_name));
         }
     }
-    let module_doc = inner_doc_lines(&doc);
+    inner_doc_lines(&doc)
+}
+
+/// The program: argument parsing, the call, and the report.
+pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
+    let package = &krate.package;
+    let crate_ident = ident(&package.replace('-', "_"));
+    let example = &op.module;
+    let wire = &op.wire_name;
+    let title = &krate.service.title;
+    let members = member_flags(op);
+    let env = &krate.service.env_name;
+    let synopsis = synopsis(op);
+    let skipped = skipped(op);
 
     // The usage text, flags aligned.
     let mut rows: Vec<(String, String)> = vec![
@@ -162,8 +204,7 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
     let error_enum = ident(&op.error_enum);
 
     quote! {
-        #module_doc
-
+        //! The program behind this example (see the entry file for its documentation).
         use std::process::ExitCode;
 
         use #crate_ident::operation::#module::#error_enum;
@@ -252,7 +293,7 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
         }
 
         #[tokio::main(flavor = "current_thread")]
-        async fn main() -> ExitCode {
+        pub(crate) async fn main() -> ExitCode {
             let args = match parse(std::env::args_os().skip(1)) {
                 Ok(Some(args)) => args,
                 Ok(None) => {
