@@ -13,12 +13,18 @@ pub(crate) struct ErrorResponse {
     pub(crate) status: u16,
     /// The body, for the modeled error's members (`{}` when it had none).
     pub(crate) body: Value,
+    /// For awsQuery-compatible services: the awsQuery error code of `x-amzn-query-error`.
+    pub(crate) query_code: Option<String>,
 }
 
 /// The request id header.
 pub(crate) const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
 /// The error code header, which takes precedence over the body.
 pub(crate) const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
+/// Sent by clients of awsQuery-compatible services, with the value `true`.
+pub(crate) const QUERY_MODE_HEADER: &str = "x-amzn-query-mode";
+/// The awsQuery error code and fault of an awsQuery-compatible service's error: `Code;Fault`.
+pub(crate) const QUERY_ERROR_HEADER: &str = "x-amzn-query-error";
 
 /// Parses a success body: empty means `{}`; anything else must be a JSON object.
 pub(crate) fn parse_body(body: &[u8]) -> Result<Value, String> {
@@ -55,7 +61,15 @@ pub(crate) fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8]) -
         request_id: request_id(headers),
         status,
         body: parsed.unwrap_or_else(|| Value::Object(serde_json::Map::new())),
+        query_code: None,
     })
+}
+
+/// The awsQuery error code of `x-amzn-query-error` (`Code;Fault`): the part before `;`, if any.
+pub(crate) fn query_error_code(headers: &http::HeaderMap) -> Option<String> {
+    let value = headers.get(QUERY_ERROR_HEADER)?.to_str().ok()?;
+    let code = value.split(';').next().unwrap_or(value).trim();
+    (!code.is_empty()).then(|| code.to_owned())
 }
 
 /// The request id the service gave the response, if any.
@@ -108,6 +122,18 @@ mod tests {
         let mut empty = http::HeaderMap::new();
         empty.insert(ERROR_TYPE_HEADER, ":http://internal.amazon.com/".parse().unwrap());
         assert_eq!(parse_error(400, &empty, br#"{"__type": "B"}"#).unwrap().code, "B");
+    }
+
+    #[test]
+    fn query_error_codes() {
+        let mut headers = http::HeaderMap::new();
+        assert_eq!(query_error_code(&headers), None);
+        headers.insert(QUERY_ERROR_HEADER, "AWS.SimpleQueueService.NonExistentQueue;Sender".parse().unwrap());
+        assert_eq!(query_error_code(&headers).as_deref(), Some("AWS.SimpleQueueService.NonExistentQueue"));
+        headers.insert(QUERY_ERROR_HEADER, "Customized".parse().unwrap());
+        assert_eq!(query_error_code(&headers).as_deref(), Some("Customized"));
+        headers.insert(QUERY_ERROR_HEADER, " ;Sender".parse().unwrap());
+        assert_eq!(query_error_code(&headers), None);
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub struct Config {
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) max_response_bytes: usize,
+    pub(crate) disable_host_prefix: bool,
 }
 
 impl Default for Config {
@@ -44,6 +45,7 @@ impl Default for Config {
             attempt_timeout: None,
             total_timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            disable_host_prefix: false,
         }
     }
 }
@@ -76,6 +78,12 @@ impl Config {
     pub fn retry(&self) -> &RetryConfig {
         &self.retry
     }
+
+    /// True when operations' `@endpoint` host prefixes are left off the host (see
+    /// [`ConfigBuilder::disable_host_prefix`]).
+    pub fn disable_host_prefix(&self) -> bool {
+        self.disable_host_prefix
+    }
 }
 
 impl fmt::Debug for Config {
@@ -93,6 +101,7 @@ impl fmt::Debug for Config {
             .field("attempt_timeout", &self.attempt_timeout)
             .field("total_timeout", &self.total_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("disable_host_prefix", &self.disable_host_prefix)
             .finish()
     }
 }
@@ -190,6 +199,16 @@ impl ConfigBuilder {
     /// The largest response body accepted. Default 10 MiB.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.config.max_response_bytes = bytes;
+        self
+    }
+
+    /// Leaves operations' host prefixes off the host. Some operations (those with a Smithy
+    /// `@endpoint` trait, such as Step Functions' `StartSyncExecution`, which goes to
+    /// `sync-states...`) put a prefix in front of the endpoint's host, resolved or set with
+    /// [`endpoint_url`](Self::endpoint_url) alike; turn that off for a local emulator or a proxy
+    /// that serves every operation on one host. Default: `false` (prefixes are added).
+    pub fn disable_host_prefix(mut self, disable: bool) -> Self {
+        self.config.disable_host_prefix = disable;
         self
     }
 

@@ -39,6 +39,97 @@ pub(crate) struct ServiceSpec {
     pub(crate) endpoint_rules: Option<&'static str>,
     /// `User-Agent`: the crate and its version.
     pub(crate) user_agent: &'static str,
+    /// `aws.protocols#awsQueryCompatible`: requests say `x-amzn-query-mode: true`, and error
+    /// answers may carry their awsQuery code in `x-amzn-query-error`.
+    pub(crate) query_compatible: bool,
+}
+
+/// An operation's `@endpoint` host prefix, e.g. `sync-` or `{label}.data.`: prepended to the
+/// host of the endpoint (resolved or configured) unless the configuration disables it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HostPrefix<'a> {
+    /// The template, labels in braces.
+    pub(crate) template: &'static str,
+    /// Each label's name and the value of the input member of that name (`None` when unset).
+    pub(crate) labels: &'a [(&'static str, Option<&'a str>)],
+}
+
+impl HostPrefix<'_> {
+    /// The prefix with its labels filled in. A label value that is not a valid host label
+    /// (RFC 1123: 1 to 63 letters, digits and hyphens, no hyphen first or last) fails as
+    /// invalid input naming its member, before anything is sent.
+    fn expand(&self) -> Result<String, RequestError> {
+        let template = self.template;
+        let mut prefix = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(start) = rest.find('{') {
+            prefix.push_str(&rest[..start]);
+            let end = rest[start..].find('}').map(|end| start + end).ok_or_else(|| {
+                RequestError::new(RequestErrorKind::Endpoint, format!("the host prefix `{template}` has a `{{` without its `}}`"))
+            })?;
+            let name = &rest[start + 1..end];
+            match self.labels.iter().find(|(label, _)| *label == name).map(|(_, value)| *value) {
+                Some(Some(value)) if is_host_label(value) => prefix.push_str(value),
+                Some(Some(_)) => {
+                    return Err(RequestError::new(
+                        RequestErrorKind::InvalidInput,
+                        format!(
+                            "invalid input: `{name}` is not a valid host label (1 to 63 ASCII letters, digits and hyphens, \
+                             not starting or ending with a hyphen), and it becomes part of the host name through the host prefix `{template}`"
+                        ),
+                    ))
+                }
+                Some(None) => {
+                    return Err(RequestError::new(
+                        RequestErrorKind::InvalidInput,
+                        format!("invalid input: `{name}` is not set, and the host prefix `{template}` needs it"),
+                    ))
+                }
+                None => {
+                    return Err(RequestError::new(
+                        RequestErrorKind::Endpoint,
+                        format!("the host prefix `{template}` has the label `{name}`, which has no value"),
+                    ))
+                }
+            }
+            rest = &rest[end + 1..];
+        }
+        prefix.push_str(rest);
+        Ok(prefix)
+    }
+}
+
+/// A valid host label (RFC 1123): 1 to 63 ASCII letters, digits and hyphens, no hyphen first or last.
+fn is_host_label(value: &str) -> bool {
+    (1..=63).contains(&value.len())
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-')
+}
+
+/// `url` with `prefix` put in front of its host, e.g. `https://sync-states.us-east-1.amazonaws.com`.
+fn with_host_prefix(url: &str, prefix: &str) -> Result<String, RequestError> {
+    let invalid = |why: &str| {
+        RequestError::new(RequestErrorKind::Endpoint, format!("cannot put the host prefix `{prefix}` in front of the endpoint `{url}`: {why}"))
+    };
+    let host_start = url.find("://").map(|i| i + 3).ok_or_else(|| invalid("it has no scheme"))?;
+    let authority_end = url[host_start..].find(['/', '?', '#']).map_or(url.len(), |i| host_start + i);
+    // Past any `user@`.
+    let host_start = url[host_start..authority_end].rfind('@').map_or(host_start, |i| host_start + i + 1);
+    let host = &url[host_start..authority_end];
+    let name = match host.rfind(':') {
+        Some(colon) if !host.ends_with(']') => &host[..colon],
+        _ => host,
+    };
+    if name.starts_with('[') || name.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Err(invalid(
+            "its host is an IP address; set Config::builder().disable_host_prefix(true) to call it without the prefix",
+        ));
+    }
+    if name.is_empty() {
+        return Err(invalid("it has no host"));
+    }
+    Ok(format!("{}{prefix}{}", &url[..host_start], &url[host_start..]))
 }
 
 /// How a call failed.
@@ -81,7 +172,8 @@ impl Runtime {
         Self { retry: RetryState::new(&config.retry), config, spec, http, credentials, rules }
     }
 
-    /// Makes one call: `operation` is the operation's name, `input` its JSON body.
+    /// Makes one call: `operation` is the operation's name, `input` its JSON body, `host_prefix`
+    /// its `@endpoint` host prefix with the input's label values.
     ///
     /// Traced as one `call` span (service, operation, attempts, status, request id) with a debug
     /// event per attempt. Neither carries headers, bodies or credentials.
@@ -90,6 +182,7 @@ impl Runtime {
         operation: &'static str,
         idempotent: bool,
         input: Value,
+        host_prefix: Option<HostPrefix<'_>>,
     ) -> Result<Value, Failure> {
         use tracing::Instrument;
         let span = tracing::debug_span!(
@@ -101,7 +194,19 @@ impl Runtime {
             request_id = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
-        let result = self.invoke_with_total_timeout(operation, idempotent, input, &span).instrument(span.clone()).await;
+        // Labels are checked before anything else, so a bad one fails the call without a request.
+        let host_prefix = match host_prefix {
+            Some(prefix) if !self.config.disable_host_prefix => prefix.expand().map(Some),
+            _ => Ok(None),
+        };
+        let result = match host_prefix {
+            Ok(host_prefix) => {
+                self.invoke_with_total_timeout(operation, idempotent, input, host_prefix.as_deref(), &span)
+                    .instrument(span.clone())
+                    .await
+            }
+            Err(error) => Err(error.into()),
+        };
         span.record(
             "outcome",
             match &result {
@@ -124,15 +229,16 @@ impl Runtime {
         operation: &'static str,
         idempotent: bool,
         input: Value,
+        host_prefix: Option<&str>,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
         // The attempts started so far, for the error when the total timeout cuts them off.
         let started = AtomicU32::new(0);
         match self.config.total_timeout {
-            None => self.invoke_with_retries(operation, idempotent, input, span, &started).await,
+            None => self.invoke_with_retries(operation, idempotent, input, host_prefix, span, &started).await,
             Some(limit) => match tokio::time::timeout(
                 limit,
-                self.invoke_with_retries(operation, idempotent, input, span, &started),
+                self.invoke_with_retries(operation, idempotent, input, host_prefix, span, &started),
             )
             .await
             {
@@ -157,13 +263,17 @@ impl Runtime {
         operation: &'static str,
         idempotent: bool,
         input: Value,
+        host_prefix: Option<&str>,
         span: &tracing::Span,
         started: &AtomicU32,
     ) -> Result<Value, Failure> {
         let http = self.http.as_ref().map_err(|why| {
             RequestError::new(RequestErrorKind::Transport, format!("cannot set up the HTTPS client: {why}"))
         })?;
-        let endpoint = self.endpoint()?;
+        let mut endpoint = self.endpoint()?;
+        if let Some(prefix) = host_prefix {
+            endpoint.url = with_host_prefix(&endpoint.url, prefix)?;
+        }
         let region = self.config.region.as_deref().ok_or_else(|| {
             RequestError::new(
                 RequestErrorKind::Config,
@@ -218,7 +328,10 @@ impl Runtime {
                         });
                     }
                     match aws_json::parse_error(status, response.headers(), response.body()) {
-                        Some(error) => {
+                        Some(mut error) => {
+                            if self.spec.query_compatible {
+                                error.query_code = aws_json::query_error_code(response.headers());
+                            }
                             let kind = retry::classify(Some(status), Some(&error.code), false, false);
                             let refused = status == 503 || kind == Some(RetryKind::Throttling);
                             (Failure::Service(error), kind, refused)
@@ -356,6 +469,9 @@ impl Runtime {
             .header(http::header::USER_AGENT, self.spec.user_agent)
             .header("amz-sdk-invocation-id", invocation_id)
             .header("amz-sdk-request", format!("attempt={attempt}; max={max_attempts}"));
+        if self.spec.query_compatible {
+            builder = builder.header(aws_json::QUERY_MODE_HEADER, "true");
+        }
         for (name, values) in &endpoint.headers {
             for value in values {
                 builder = builder.header(name.as_str(), value.as_str());

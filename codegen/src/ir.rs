@@ -61,6 +61,9 @@ pub struct Service {
     pub env_name: String,
     /// The model's `smithy.rules#endpointRuleSet`, as compact JSON.
     pub endpoint_rules: Option<String>,
+    /// `aws.protocols#awsQueryCompatible`: requests carry `x-amzn-query-mode: true`, and error
+    /// answers may name their awsQuery error code in `x-amzn-query-error`.
+    pub query_compatible: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +94,27 @@ pub struct Operation {
     /// The fluent request builder, e.g. `SendTaskFailureFluentBuilder`.
     pub fluent: String,
     pub errors: Vec<ErrorCase>,
+    /// The operation's `smithy.api#endpoint` host prefix, if it has one.
+    pub host_prefix: Option<HostPrefix>,
+}
+
+/// An operation's `@endpoint` host prefix, e.g. `sync-` or `{label}.data.`, prepended to the host
+/// of the endpoint a call goes to.
+#[derive(Debug, Clone)]
+pub struct HostPrefix {
+    /// The template as the model writes it, labels in braces.
+    pub template: String,
+    /// The template's labels, in template order: each a `@hostLabel` member of the input.
+    pub labels: Vec<HostLabel>,
+}
+
+/// One `{label}` of a host prefix, filled in from the input member of that name.
+#[derive(Debug, Clone)]
+pub struct HostLabel {
+    /// The label (the member's name in the model).
+    pub name: String,
+    /// The input field holding the value: an index into the input's `fields`.
+    pub field: usize,
 }
 
 /// One modeled error of an operation.
@@ -100,6 +124,9 @@ pub struct ErrorCase {
     pub ty: TypeRef,
     /// The error code on the wire: the error shape's name.
     pub code: String,
+    /// For awsQuery-compatible services, the error's `aws.protocols#awsQueryError` code when it
+    /// differs from `code`: an error answer naming it in `x-amzn-query-error` is this error.
+    pub query_code: Option<String>,
     /// `is_invalid_token`.
     pub is_fn: String,
     /// The error's optional string field that holds the message, filled from the protocol's
@@ -135,6 +162,8 @@ pub struct Structure {
 /// What an error structure needs beyond its members.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
+    /// The code the error reports: the shape's name, or on awsQuery-compatible services its
+    /// `aws.protocols#awsQueryError` code where it has one.
     pub code: String,
     /// `client` or `server`.
     pub fault: String,
@@ -164,6 +193,10 @@ pub struct Field {
     pub boxed: bool,
     /// `Debug` shows a redaction marker instead of the value.
     pub sensitive: bool,
+    /// For a member of an operation input (`@input`) with a `@default` and without `@required`:
+    /// the default as the model writes it (JSON text). Such a member is `Optional`: left unset,
+    /// it is not sent, and the service applies its default.
+    pub service_default: Option<String>,
 }
 
 /// Whether a field can be absent, and what happens when the builder is not given one.
@@ -187,6 +220,65 @@ pub enum DefaultValue {
     EnumVariant(TypeRef, String),
     EmptyList,
     EmptyMap,
+    /// An instant: seconds since the epoch and nanoseconds into the second.
+    Timestamp {
+        secs: i64,
+        nanos: u32,
+    },
+    /// The bytes of a blob (the model gives them in base64).
+    Blob(Vec<u8>),
+    Document(DocumentValue),
+}
+
+/// A document value written in the model (a `@default`) or in a test case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocumentValue {
+    Null,
+    Bool(bool),
+    /// An integer of zero or more.
+    PosInt(u64),
+    /// A negative integer.
+    NegInt(i64),
+    Float(f64),
+    String(String),
+    Array(Vec<DocumentValue>),
+    /// Members in the order the model gives them.
+    Object(Vec<(String, DocumentValue)>),
+}
+
+impl DocumentValue {
+    /// The document a JSON value stands for.
+    pub fn from_json(value: &serde_json::Value) -> Self {
+        use serde_json::Value;
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(*b),
+            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                (Some(n), _) => Self::PosInt(n),
+                (None, Some(n)) => Self::NegInt(n),
+                (None, None) => Self::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => Self::String(s.clone()),
+            Value::Array(items) => Self::Array(items.iter().map(Self::from_json).collect()),
+            Value::Object(members) => Self::Object(
+                members
+                    .iter()
+                    .map(|(name, member)| (name.clone(), Self::from_json(member)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// How a timestamp is written on the wire (`@timestampFormat`; epoch seconds without it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// RFC 3339, as a string.
+    DateTime,
+    /// IMF-fixdate, as a string.
+    HttpDate,
+    /// Seconds since the epoch, as a number.
+    EpochSeconds,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -199,6 +291,14 @@ pub enum Type {
     I64,
     F32,
     F64,
+    /// `crate::primitives::DateTime`.
+    Timestamp {
+        format: TimestampFormat,
+    },
+    /// `crate::primitives::Blob`.
+    Blob,
+    /// `crate::primitives::Document`.
+    Document,
     List {
         item: Box<Type>,
         sparse: bool,

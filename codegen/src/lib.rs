@@ -18,6 +18,11 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+/// The generated crates' `primitives` runtime module, also read by the generator for `@default`
+/// timestamps and blobs (one parser for both sides; its unit tests run with the generator's).
+#[path = "../runtime/primitives.rs"]
+#[allow(dead_code)]
+mod primitives;
 pub mod render;
 pub mod shape_id;
 pub mod traits;
@@ -117,6 +122,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     (
         "src/orchestrator.rs",
         include_str!("../runtime/orchestrator.rs"),
+    ),
+    (
+        "src/primitives.rs",
+        include_str!("../runtime/primitives.rs"),
     ),
     ("src/profile.rs", include_str!("../runtime/profile.rs")),
     ("src/retry.rs", include_str!("../runtime/retry.rs")),

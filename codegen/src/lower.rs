@@ -13,6 +13,7 @@ use crate::diagnostic::{Diagnostic, Result};
 use crate::ir::*;
 use crate::model::Model;
 use crate::naming;
+use crate::primitives::{base64, DateTime, TimestampFormat as WireFormat};
 use crate::shape_id::ShapeId;
 use crate::traits;
 
@@ -273,6 +274,7 @@ impl<'m> Lowering<'m> {
                 .collect(),
             endpoint_rules: traits::by_id(&shape.traits, "smithy.rules", "endpointRuleSet")
                 .map(Value::to_string),
+            query_compatible: self.query_compatible(),
             sdk_id,
             version: shape.service.as_ref().and_then(|s| s.version.clone()),
         })
@@ -347,6 +349,7 @@ impl<'m> Lowering<'m> {
             }
         }
         let errors = self.error_cases(id, &error_enum)?;
+        let host_prefix = self.host_prefix(id, &input)?;
         Ok(Operation {
             id: id.to_string(),
             wire_name: id.name().to_owned(),
@@ -363,6 +366,7 @@ impl<'m> Lowering<'m> {
             error_enum,
             fluent,
             errors,
+            host_prefix,
         })
     }
 
@@ -411,11 +415,144 @@ impl<'m> Lowering<'m> {
                 is_fn: naming::snake_join(&["is", &naming::snake(&variant)]),
                 variant,
                 ty,
+                query_code: self
+                    .query_error_code(error)
+                    .filter(|code| *code != self.shape_name(&error_id)),
                 code: self.shape_name(&error_id),
                 docs: traits::documentation(&error.traits).map(str::to_owned),
             });
         }
         Ok(errors)
+    }
+
+    /// True when the service has `aws.protocols#awsQueryCompatible`.
+    fn query_compatible(&self) -> bool {
+        let service = self.model.shape(&self.selection.service);
+        traits::by_id(
+            &service.traits,
+            traits::AWS_PROTOCOLS_NAMESPACE,
+            traits::AWS_QUERY_COMPATIBLE,
+        )
+        .is_some()
+    }
+
+    /// The `aws.protocols#awsQueryError` code of an error shape, on awsQuery-compatible services
+    /// only (elsewhere the trait changes nothing on the wire).
+    fn query_error_code(&self, shape: &Shape) -> Option<String> {
+        if !self.query_compatible() {
+            return None;
+        }
+        traits::by_id(
+            &shape.traits,
+            traits::AWS_PROTOCOLS_NAMESPACE,
+            traits::AWS_QUERY_ERROR,
+        )
+        .and_then(|value| value.get("code"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    }
+
+    /// The operation's `smithy.api#endpoint` host prefix, checked as the spec requires: only
+    /// host name characters and `{label}`s, no two labels adjacent or alike, and each label a
+    /// required `@hostLabel` string member of the input; every `@hostLabel` member of the input
+    /// has its label.
+    fn host_prefix(&self, id: &ShapeId, input: &Structure) -> Result<Option<HostPrefix>> {
+        let shape = self.model.shape(id);
+        let Some(template) = traits::prelude(&shape.traits, traits::ENDPOINT)
+            .and_then(|value| value.get(traits::HOST_PREFIX))
+            .and_then(Value::as_str)
+        else {
+            return Ok(None);
+        };
+        let refuse = |why: String| {
+            Diagnostic::at(
+                id,
+                format!("its `smithy.api#endpoint` host prefix `{template}` {why}"),
+            )
+        };
+        let parts = shape.operation.as_ref().expect("an operation");
+        let members: &[Member] = match &parts.input {
+            Some(input_id) => &self.model.shape(input_id).members,
+            None => &[],
+        };
+        let mut labels: Vec<HostLabel> = Vec::new();
+        let mut rest = template;
+        let mut after_label = false;
+        while let Some(c) = rest.chars().next() {
+            if c != '{' {
+                if !(c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+                    return Err(refuse(format!(
+                        "has `{c}`, which cannot be part of a host name (letters, digits, `-`, `.` and `{{label}}`s only)"
+                    )));
+                }
+                rest = &rest[c.len_utf8()..];
+                after_label = false;
+                continue;
+            }
+            let end = rest
+                .find('}')
+                .ok_or_else(|| refuse("has a `{` without its `}`".to_owned()))?;
+            let name = &rest[1..end];
+            rest = &rest[end + 1..];
+            if !crate::shape_id::is_identifier(name) {
+                return Err(refuse(format!(
+                    "has the label `{{{name}}}`, which is not a member name"
+                )));
+            }
+            if after_label {
+                return Err(refuse(format!(
+                    "has the label `{{{name}}}` right after another label"
+                )));
+            }
+            if labels.iter().any(|label| label.name == name) {
+                return Err(refuse(format!("has the label `{{{name}}}` twice")));
+            }
+            let member = members.iter().find(|m| m.name == name).ok_or_else(|| {
+                refuse(format!(
+                    "has the label `{{{name}}}`, but the input has no member `{name}`"
+                ))
+            })?;
+            let why = if !traits::has(&member.traits, traits::HOST_LABEL) {
+                Some("does not have `smithy.api#hostLabel`")
+            } else if !traits::has(&member.traits, traits::REQUIRED) {
+                Some("is not `@required`")
+            } else if !matches!(
+                self.model.shape(&member.target).kind,
+                ShapeKind::String | ShapeKind::Enum
+            ) {
+                Some("does not target a string")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return Err(refuse(format!(
+                    "has the label `{{{name}}}`, but the input member `{name}` {why}"
+                )));
+            }
+            let field = input
+                .fields
+                .iter()
+                .position(|f| f.wire_name == name)
+                .expect("every input member has a field");
+            labels.push(HostLabel {
+                name: name.to_owned(),
+                field,
+            });
+            after_label = true;
+        }
+        if let Some(unused) = members.iter().find(|m| {
+            traits::has(&m.traits, traits::HOST_LABEL)
+                && !labels.iter().any(|label| label.name == m.name)
+        }) {
+            return Err(refuse(format!(
+                "has no label `{{{}}}` for the `@hostLabel` input member `{}`",
+                unused.name, unused.name
+            )));
+        }
+        Ok(Some(HostPrefix {
+            template: template.to_owned(),
+            labels,
+        }))
     }
 
     fn structure(&self, shape: &Shape) -> Result<Structure> {
@@ -433,7 +570,11 @@ impl<'m> Lowering<'m> {
                 .iter()
                 .position(|f| f.wire_name.eq_ignore_ascii_case("message") && f.ty == Type::String);
             ErrorInfo {
-                code: self.shape_name(&shape.id),
+                // What the service reports: on awsQuery-compatible services, the error's awsQuery
+                // code where the model gives one (`x-amzn-query-error` carries it).
+                code: self
+                    .query_error_code(shape)
+                    .unwrap_or_else(|| self.shape_name(&shape.id)),
                 fault,
                 message_field,
                 meta_field: META_FIELD.to_owned(),
@@ -475,6 +616,9 @@ impl<'m> Lowering<'m> {
                 ));
             }
         }
+        // Operation input: a client leaves unset defaulted members out, so that the service
+        // applies its own (possibly newer) default (Smithy's `@input` nullability for clients).
+        let top_level_input = traits::has(&shape.traits, traits::INPUT);
         let mut fields: Vec<Field> = Vec::new();
         for member in &shape.members {
             let member_id = shape.id.member(&member.name);
@@ -485,8 +629,21 @@ impl<'m> Lowering<'m> {
                 }
                 idents.insert(ident.clone(), &member.name);
             }
-            let ty = self.value_type(&member.target, &member_id)?;
+            let ty = self.value_type(member, &member_id)?;
             let presence = self.presence(member, &ty, &member_id)?;
+            let service_default = match &presence {
+                Presence::Default(_)
+                    if top_level_input && !traits::has(&member.traits, traits::REQUIRED) =>
+                {
+                    traits::prelude(&member.traits, traits::DEFAULT).map(Value::to_string)
+                }
+                _ => None,
+            };
+            let presence = if service_default.is_some() {
+                Presence::Optional
+            } else {
+                presence
+            };
             fields.push(Field {
                 wire_name: member.name.clone(),
                 setter: String::new(),
@@ -500,6 +657,7 @@ impl<'m> Lowering<'m> {
                 ident,
                 ty,
                 presence,
+                service_default,
             });
         }
         let request_id_setter = assign_builder_methods(&mut fields, is_error);
@@ -560,6 +718,39 @@ impl<'m> Lowering<'m> {
             (Type::String, Value::String(s)) => DefaultValue::String(s.clone()),
             (Type::List { .. }, Value::Array(items)) if items.is_empty() => DefaultValue::EmptyList,
             (Type::Map { .. }, Value::Object(items)) if items.is_empty() => DefaultValue::EmptyMap,
+            (Type::Timestamp { .. }, Value::Number(_) | Value::String(_)) => {
+                // A number of epoch seconds, or an RFC 3339 date-time.
+                let parsed = match value {
+                    Value::Number(n) => match n.as_i64() {
+                        Some(secs) => Ok(DateTime::from_secs(secs)),
+                        None => {
+                            let secs = n.as_f64().ok_or_else(bad)?;
+                            DateTime::parse(&secs.to_string(), WireFormat::EpochSeconds)
+                        }
+                    },
+                    _ => DateTime::parse(value.as_str().unwrap_or_default(), WireFormat::DateTime),
+                };
+                let time = parsed.map_err(|e| {
+                    Diagnostic::at(
+                        member_id,
+                        format!("`smithy.api#default` value {value} is not a timestamp: {e}"),
+                    )
+                })?;
+                DefaultValue::Timestamp {
+                    secs: time.secs(),
+                    nanos: time.subsec_nanos(),
+                }
+            }
+            (Type::Blob, Value::String(text)) => {
+                let bytes = base64::decode(text).map_err(|e| {
+                    Diagnostic::at(
+                        member_id,
+                        format!("`smithy.api#default` value {value} is not a blob: {e}"),
+                    )
+                })?;
+                DefaultValue::Blob(bytes)
+            }
+            (Type::Document, _) => DefaultValue::Document(DocumentValue::from_json(value)),
             (Type::Named(path), _) => {
                 let id = self
                     .paths
@@ -584,10 +775,12 @@ impl<'m> Lowering<'m> {
     }
 
     /// The Rust type for a member's target.
-    fn value_type(&self, target: &ShapeId, member_id: &dyn std::fmt::Display) -> Result<Type> {
+    fn value_type(&self, member: &Member, member_id: &dyn std::fmt::Display) -> Result<Type> {
         // Lists of lists of ... are walked iteratively so that absurd nesting cannot overflow.
         let mut wrappers: Vec<(ShapeKind, bool, Option<Type>)> = Vec::new();
-        let mut current = target.clone();
+        let mut current = member.target.clone();
+        // The `@timestampFormat` of the member leading to `current`: it wins over the target's.
+        let mut member_format = traits::timestamp_format(&member.traits);
         let base = loop {
             let shape = self.model.shape(&current);
             if let Some(path) = self.paths.get(&current) {
@@ -602,6 +795,18 @@ impl<'m> Lowering<'m> {
                 ShapeKind::Long => break Type::I64,
                 ShapeKind::Float => break Type::F32,
                 ShapeKind::Double => break Type::F64,
+                ShapeKind::Timestamp => {
+                    let format = member_format.or_else(|| traits::timestamp_format(&shape.traits));
+                    break Type::Timestamp {
+                        format: match format {
+                            Some("date-time") => TimestampFormat::DateTime,
+                            Some("http-date") => TimestampFormat::HttpDate,
+                            _ => TimestampFormat::EpochSeconds,
+                        },
+                    };
+                }
+                ShapeKind::Blob => break Type::Blob,
+                ShapeKind::Document => break Type::Document,
                 ShapeKind::List | ShapeKind::Set => {
                     if wrappers.len() > 64 {
                         return Err(Diagnostic::at(
@@ -614,6 +819,7 @@ impl<'m> Lowering<'m> {
                         traits::has(&shape.traits, traits::SPARSE),
                         None,
                     ));
+                    member_format = traits::timestamp_format(&shape.members[0].traits);
                     current = shape.members[0].target.clone();
                 }
                 ShapeKind::Map => {
@@ -623,12 +829,13 @@ impl<'m> Lowering<'m> {
                             "lists and maps nest more than 64 levels deep",
                         ));
                     }
-                    let key = self.value_type(&shape.members[0].target, member_id)?;
+                    let key = self.value_type(&shape.members[0], member_id)?;
                     wrappers.push((
                         ShapeKind::Map,
                         traits::has(&shape.traits, traits::SPARSE),
                         Some(key),
                     ));
+                    member_format = traits::timestamp_format(&shape.members[1].traits);
                     current = shape.members[1].target.clone();
                 }
                 other => {
@@ -783,7 +990,7 @@ impl<'m> Lowering<'m> {
             let ty = if member.target == ShapeId::prelude("Unit") {
                 None
             } else {
-                Some(self.value_type(&member.target, &member_id)?)
+                Some(self.value_type(member, &member_id)?)
             };
             // From the variant's name, so that the `unknown` member (variant `UnknownValue`) gets
             // `is_unknown_value`, leaving `is_unknown` to the catch-all variant.

@@ -20,9 +20,20 @@ pub const SPARSE: &str = "sparse";
 pub const MIXIN: &str = "mixin";
 pub const INPUT: &str = "input";
 pub const OUTPUT: &str = "output";
+pub const TIMESTAMP_FORMAT: &str = "timestampFormat";
+
+/// The values `@timestampFormat` may take.
+pub const TIMESTAMP_FORMATS: &[&str] = &["date-time", "http-date", "epoch-seconds"];
+/// `smithy.api#endpoint`, with its `hostPrefix`, and `smithy.api#hostLabel`.
+pub const ENDPOINT: &str = "endpoint";
+pub const HOST_PREFIX: &str = "hostPrefix";
+pub const HOST_LABEL: &str = "hostLabel";
 
 /// AWS protocol traits, by the name in the `aws.protocols` namespace.
 pub const AWS_PROTOCOLS_NAMESPACE: &str = "aws.protocols";
+/// `aws.protocols#awsQueryCompatible` on a service, and `aws.protocols#awsQueryError` on its errors.
+pub const AWS_QUERY_COMPATIBLE: &str = "awsQueryCompatible";
+pub const AWS_QUERY_ERROR: &str = "awsQueryError";
 
 /// Looks a `smithy.api#` trait up.
 pub fn prelude<'a>(traits: &'a Traits, name: &str) -> Option<&'a Value> {
@@ -46,6 +57,11 @@ pub fn has(traits: &Traits, name: &str) -> bool {
 
 pub fn documentation(traits: &Traits) -> Option<&str> {
     prelude(traits, DOCUMENTATION).and_then(Value::as_str)
+}
+
+/// `date-time`, `http-date` or `epoch-seconds` (checked), when `@timestampFormat` is present.
+pub fn timestamp_format(traits: &Traits) -> Option<&str> {
+    prelude(traits, TIMESTAMP_FORMAT).and_then(Value::as_str)
 }
 
 /// `client` or `server` for an error structure.
@@ -91,6 +107,12 @@ fn check_one(id: &ShapeId, value: &Value) -> std::result::Result<(), String> {
                 "the value must be \"client\" or \"server\", found {value}"
             )),
         },
+        (PRELUDE_NAMESPACE, TIMESTAMP_FORMAT) => match value.as_str() {
+            Some(format) if TIMESTAMP_FORMATS.contains(&format) => Ok(()),
+            _ => Err(format!(
+                "the value must be \"date-time\", \"http-date\" or \"epoch-seconds\", found {value}"
+            )),
+        },
         (PRELUDE_NAMESPACE, ENUM_VALUE) => match value {
             Value::String(_) | Value::Number(_) => Ok(()),
             other => Err(format!(
@@ -121,6 +143,27 @@ fn check_one(id: &ShapeId, value: &Value) -> std::result::Result<(), String> {
             Some(Value::String(sdk_id)) if !sdk_id.trim().is_empty() => Ok(()),
             _ => Err("the value must be an object with a non-empty string `sdkId`".to_owned()),
         },
+        (PRELUDE_NAMESPACE, ENDPOINT) => match value.get(HOST_PREFIX) {
+            Some(Value::String(prefix)) if !prefix.is_empty() => Ok(()),
+            _ => Err("the value must be an object with a non-empty string `hostPrefix`".to_owned()),
+        },
+        (PRELUDE_NAMESPACE, HOST_LABEL) => expect_object("the value"),
+        (AWS_PROTOCOLS_NAMESPACE, AWS_QUERY_ERROR) => {
+            match value.get("code") {
+                Some(Value::String(code)) if !code.trim().is_empty() => {}
+                _ => {
+                    return Err(
+                        "the value must be an object with a non-empty string `code`".to_owned()
+                    )
+                }
+            }
+            match value.get("httpResponseCode") {
+                Some(Value::Number(n)) if n.as_u64().is_some_and(|n| (100..1000).contains(&n)) => {
+                    Ok(())
+                }
+                _ => Err("`httpResponseCode` must be an HTTP status code".to_owned()),
+            }
+        }
         (AWS_PROTOCOLS_NAMESPACE, _) => expect_object("the value"),
         _ => Ok(()),
     }

@@ -141,3 +141,21 @@ pub fn temp_path(label: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&path);
     path
 }
+
+/// Writes a generated crate (its `files`) plus `tests/{test}.rs` holding `test_source`, runs that
+/// test with `cargo test` (see [`cargo_in`]), removes the crate, and returns cargo's output, or
+/// the build or test failure.
+pub fn run_test_in_generated_crate(
+    label: &str,
+    files: &[codegen_files::File],
+    test: &str,
+    test_source: &str,
+) -> Result<String, String> {
+    let dir = temp_path(label);
+    let mut files = files.to_vec();
+    files.push((format!("tests/{test}.rs"), test_source.to_owned()));
+    write_crate(&dir, &files);
+    let outcome = cargo_in(&dir, &["test", "--test", test]);
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}

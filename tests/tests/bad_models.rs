@@ -80,6 +80,14 @@ const CASES: &[(&str, Expect)] = &[
     ("map_key_not_string", At("com.example#Counts$key")),
     ("list_contains_itself", At("com.example#TagList")),
     ("structure_requires_itself", At("com.example#Widget$parent")),
+    (
+        "timestamp_format_unknown",
+        At("com.example#GetWidgetOutput$createdAt"),
+    ),
+    (
+        "default_blob_not_base64",
+        At("com.example#GetWidgetOutput$payload"),
+    ),
     // Rust names that collide.
     (
         "member_rust_name_collision",
@@ -102,17 +110,14 @@ const CASES: &[(&str, Expect)] = &[
     ("unsupported_operation_trait", At("com.example#GetWidget")),
     ("smithy_1_enum_trait", At("com.example#Size")),
     (
-        "unsupported_timestamp",
-        At("com.example#GetWidgetOutput$createdAt"),
+        "unsupported_big_integer",
+        At("com.example#GetWidgetOutput$count"),
     ),
     (
-        "unsupported_blob",
-        At("com.example#GetWidgetOutput$payload"),
+        "unsupported_big_decimal",
+        At("com.example#GetWidgetInput$price"),
     ),
-    (
-        "unsupported_document",
-        At("com.example#GetWidgetInput$settings"),
-    ),
+    ("unsupported_streaming_blob", At("com.example#Body")),
 ];
 
 /// The model every fixture starts from: one awsJson1_0 service with one operation. It generates

@@ -55,7 +55,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
                 crate::operation::#module::builders::#fluent::new(self)
             }
         });
-        impls.push(client_call(op));
+        impls.push(client_call(op, service.query_compatible));
         forwards.push(quote! {
             fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, #result> {
                 (**self).#with_fn(input)
@@ -66,6 +66,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
     let content_type = service.protocol.content_type();
     let target_prefix = &service.target_prefix;
     let env_name = &service.env_name;
+    let query_compatible = service.query_compatible;
     let endpoint_rules = match &service.endpoint_rules {
         Some(rules) => quote! { ::std::option::Option::Some(#rules) },
         None => quote! { ::std::option::Option::None },
@@ -111,6 +112,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
             env_name: #env_name,
             endpoint_rules: #endpoint_rules,
             user_agent: #user_agent,
+            query_compatible: #query_compatible,
         };
 
         #trait_doc
@@ -166,7 +168,11 @@ pub fn client_file(krate: &Crate) -> TokenStream {
 
 /// The body of `Client`'s trait method for one operation: serialize, invoke, then sort the
 /// answer into the output, a modeled error, an unknown error or a request failure.
-fn client_call(op: &crate::ir::Operation) -> TokenStream {
+///
+/// On awsQuery-compatible services, an error code no modeled error has on the wire is looked up
+/// among the errors' awsQuery codes (`x-amzn-query-error`), and unknown errors report the
+/// awsQuery code when there is one.
+fn client_call(op: &crate::ir::Operation, query_compatible: bool) -> TokenStream {
     let module = ident(&op.module);
     let with_fn = ident(&op.with_fn_name);
     let input = ident(&op.input.name);
@@ -209,11 +215,40 @@ fn client_call(op: &crate::ir::Operation) -> TokenStream {
             },
         }
     });
+    let host_prefix = host_prefix(op);
+    let query_codes: Vec<(&str, &str)> = op
+        .errors
+        .iter()
+        .filter_map(|case| Some((case.query_code.as_deref()?, case.code.as_str())))
+        .collect();
+    // The code to match: the wire code, or on awsQuery-compatible services, the error whose
+    // awsQuery code `x-amzn-query-error` names when no modeled error has the wire code.
+    let (code_binding, code) = if query_codes.is_empty() {
+        (quote! {}, quote! { response.code.as_str() })
+    } else {
+        let wire_codes = op.errors.iter().map(|case| &case.code);
+        let query_arms = query_codes.iter().map(|(query, code)| {
+            quote! { (_, ::std::option::Option::Some(#query)) => #code, }
+        });
+        let binding = quote! {
+            let code = match (response.code.as_str(), response.query_code.as_deref()) {
+                (code @ ( #( #wire_codes )|* ), _) => code,
+                #( #query_arms )*
+                (code, _) => code,
+            };
+        };
+        (binding, quote! { code })
+    };
+    let unknown_code = if query_compatible {
+        quote! { response.query_code.clone().unwrap_or_else(|| response.code.clone()) }
+    } else {
+        quote! { response.code.clone() }
+    };
     quote! {
         fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, ::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>> {
             ::std::boxed::Box::pin(async move {
                 let body = crate::codec::#ser(&input);
-                match self.runtime.invoke(#wire, #idempotent, body).await {
+                match self.runtime.invoke(#wire, #idempotent, body, #host_prefix).await {
                     ::std::result::Result::Ok(value) => crate::codec::#de(&value).map_err(|why| {
                         crate::error::RequestError::new(
                             crate::error::RequestErrorKind::InvalidResponse,
@@ -223,9 +258,10 @@ fn client_call(op: &crate::ir::Operation) -> TokenStream {
                     }),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Request(error)) => ::std::result::Result::Err(error.into()),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Service(response)) => {
-                        ::std::result::Result::Err(match response.code.as_str() {
+                        #code_binding
+                        ::std::result::Result::Err(match #code {
                             #( #arms )*
-                            _ => crate::error::UnknownServiceError::new(response.code.clone())
+                            _ => crate::error::UnknownServiceError::new(#unknown_code)
                                 .with_optional_message(response.message.clone())
                                 .with_optional_request_id(response.request_id.clone())
                                 .into(),
@@ -234,5 +270,34 @@ fn client_call(op: &crate::ir::Operation) -> TokenStream {
                 }
             })
         }
+    }
+}
+
+/// The `host_prefix` argument of `Runtime::invoke`: `None`, or the operation's template with the
+/// value of each label's input member.
+fn host_prefix(op: &crate::ir::Operation) -> TokenStream {
+    use crate::ir::{Presence, Type};
+    let Some(prefix) = &op.host_prefix else {
+        return quote! { ::std::option::Option::None };
+    };
+    let template = &prefix.template;
+    let labels = prefix.labels.iter().map(|label| {
+        let field = &op.input.fields[label.field];
+        let name = &label.name;
+        let member = ident(&field.ident);
+        let value = match (&field.presence, &field.ty) {
+            (Presence::Optional, Type::String) => quote! { input.#member.as_deref() },
+            (Presence::Optional, _) => {
+                quote! { input.#member.as_ref().map(|value| value.as_str()) }
+            }
+            _ => quote! { ::std::option::Option::Some(input.#member.as_str()) },
+        };
+        quote! { (#name, #value) }
+    });
+    quote! {
+        ::std::option::Option::Some(crate::orchestrator::HostPrefix {
+            template: #template,
+            labels: &[ #( #labels ),* ],
+        })
     }
 }

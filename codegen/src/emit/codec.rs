@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{default_expr, ident, type_path};
+use super::{default_expr, ident, timestamp_format, type_path};
 use crate::ir::{Crate, DataType, Enum, Presence, Structure, Type, TypeRef, Union};
 
 /// A named type the codec knows.
@@ -245,6 +245,12 @@ fn ser_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
         }
         Type::F32 => quote! { crate::json::float_value(f64::from(*#value)) },
         Type::F64 => quote! { crate::json::float_value(*#value) },
+        Type::Timestamp { format } => {
+            let format = timestamp_format(*format);
+            quote! { crate::json::timestamp_value(#value, #format) }
+        }
+        Type::Blob => quote! { crate::json::blob_value(#value) },
+        Type::Document => quote! { crate::json::document_value(#value) },
         Type::List { item, sparse } => {
             let item_value = ser_expr(plan, item, quote! { item });
             let item_value = if *sparse {
@@ -380,6 +386,12 @@ fn de_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
         Type::I64 => quote! { crate::json::integer::<i64>(#value) },
         Type::F32 => quote! { crate::json::float(#value).map(|f| f as f32) },
         Type::F64 => quote! { crate::json::float(#value) },
+        Type::Timestamp { format } => {
+            let format = timestamp_format(*format);
+            quote! { crate::json::timestamp(#value, #format) }
+        }
+        Type::Blob => quote! { crate::json::blob(#value) },
+        Type::Document => quote! { crate::json::document(#value) },
         Type::List { item, sparse } => {
             let parsed = de_expr(plan, item, quote! { item });
             let body = if *sparse {
@@ -457,6 +469,9 @@ fn correction(plan: &Plan, ty: &Type) -> TokenStream {
         Type::Bool => quote! { false },
         Type::I8 | Type::I16 | Type::I32 | Type::I64 => quote! { 0 },
         Type::F32 | Type::F64 => quote! { 0.0 },
+        Type::Timestamp { .. } => quote! { crate::primitives::DateTime::UNIX_EPOCH },
+        Type::Blob => quote! { crate::primitives::Blob::default() },
+        Type::Document => quote! { crate::primitives::Document::Null },
         Type::List { .. } => quote! { ::std::vec::Vec::new() },
         Type::Map { .. } => quote! { ::std::collections::HashMap::new() },
         Type::Named(path) => {

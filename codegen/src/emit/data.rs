@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{debug_impl, doc_lines, docs, field_type, ident, rust_type, with_default};
-use crate::ir::{Enum, Presence, Structure, Type, Union};
+use crate::ir::{Enum, Presence, Structure, Union};
 
 /// The note on members whose value `Debug` redacts.
 const SENSITIVE_MEMBER_DOC: &str =
@@ -13,6 +13,13 @@ const SENSITIVE_MEMBER_DOC: &str =
 /// The note on types whose values `Debug` redacts as a whole.
 const SENSITIVE_TYPE_DOC: &str =
     "\nSensitive: `Debug` output shows a redaction marker instead of the value.";
+
+/// The note on operation input members whose default the service applies.
+fn service_default_doc(default: &str) -> String {
+    format!(
+        "\nWhen not set, it is not sent, and the service applies the model's default, `{default}`."
+    )
+}
 
 /// A structure and, separately, its builder (callers put builders in a `builders` module).
 /// `module` is the path of the module holding the structure, e.g. `crate::types`.
@@ -31,6 +38,9 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
         let mut doc = docs(f.docs.as_deref(), &format!("The `{}` member.", f.wire_name));
         if f.sensitive && !s.sensitive {
             doc.extend(doc_lines(SENSITIVE_MEMBER_DOC));
+        }
+        if let Some(default) = &f.service_default {
+            doc.extend(doc_lines(&service_default_doc(default)));
         }
         fields.push(quote! { #doc pub #field: #ty, });
         debug_fields.push((
@@ -105,17 +115,14 @@ fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
             Presence::Default(_) => {
                 "\nWhen not set, `build()` uses the model's default value.".to_owned()
             }
-            Presence::Optional => String::new(),
+            Presence::Optional => f
+                .service_default
+                .as_deref()
+                .map(service_default_doc)
+                .unwrap_or_default(),
         };
         doc.extend(super::doc_lines(&presence_doc));
-        let (param, convert) = if f.ty == Type::String {
-            (
-                quote! { impl ::std::convert::Into<::std::string::String> },
-                quote! { input.into() },
-            )
-        } else {
-            (value_ty.clone(), quote! { input })
-        };
+        let (param, convert) = super::setter_param(&f.ty);
         let wire = &f.wire_name;
         let set_doc = doc_lines(&format!("Sets or clears `{wire}`."));
         let get_doc = doc_lines(&format!("The value of `{wire}` set so far."));

@@ -45,6 +45,7 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
          - [`Client`]: the implementation that calls the service.\n\
          - [`operation`]: each operation's input, output, builders and error enum.\n\
          - [`types`]: the data types and modeled errors the operations use.\n\
+         - [`primitives`]: timestamps, blobs and documents, and their wire formats.\n\
          {example}\n\n\
          # Configuration\n\n\
          [`Config::from_env`] reads the standard AWS settings: the region from `AWS_REGION`,\n\
@@ -110,6 +111,8 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         pub mod error;
         #[rustfmt::skip]
         pub mod operation;
+        #[rustfmt::skip]
+        pub mod primitives;
         #[rustfmt::skip]
         pub mod retry;
         #[rustfmt::skip]

@@ -14,7 +14,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::docs::to_markdown;
-use crate::ir::{DefaultValue, Field, Presence, Type, TypeRef};
+use crate::ir::{DefaultValue, DocumentValue, Field, Presence, TimestampFormat, Type, TypeRef};
 
 /// An identifier, raw when written `r#...`.
 pub fn ident(name: &str) -> Ident {
@@ -77,6 +77,9 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::I64 => quote! { i64 },
         Type::F32 => quote! { f32 },
         Type::F64 => quote! { f64 },
+        Type::Timestamp { .. } => quote! { crate::primitives::DateTime },
+        Type::Blob => quote! { crate::primitives::Blob },
+        Type::Document => quote! { crate::primitives::Document },
         Type::List { item, sparse } => {
             let item = maybe_option(rust_type(item), *sparse);
             quote! { ::std::vec::Vec<#item> }
@@ -87,6 +90,22 @@ pub fn rust_type(ty: &Type) -> TokenStream {
             quote! { ::std::collections::HashMap<#key, #value> }
         }
         Type::Named(path) => type_path(path),
+    }
+}
+
+/// The parameter type of a builder's setter for a value of `ty`, and the expression that turns
+/// `input` into the value: `impl Into<...>` where a conversion is natural (`&str` for strings,
+/// `SystemTime` for timestamps, bytes for blobs, plain values for documents).
+pub fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
+    let into = |target: TokenStream| {
+        (
+            quote! { impl ::std::convert::Into<#target> },
+            quote! { input.into() },
+        )
+    };
+    match ty {
+        Type::String | Type::Timestamp { .. } | Type::Blob | Type::Document => into(rust_type(ty)),
+        _ => (rust_type(ty), quote! { input }),
     }
 }
 
@@ -114,7 +133,9 @@ pub fn with_default(option: TokenStream, value: &DefaultValue) -> TokenStream {
     match value {
         DefaultValue::EmptyList | DefaultValue::EmptyMap => quote! { #option.unwrap_or_default() },
         DefaultValue::String(s) if s.is_empty() => quote! { #option.unwrap_or_default() },
-        DefaultValue::String(_) => {
+        DefaultValue::Blob(bytes) if bytes.is_empty() => quote! { #option.unwrap_or_default() },
+        DefaultValue::Document(DocumentValue::Null) => quote! { #option.unwrap_or_default() },
+        DefaultValue::String(_) | DefaultValue::Blob(_) | DefaultValue::Document(_) => {
             let value = default_expr(value);
             quote! { #option.unwrap_or_else(|| #value) }
         }
@@ -145,6 +166,78 @@ pub fn default_expr(value: &DefaultValue) -> TokenStream {
         }
         DefaultValue::EmptyList => quote! { ::std::vec::Vec::new() },
         DefaultValue::EmptyMap => quote! { ::std::collections::HashMap::new() },
+        DefaultValue::Timestamp { secs, nanos } => {
+            timestamp_expr(*secs, *nanos, &quote! { crate::primitives })
+        }
+        DefaultValue::Blob(bytes) => blob_expr(bytes, &quote! { crate::primitives }),
+        DefaultValue::Document(document) => document_expr(document, &quote! { crate::primitives }),
+    }
+}
+
+/// `crate::primitives::TimestampFormat::EpochSeconds` and the like.
+pub fn timestamp_format(format: TimestampFormat) -> TokenStream {
+    let variant = ident(match format {
+        TimestampFormat::DateTime => "DateTime",
+        TimestampFormat::HttpDate => "HttpDate",
+        TimestampFormat::EpochSeconds => "EpochSeconds",
+    });
+    quote! { crate::primitives::TimestampFormat::#variant }
+}
+
+/// A `DateTime` expression; `primitives` is the path of the crate's `primitives` module.
+pub fn timestamp_expr(secs: i64, nanos: u32, primitives: &TokenStream) -> TokenStream {
+    let secs = proc_macro2::Literal::i64_unsuffixed(secs);
+    if nanos == 0 {
+        quote! { #primitives::DateTime::from_secs(#secs) }
+    } else {
+        let nanos = proc_macro2::Literal::u32_unsuffixed(nanos);
+        quote! { #primitives::DateTime::from_secs_and_nanos(#secs, #nanos) }
+    }
+}
+
+/// A `Blob` expression: `Blob::from(b"...")`.
+pub fn blob_expr(bytes: &[u8], primitives: &TokenStream) -> TokenStream {
+    let bytes = proc_macro2::Literal::byte_string(bytes);
+    quote! { #primitives::Blob::from(#bytes) }
+}
+
+/// A `Document` expression.
+pub fn document_expr(value: &DocumentValue, primitives: &TokenStream) -> TokenStream {
+    let document = quote! { #primitives::Document };
+    let number = |n: TokenStream| quote! { #document::Number(#n) };
+    match value {
+        DocumentValue::Null => quote! { #document::Null },
+        DocumentValue::Bool(b) => quote! { #document::Bool(#b) },
+        DocumentValue::PosInt(n) => {
+            let n = proc_macro2::Literal::u64_suffixed(*n);
+            number(quote! { #primitives::Number::PosInt(#n) })
+        }
+        DocumentValue::NegInt(n) => {
+            let n = proc_macro2::Literal::i64_suffixed(*n);
+            number(quote! { #primitives::Number::NegInt(#n) })
+        }
+        DocumentValue::Float(n) => {
+            let n = proc_macro2::Literal::f64_suffixed(*n);
+            number(quote! { #primitives::Number::Float(#n) })
+        }
+        DocumentValue::String(s) => quote! { #document::String(::std::string::String::from(#s)) },
+        DocumentValue::Array(items) if items.is_empty() => {
+            quote! { #document::Array(::std::vec::Vec::new()) }
+        }
+        DocumentValue::Array(items) => {
+            let items = items.iter().map(|item| document_expr(item, primitives));
+            quote! { #document::Array(::std::vec::Vec::from([ #( #items ),* ])) }
+        }
+        DocumentValue::Object(members) if members.is_empty() => {
+            quote! { #document::Object(::std::collections::HashMap::new()) }
+        }
+        DocumentValue::Object(members) => {
+            let members = members.iter().map(|(name, member)| {
+                let member = document_expr(member, primitives);
+                quote! { (::std::string::String::from(#name), #member) }
+            });
+            quote! { #document::Object(::std::collections::HashMap::from([ #( #members ),* ])) }
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{data, doc_lines, docs, ident, rust_type};
-use crate::ir::{Operation, Service, Type, TypeRef};
+use crate::ir::{Operation, Service, TypeRef};
 
 pub fn operation_file(op: &Operation, service: &Service) -> TokenStream {
     let module_ident = ident(&op.module);
@@ -60,11 +60,7 @@ fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
         let get_fn = ident(&f.get_fn);
         let value_ty = rust_type(&f.ty);
         let doc = docs(f.docs.as_deref(), &format!("The `{}` member.", f.wire_name));
-        let param = if f.ty == Type::String {
-            quote! { impl ::std::convert::Into<::std::string::String> }
-        } else {
-            value_ty.clone()
-        };
+        let (param, _) = super::setter_param(&f.ty);
         let set_doc = doc_lines(&format!("Sets or clears `{}`.", f.wire_name));
         let get_doc = doc_lines(&format!("The value of `{}` set so far.", f.wire_name));
         quote! {

@@ -20,7 +20,9 @@ use serde_json::{Map, Value};
 use super::ident;
 use crate::closure::Protocol;
 use crate::diagnostic::{Diagnostic, Result};
-use crate::ir::{Crate, DataType, Enum, Operation, Presence, Structure, Type, TypeRef, Union};
+use crate::ir::{
+    Crate, DataType, DocumentValue, Enum, Operation, Presence, Structure, Type, TypeRef, Union,
+};
 use crate::model::Model;
 use crate::shape_id::{is_identifier, ShapeId};
 use crate::{naming, traits};
@@ -323,6 +325,12 @@ impl<'a> Context<'a> {
         quote! { ::#krate #( :: #modules )* :: #name }
     }
 
+    /// `::json10::primitives`.
+    fn primitives(&self) -> TokenStream {
+        let krate = &self.crate_ident;
+        quote! { ::#krate::primitives }
+    }
+
     fn named(&self, path: &TypeRef, at: &str) -> Result<Named<'a>> {
         self.named.get(path).copied().ok_or_else(|| {
             Diagnostic::at(
@@ -392,6 +400,40 @@ impl<'a> Context<'a> {
                     )),
                 }
             }
+            Type::Timestamp { .. } => {
+                // Test cases give timestamps in epoch seconds.
+                let n = match value {
+                    Value::Number(n) => n,
+                    _ => return Err(wrong("a number of epoch seconds")),
+                };
+                let time = match n.as_i64() {
+                    Some(secs) => crate::primitives::DateTime::from_secs(secs),
+                    None => n
+                        .as_f64()
+                        .and_then(|secs| {
+                            crate::primitives::DateTime::parse(
+                                &secs.to_string(),
+                                crate::primitives::TimestampFormat::EpochSeconds,
+                            )
+                            .ok()
+                        })
+                        .ok_or_else(|| wrong("a number of epoch seconds in range"))?,
+                };
+                Ok(super::timestamp_expr(
+                    time.secs(),
+                    time.subsec_nanos(),
+                    &self.primitives(),
+                ))
+            }
+            Type::Blob => {
+                // Test cases give blobs as the text of their bytes, not in base64.
+                let s = value.as_str().ok_or_else(|| wrong("a string"))?;
+                Ok(super::blob_expr(s.as_bytes(), &self.primitives()))
+            }
+            Type::Document => Ok(super::document_expr(
+                &DocumentValue::from_json(value),
+                &self.primitives(),
+            )),
             Type::List { item, sparse } => {
                 let items = value.as_array().ok_or_else(|| wrong("a list"))?;
                 let items = items
@@ -555,6 +597,18 @@ impl<'a> Context<'a> {
             Type::I64 => quote! { 0i64 },
             Type::F32 => quote! { 0f32 },
             Type::F64 => quote! { 0f64 },
+            Type::Timestamp { .. } => {
+                let primitives = self.primitives();
+                quote! { #primitives::DateTime::UNIX_EPOCH }
+            }
+            Type::Blob => {
+                let primitives = self.primitives();
+                quote! { #primitives::Blob::default() }
+            }
+            Type::Document => {
+                let primitives = self.primitives();
+                quote! { #primitives::Document::Null }
+            }
             Type::List { .. } => quote! { ::std::vec::Vec::new() },
             Type::Map { .. } => quote! { ::std::collections::HashMap::new() },
             Type::Named(path) => {
@@ -805,11 +859,16 @@ fn response_test(
                 "expected the `{}` error {{expected:#?}}, got {{other:#?}}",
                 error.code.replace('{', "{{").replace('}', "}}")
             );
+            let code_check = match error_code_param(spec, at)? {
+                Some(code) => quote! { assert_eq!(error.code(), #code, "the error code"); },
+                None => quote! {},
+            };
             quote! {
                 let expected = #expected;
                 match outcome {
                     ::std::result::Result::Err(::#krate::operation::#module::#error_enum::#variant(error)) => {
-                        support::assert_same(&error, &expected)
+                        support::assert_same(&error, &expected);
+                        #code_check
                     }
                     other => panic!(#message),
                 }
@@ -823,6 +882,24 @@ fn response_test(
         let outcome = support::run(client.#with_fn(input));
         #check
     })
+}
+
+/// The error code a response case on an error expects the client to report: the `code` of its
+/// `vendorParams` when they are `aws.protocoltests.config#ErrorCodeParams`.
+fn error_code_param<'a>(spec: &'a Map<String, Value>, at: &str) -> Result<Option<&'a str>> {
+    if string(spec, "vendorParamsShape", at)? != Some("aws.protocoltests.config#ErrorCodeParams") {
+        return Ok(None);
+    }
+    match spec
+        .get("vendorParams")
+        .and_then(|params| params.get("code"))
+    {
+        Some(Value::String(code)) => Ok(Some(code)),
+        _ => Err(Diagnostic::at(
+            at,
+            "`vendorParams` of `ErrorCodeParams` must have a string `code`",
+        )),
+    }
 }
 
 /// `impl Same` for one generated type: member by member, so that `NaN` equals `NaN`.
@@ -1043,6 +1120,7 @@ fn support(context: &Context) -> TokenStream {
                 ($($t:ty),*) => { $( impl Same for $t { fn same(&self, other: &Self) -> bool { self == other } } )* };
             }
             same_by_eq!(String, bool, i8, i16, i32, i64);
+            same_by_eq!(::#krate::primitives::DateTime, ::#krate::primitives::Blob, ::#krate::primitives::Document);
 
             impl Same for f32 {
                 fn same(&self, other: &Self) -> bool {
@@ -1117,7 +1195,10 @@ mod tests {
       "type": "structure",
       "members": {{
         "name": {{ "target": "smithy.api#String" }},
-        "sizes": {{ "target": "t#Sizes" }}
+        "sizes": {{ "target": "t#Sizes" }},
+        "data": {{ "target": "smithy.api#Blob" }},
+        "at": {{ "target": "smithy.api#Timestamp" }},
+        "doc": {{ "target": "smithy.api#Document" }}
       }}
     }},
     "t#Sizes": {{ "type": "list", "member": {{ "target": "smithy.api#Integer" }} }}
@@ -1158,6 +1239,45 @@ mod tests {
         assert!(
             source.contains("::std::vec::Vec::from([1i32, -2i32])"),
             "{source}"
+        );
+    }
+
+    #[test]
+    fn blobs_timestamps_and_documents_in_params() {
+        let source = generate(&[case(
+            "Primitives",
+            r#", "params": { "data": "a\"b", "at": 1.5, "doc": { "k": [1, -2, 0.5, null, "s"] } }"#,
+        )])
+        .unwrap();
+        // Blobs are given as the text of their bytes, timestamps in epoch seconds.
+        assert!(
+            source.contains(r#".data(::svc::primitives::Blob::from(b"a\"b"))"#),
+            "{source}"
+        );
+        assert!(
+            source.contains(".at(::svc::primitives::DateTime::from_secs_and_nanos(1, 500000000))"),
+            "{source}"
+        );
+        for part in [
+            "::svc::primitives::Document::Object(",
+            "::svc::primitives::Number::PosInt(1u64)",
+            "::svc::primitives::Number::NegInt(-2i64)",
+            "::svc::primitives::Number::Float(0.5f64)",
+            "::svc::primitives::Document::Null",
+            "::svc::primitives::Document::String(",
+        ] {
+            assert!(source.contains(part), "{part} in {source}");
+        }
+        let wrong = generate(&[case(
+            "Bad",
+            r#", "params": { "at": "2020-01-01T00:00:00Z" }"#,
+        )])
+        .unwrap_err();
+        assert!(
+            wrong
+                .to_string()
+                .ends_with("params.at: expected a number of epoch seconds, found a string"),
+            "{wrong}"
         );
     }
 

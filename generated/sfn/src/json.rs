@@ -3,20 +3,30 @@
 //! protocol allows it (unknown members are ignored, `null` means absent) and strictly about types.
 use std::fmt;
 use serde_json::{Map, Value};
+use crate::primitives::{base64, Blob, DateTime, Document, Number, TimestampFormat};
 /// A JSON document that does not have the shape the model promises.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeError {
     /// Where, from the outside in: member names and `[index]`.
     path: Vec<String>,
     expected: &'static str,
-    found: &'static str,
+    found: String,
 }
 impl DeError {
     fn new(expected: &'static str, found: &Value) -> Self {
         Self {
             path: Vec::new(),
             expected,
-            found: kind(found),
+            found: kind(found).to_owned(),
+        }
+    }
+    /// A value of the right JSON type whose content is wrong; `found` says what is wrong with
+    /// it, without repeating it (it may be sensitive).
+    fn invalid(expected: &'static str, found: impl fmt::Display) -> Self {
+        Self {
+            path: Vec::new(),
+            expected,
+            found: found.to_string(),
         }
     }
     /// Adds an enclosing member name to the path.
@@ -103,5 +113,115 @@ pub(crate) fn float_value(value: f64) -> Value {
         Value::String(if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned())
     } else {
         serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+    }
+}
+/// A timestamp in `format`: epoch seconds as a JSON number (integer or not), the text formats as
+/// strings.
+pub(crate) fn timestamp(
+    value: &Value,
+    format: TimestampFormat,
+) -> Result<DateTime, DeError> {
+    match format {
+        TimestampFormat::EpochSeconds => {
+            const EXPECTED: &str = "a number of epoch seconds";
+            let Value::Number(n) = value else {
+                return Err(DeError::new(EXPECTED, value));
+            };
+            if let Some(secs) = n.as_i64() {
+                return Ok(DateTime::from_secs(secs));
+            }
+            let secs = n.as_f64().ok_or_else(|| DeError::new(EXPECTED, value))?;
+            DateTime::parse(&secs.to_string(), format)
+                .map_err(|_| DeError::invalid(
+                    EXPECTED,
+                    "a number beyond the range of timestamps",
+                ))
+        }
+        TimestampFormat::DateTime | TimestampFormat::HttpDate => {
+            let expected = if format == TimestampFormat::DateTime {
+                "an RFC 3339 date-time string"
+            } else {
+                "an HTTP date string"
+            };
+            let text = value.as_str().ok_or_else(|| DeError::new(expected, value))?;
+            DateTime::parse(text, format).map_err(|e| DeError::invalid(expected, e))
+        }
+    }
+}
+/// A timestamp for the wire in `format`: epoch seconds as a number (with a fraction only when
+/// there is one), the text formats as strings.
+pub(crate) fn timestamp_value(value: &DateTime, format: TimestampFormat) -> Value {
+    match format {
+        TimestampFormat::EpochSeconds if value.subsec_nanos() == 0 => {
+            Value::from(value.secs())
+        }
+        TimestampFormat::EpochSeconds => float_value(value.as_secs_f64()),
+        TimestampFormat::DateTime | TimestampFormat::HttpDate => {
+            Value::String(value.format(format))
+        }
+    }
+}
+/// A blob: a base64 string (standard alphabet, padded).
+pub(crate) fn blob(value: &Value) -> Result<Blob, DeError> {
+    const EXPECTED: &str = "a base64 string";
+    let text = value.as_str().ok_or_else(|| DeError::new(EXPECTED, value))?;
+    base64::decode(text).map(Blob::from).map_err(|e| DeError::invalid(EXPECTED, e))
+}
+/// A blob for the wire: its base64 text.
+pub(crate) fn blob_value(value: &Blob) -> Value {
+    Value::String(base64::encode(value))
+}
+/// A document: any JSON value, as it is. (Never fails; a `Result` like every other reader.)
+pub(crate) fn document(value: &Value) -> Result<Document, DeError> {
+    Ok(to_document(value))
+}
+fn to_document(value: &Value) -> Document {
+    match value {
+        Value::Null => Document::Null,
+        Value::Bool(b) => Document::Bool(*b),
+        Value::Number(n) => {
+            Document::Number(
+                match (n.as_u64(), n.as_i64()) {
+                    (Some(n), _) => Number::PosInt(n),
+                    (None, Some(n)) => Number::NegInt(n),
+                    (None, None) => Number::Float(n.as_f64().unwrap_or(f64::NAN)),
+                },
+            )
+        }
+        Value::String(s) => Document::String(s.clone()),
+        Value::Array(items) => Document::Array(items.iter().map(to_document).collect()),
+        Value::Object(members) => {
+            Document::Object(
+                members
+                    .iter()
+                    .map(|(name, member)| (name.clone(), to_document(member)))
+                    .collect(),
+            )
+        }
+    }
+}
+/// A document for the wire: the JSON value it is. JSON has no `NaN` or infinities; such numbers
+/// are written as `null`.
+pub(crate) fn document_value(value: &Document) -> Value {
+    match value {
+        Document::Null => Value::Null,
+        Document::Bool(b) => Value::Bool(*b),
+        Document::Number(Number::PosInt(n)) => Value::from(*n),
+        Document::Number(Number::NegInt(n)) => Value::from(*n),
+        Document::Number(Number::Float(n)) => {
+            serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number)
+        }
+        Document::String(s) => Value::String(s.clone()),
+        Document::Array(items) => {
+            Value::Array(items.iter().map(document_value).collect())
+        }
+        Document::Object(members) => {
+            Value::Object(
+                members
+                    .iter()
+                    .map(|(name, member)| (name.clone(), document_value(member)))
+                    .collect(),
+            )
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! - [`Client`]: the implementation that calls the service.
 //! - [`operation`]: each operation's input, output, builders and error enum.
 //! - [`types`]: the data types and modeled errors the operations use.
+//! - [`primitives`]: timestamps, blobs and documents, and their wire formats.
 //!
 //! # Example
 //!
@@ -67,6 +68,8 @@ pub mod credentials;
 pub mod error;
 #[rustfmt::skip]
 pub mod operation;
+#[rustfmt::skip]
+pub mod primitives;
 #[rustfmt::skip]
 pub mod retry;
 #[rustfmt::skip]
