@@ -38,7 +38,13 @@ pub struct Selection {
     pub operations: Vec<ShapeId>,
     /// Every data shape reached from the operations (prelude shapes included).
     pub shapes: BTreeSet<ShapeId>,
+    /// Operations left out of an all-operations selection, each with why (e.g. event streams),
+    /// in name order. Operations asked for by name are never skipped: they are refused.
+    pub skipped: Vec<(ShapeId, String)>,
 }
+
+/// Why an operation reaching an event stream is left out of an all-operations selection.
+pub const EVENT_STREAM_SKIP: &str = "event streams are not supported";
 
 /// Traits that change what goes over the wire, which this generator does not implement yet, each
 /// with the sentence that refuses it. Generating a client that ignores them would send wrong
@@ -57,11 +63,6 @@ const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
         "smithy.api",
         "requestCompression",
         "request compression (gzip) is not supported yet",
-    ),
-    (
-        "smithy.api",
-        "idempotencyToken",
-        "idempotency tokens are not supported yet",
     ),
     (
         "smithy.api",
@@ -105,8 +106,19 @@ pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Re
     let protocol = protocol_of(service)?;
     check_unsupported(service)?;
     let all = service_operations(model, service);
+    let mut skipped = Vec::new();
     let chosen: Vec<ShapeId> = if operations.is_empty() {
-        all
+        // All operations: those with an event stream are skipped and reported (never silently);
+        // every other unsupported feature still refuses the model.
+        let (streams, chosen): (Vec<ShapeId>, Vec<ShapeId>) = all
+            .into_iter()
+            .partition(|id| reaches_event_stream(model, service, id));
+        skipped = streams
+            .into_iter()
+            .map(|id| (id, EVENT_STREAM_SKIP.to_owned()))
+            .collect();
+        skipped.sort_by(|a, b| a.0.name().cmp(b.0.name()).then_with(|| a.0.cmp(&b.0)));
+        chosen
     } else {
         let mut chosen = Vec::new();
         for name in operations {
@@ -137,6 +149,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Re
         protocol,
         operations: sorted,
         shapes,
+        skipped,
     })
 }
 
@@ -316,6 +329,34 @@ fn reach(model: &Model, service: &Shape, operations: &[ShapeId]) -> Result<BTree
         }
     }
     Ok(shapes)
+}
+
+/// True when the operation's input, output or errors reach an event stream: a `@streaming` union.
+fn reaches_event_stream(model: &Model, service: &Shape, operation: &ShapeId) -> bool {
+    let parts = model
+        .shape(operation)
+        .operation
+        .as_ref()
+        .expect("an operation");
+    let mut work: Vec<ShapeId> = parts
+        .input
+        .iter()
+        .chain(&parts.output)
+        .cloned()
+        .chain(operation_errors(model, &service.id, operation))
+        .collect();
+    let mut seen: HashSet<ShapeId> = HashSet::new();
+    while let Some(id) = work.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let shape = model.shape(&id);
+        if shape.kind == ShapeKind::Union && traits::has(&shape.traits, "streaming") {
+            return true;
+        }
+        work.extend(shape.members.iter().map(|m| m.target.clone()));
+    }
+    false
 }
 
 fn check_unsupported(shape: &Shape) -> Result<()> {

@@ -24,6 +24,14 @@ impl Crate {
             .any(|t| matches!(t, DataType::Enum(e) if !e.int))
     }
 
+    /// True when some operation input has an `@idempotencyToken` member, i.e. the crate uses its
+    /// `idempotency` module.
+    pub fn has_idempotency_tokens(&self) -> bool {
+        self.operations
+            .iter()
+            .any(|op| op.input.fields.iter().any(|f| f.idempotency_token))
+    }
+
     /// True when some `Debug` output of the crate redacts a `@sensitive` value, i.e. the crate
     /// uses its `sensitive` module.
     pub fn redacts(&self) -> bool {
@@ -96,6 +104,40 @@ pub struct Operation {
     pub errors: Vec<ErrorCase>,
     /// The operation's `smithy.api#endpoint` host prefix, if it has one.
     pub host_prefix: Option<HostPrefix>,
+    /// For a `@paginated` operation: how to walk its pages.
+    pub paginator: Option<Paginator>,
+}
+
+/// A `@paginated` operation's paginator (`crate::operation::<op>::paginator`), with the trait's
+/// member paths (merged with the service's `@paginated` defaults) resolved to fields.
+#[derive(Debug, Clone)]
+pub struct Paginator {
+    /// The fluent builder method that turns the call into a paginator, `into_paginator` unless
+    /// a member's builder method has that name.
+    pub fn_name: String,
+    /// The paginator type, e.g. `ListThingsPaginator`.
+    pub name: String,
+    /// The type that yields the items of every page, e.g. `ListThingsItems`.
+    pub items_name: String,
+    /// The input's token member (a string): an index into the input's `fields`.
+    pub input_token: usize,
+    /// The path to the output's token (a string), from the output down.
+    pub output_token: Vec<PathStep>,
+    /// The path to the list or map the `items` of the trait names, and that collection's type.
+    pub items: Option<(Vec<PathStep>, Type)>,
+    /// The input's page size member: an index into the input's `fields`.
+    pub page_size: Option<usize>,
+}
+
+/// One member on the way to a value nested in structures.
+#[derive(Debug, Clone)]
+pub struct PathStep {
+    /// The field, possibly raw.
+    pub ident: String,
+    /// The field is an `Option`.
+    pub optional: bool,
+    /// The field is boxed.
+    pub boxed: bool,
 }
 
 /// An operation's `@endpoint` host prefix, e.g. `sync-` or `{label}.data.`, prepended to the host
@@ -197,6 +239,9 @@ pub struct Field {
     /// the default as the model writes it (JSON text). Such a member is `Optional`: left unset,
     /// it is not sent, and the service applies its default.
     pub service_default: Option<String>,
+    /// `@idempotencyToken`: an `Optional` string the client fills with a fresh UUID v4 when it is
+    /// unset at send time.
+    pub idempotency_token: bool,
 }
 
 /// Whether a field can be absent, and what happens when the builder is not given one.

@@ -14,6 +14,10 @@ pub mod closure;
 pub mod diagnostic;
 mod docs;
 mod emit;
+/// The generated crates' `idempotency` runtime module, compiled here for its unit tests only.
+#[cfg(test)]
+#[path = "../runtime/idempotency.rs"]
+mod idempotency;
 pub mod ir;
 pub mod lower;
 pub mod model;
@@ -67,12 +71,27 @@ pub struct GeneratedFile {
 }
 
 /// The files of the crate, sorted by path; or the first problem found, naming its shape.
+/// Operations skipped on the way are not reported: see [`generate_with_notes`].
 pub fn generate(model_json: &str, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostic> {
+    generate_with_notes(model_json, settings).map(|(files, _)| files)
+}
+
+/// As [`generate`], with one line per operation left out of an all-operations crate, e.g.
+/// `com.amazonaws.kinesis#SubscribeToShard: skipped: event streams are not supported`.
+pub fn generate_with_notes(
+    model_json: &str,
+    settings: &Settings,
+) -> Result<(Vec<GeneratedFile>, Vec<String>), Diagnostic> {
     check_package_name(&settings.package)?;
     let model = model::Model::build(ast::parse(model_json)?)?;
     let selection = closure::select(&model, settings.service.as_deref(), &settings.operations)?;
+    let notes = selection
+        .skipped
+        .iter()
+        .map(|(id, why)| format!("{id}: skipped: {why}"))
+        .collect();
     let krate = lower::lower(&model, &selection, &settings.package, &settings.version)?;
-    emit_files(&krate, &settings.source)
+    Ok((emit_files(&krate, &settings.source)?, notes))
 }
 
 /// The source of `tests/protocol.rs` for the crate [`generate`] makes with the same model and
@@ -118,6 +137,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ),
     ("src/endpoint.rs", include_str!("../runtime/endpoint.rs")),
     ("src/error.rs", include_str!("../runtime/error.rs")),
+    (
+        "src/idempotency.rs",
+        include_str!("../runtime/idempotency.rs"),
+    ),
     ("src/json.rs", include_str!("../runtime/json.rs")),
     (
         "src/orchestrator.rs",
@@ -130,6 +153,10 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("src/profile.rs", include_str!("../runtime/profile.rs")),
     ("src/retry.rs", include_str!("../runtime/retry.rs")),
     ("src/sensitive.rs", include_str!("../runtime/sensitive.rs")),
+    (
+        "src/serde_impls.rs",
+        include_str!("../runtime/serde_impls.rs"),
+    ),
     ("src/sign.rs", include_str!("../runtime/sign.rs")),
     ("src/transport.rs", include_str!("../runtime/transport.rs")),
 ];
@@ -151,6 +178,9 @@ fn emit_files(krate: &ir::Crate, source: &str) -> Result<Vec<GeneratedFile>, Dia
     ];
     for (path, text) in RUNTIME {
         if *path == "src/sensitive.rs" && !krate.redacts() {
+            continue;
+        }
+        if *path == "src/idempotency.rs" && !krate.has_idempotency_tokens() {
             continue;
         }
         files.push(render::runtime_file(path, text, source)?);
@@ -212,6 +242,7 @@ fn emit_types(krate: &ir::Crate) -> (proc_macro2::TokenStream, proc_macro2::Toke
         quote! {
             /// An enum value this version of the crate does not know, as the service sent it.
             #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+            #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize), serde(transparent))]
             pub struct UnknownValue(::std::string::String);
             impl UnknownValue {
                 pub(crate) fn new(value: &str) -> Self {

@@ -34,6 +34,9 @@ const RESERVED_BUILDER_METHODS: &[&str] = &[
     "customize",
     "as_input",
 ];
+/// The fluent builder method of a `@paginated` operation that starts its paginator (with a
+/// `_value` suffix when a member's builder method has the name).
+const PAGINATOR_METHOD: &str = "into_paginator";
 /// The field of error structures that holds the response metadata (request id, ...).
 const META_FIELD: &str = "meta";
 /// Field names error structures keep for themselves (members get a `_value` suffix instead).
@@ -350,6 +353,7 @@ impl<'m> Lowering<'m> {
         }
         let errors = self.error_cases(id, &error_enum)?;
         let host_prefix = self.host_prefix(id, &input)?;
+        let paginator = self.paginator(id, &camel, &input, &output)?;
         Ok(Operation {
             id: id.to_string(),
             wire_name: id.name().to_owned(),
@@ -367,7 +371,151 @@ impl<'m> Lowering<'m> {
             fluent,
             errors,
             host_prefix,
+            paginator,
         })
+    }
+
+    /// The paginator of a `@paginated` operation: the trait's values (over the service's
+    /// `@paginated` defaults) resolved to fields, each token a string, the items a list or map.
+    fn paginator(
+        &self,
+        id: &ShapeId,
+        camel: &str,
+        input: &Structure,
+        output: &Structure,
+    ) -> Result<Option<Paginator>> {
+        let shape = self.model.shape(id);
+        let Some(own) = traits::prelude(&shape.traits, traits::PAGINATED) else {
+            return Ok(None);
+        };
+        let service = self.model.shape(&self.selection.service);
+        let defaults = traits::prelude(&service.traits, traits::PAGINATED);
+        let value = |key: &str| {
+            own.get(key)
+                .or_else(|| defaults.and_then(|d| d.get(key)))
+                .and_then(Value::as_str)
+        };
+        let refuse = |why: String| Diagnostic::at(id, format!("its `smithy.api#paginated` {why}"));
+        let parts = shape.operation.as_ref().expect("an operation");
+        let input_id = parts.input.as_ref().filter(|i| !i.is_prelude());
+        let output_id = parts.output.as_ref().filter(|o| !o.is_prelude());
+        // A top-level input member, by name: its index in `input.fields` and its type.
+        let input_member = |key: &str| -> Result<Option<(usize, &Type)>> {
+            let Some(name) = value(key) else {
+                return Ok(None);
+            };
+            let index = input_id
+                .and_then(|_| input.fields.iter().position(|f| f.wire_name == name))
+                .ok_or_else(|| {
+                    refuse(format!(
+                        "`{key}` `{name}` names no member of the input `{}`",
+                        input.name
+                    ))
+                })?;
+            Ok(Some((index, &input.fields[index].ty)))
+        };
+        // A path of output members: the steps and the type of the last one.
+        let output_path = |key: &str, path: &str| -> Result<(Vec<PathStep>, Type)> {
+            let mut steps = Vec::new();
+            let mut structure: Option<(Option<&ShapeId>, Structure)> =
+                Some((output_id, output.clone()));
+            let mut ty = None;
+            for name in path.split('.') {
+                let Some((Some(shape_id), current)) = structure.take() else {
+                    return Err(refuse(format!(
+                        "`{key}` `{path}` does not resolve: `{name}` is not inside a structure"
+                    )));
+                };
+                let member = self
+                    .model
+                    .shape(shape_id)
+                    .members
+                    .iter()
+                    .find(|m| m.name == name);
+                let field = current.fields.iter().find(|f| f.wire_name == name);
+                let (Some(member), Some(field)) = (member, field) else {
+                    return Err(refuse(format!(
+                        "`{key}` `{path}` does not resolve: `{shape_id}` has no member `{name}`"
+                    )));
+                };
+                steps.push(PathStep {
+                    ident: field.ident.clone(),
+                    optional: field.presence == Presence::Optional,
+                    boxed: field.boxed,
+                });
+                let target = self.model.shape(&member.target);
+                if target.kind == ShapeKind::Structure && self.paths.contains_key(&member.target) {
+                    structure = Some((Some(&target.id), self.structure(target)?));
+                }
+                ty = Some(field.ty.clone());
+            }
+            Ok((steps, ty.expect("a path has at least one member")))
+        };
+        // Tokens are strings, or maps (DynamoDB's `ExclusiveStartKey`): both can be empty,
+        // which ends pagination, and compared, to stop a service repeating its token.
+        let is_token = |ty: &Type| matches!(ty, Type::String | Type::Map { .. });
+        let (input_token, input_type) = match (value("inputToken"), input_member("inputToken")?) {
+            (Some(_), Some((index, ty))) if is_token(ty) => (index, ty),
+            (Some(name), Some(_)) => {
+                return Err(refuse(format!(
+                    "`inputToken` `{name}` is not a string or map member"
+                )))
+            }
+            _ => return Err(refuse("names no `inputToken`".to_owned())),
+        };
+        let Some(output_token_path) = value("outputToken") else {
+            return Err(refuse("names no `outputToken`".to_owned()));
+        };
+        let (output_token, token_type) = output_path("outputToken", output_token_path)?;
+        if &token_type != input_type {
+            return Err(refuse(format!(
+                "`outputToken` `{output_token_path}` does not have the type of the `inputToken`"
+            )));
+        }
+        let items = match value("items") {
+            None => None,
+            Some(path) => {
+                let (steps, ty) = output_path("items", path)?;
+                if !matches!(ty, Type::List { .. } | Type::Map { .. }) {
+                    return Err(refuse(format!(
+                        "`items` `{path}` is not a list or map member"
+                    )));
+                }
+                Some((steps, ty))
+            }
+        };
+        let page_size = match (value("pageSize"), input_member("pageSize")?) {
+            (Some(_), Some((index, Type::I8 | Type::I16 | Type::I32 | Type::I64))) => Some(index),
+            (Some(name), Some(_)) => {
+                return Err(refuse(format!(
+                    "`pageSize` `{name}` is not an integer member"
+                )))
+            }
+            _ => None,
+        };
+        // The fluent builder's methods: `new`, `send`, `as_input`, ... and each member's three.
+        let taken: HashSet<&str> = RESERVED_BUILDER_METHODS
+            .iter()
+            .copied()
+            .chain(input.fields.iter().flat_map(|f| {
+                [&f.setter, &f.set_fn, &f.get_fn]
+                    .into_iter()
+                    .map(|name| naming::unraw(name))
+            }))
+            .collect();
+        let mut fn_name = PAGINATOR_METHOD.to_owned();
+        while taken.contains(fn_name.as_str()) {
+            fn_name = naming::snake_join(&[&fn_name, "value"]);
+        }
+        Ok(Some(Paginator {
+            fn_name,
+            name: naming::camel_join(&[camel, "Paginator"]),
+            items_name: naming::camel_join(&[camel, "Items"]),
+            input_token,
+            output_token,
+            items,
+            page_size,
+        }))
     }
 
     /// The variants of an operation's error enum. Errors named like the enum's own variants
@@ -639,7 +787,17 @@ impl<'m> Lowering<'m> {
                 }
                 _ => None,
             };
-            let presence = if service_default.is_some() {
+            // An idempotency token is optional to the caller: the client fills in a fresh one.
+            // Only a token of the operation input itself is filled in; elsewhere it would be sent
+            // unset without a word, so it is refused.
+            let idempotency_token = traits::has(&member.traits, traits::IDEMPOTENCY_TOKEN);
+            if idempotency_token && (!top_level_input || !matches!(ty, Type::String)) {
+                return Err(Diagnostic::at(
+                    member_id,
+                    "`smithy.api#idempotencyToken` is supported on string members of an operation input (`@input`) only",
+                ));
+            }
+            let presence = if service_default.is_some() || idempotency_token {
                 Presence::Optional
             } else {
                 presence
@@ -649,15 +807,19 @@ impl<'m> Lowering<'m> {
                 setter: String::new(),
                 set_fn: String::new(),
                 get_fn: String::new(),
-                docs: traits::documentation(&member.traits)
-                    .or_else(|| traits::documentation(&self.model.shape(&member.target).traits))
-                    .map(str::to_owned),
+                docs: idempotency_doc(
+                    traits::documentation(&member.traits)
+                        .or_else(|| traits::documentation(&self.model.shape(&member.target).traits))
+                        .map(str::to_owned),
+                    idempotency_token,
+                ),
                 boxed: self.is_recursive_edge(&shape.id, &member.target),
                 sensitive: self.is_sensitive_member(member),
                 ident,
                 ty,
                 presence,
                 service_default,
+                idempotency_token,
             });
         }
         let request_id_setter = assign_builder_methods(&mut fields, is_error);
@@ -1082,4 +1244,17 @@ fn assign_builder_methods(fields: &mut [Field], is_error: bool) -> Option<String
         field.get_fn = claim(naming::snake_join(&["get", &field.ident]));
     }
     is_error.then(|| claim(REQUEST_ID_SETTER.to_owned()))
+}
+
+/// An idempotency token's documentation says that the client fills it in.
+fn idempotency_doc(docs: Option<String>, idempotency_token: bool) -> Option<String> {
+    if !idempotency_token {
+        return docs;
+    }
+    const NOTE: &str = "<p>Idempotency token: when left unset, the client fills in a fresh random UUID (version 4) for each call (retries of that call reuse it).</p>";
+    Some(match docs {
+        Some(docs) if docs.trim_start().starts_with('<') => format!("{docs}{NOTE}"),
+        Some(docs) => format!("{docs}\n\nIdempotency token: when left unset, the client fills in a fresh random UUID (version 4) for each call (retries of that call reuse it)."),
+        None => NOTE.to_owned(),
+    })
 }

@@ -19,8 +19,12 @@ pub const CLIENT_OPTIONAL: &str = "clientOptional";
 pub const SPARSE: &str = "sparse";
 pub const MIXIN: &str = "mixin";
 pub const INPUT: &str = "input";
+/// A member the client fills with a fresh UUID v4 when it is left unset.
+pub const IDEMPOTENCY_TOKEN: &str = "idempotencyToken";
 pub const OUTPUT: &str = "output";
 pub const TIMESTAMP_FORMAT: &str = "timestampFormat";
+/// `smithy.api#paginated`, on operations and (as defaults) on the service.
+pub const PAGINATED: &str = "paginated";
 
 /// The values `@timestampFormat` may take.
 pub const TIMESTAMP_FORMATS: &[&str] = &["date-time", "http-date", "epoch-seconds"];
@@ -148,6 +152,19 @@ fn check_one(id: &ShapeId, value: &Value) -> std::result::Result<(), String> {
             _ => Err("the value must be an object with a non-empty string `hostPrefix`".to_owned()),
         },
         (PRELUDE_NAMESPACE, HOST_LABEL) => expect_object("the value"),
+        (PRELUDE_NAMESPACE, PAGINATED) => {
+            expect_object("the value")?;
+            for key in ["inputToken", "outputToken", "items", "pageSize"] {
+                match value.get(key) {
+                    None => {}
+                    Some(Value::String(s)) if !s.is_empty() => {}
+                    Some(other) => {
+                        return Err(format!("`{key}` must be a non-empty string, found {other}"))
+                    }
+                }
+            }
+            Ok(())
+        }
         (AWS_PROTOCOLS_NAMESPACE, AWS_QUERY_ERROR) => {
             match value.get("code") {
                 Some(Value::String(code)) if !code.trim().is_empty() => {}

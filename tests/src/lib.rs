@@ -104,9 +104,12 @@ pub fn cargo_in(dir: &Path, args: &[&str]) -> Result<String, String> {
             .map_err(|e| format!("cannot copy {}: {e}", lock.display()))?;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    // Cargo's own flags go before a `--` (after it, arguments go to the tool, e.g. clippy's lints).
+    let split = args.iter().position(|a| *a == "--").unwrap_or(args.len());
     let output = std::process::Command::new(cargo)
-        .args(args)
+        .args(&args[..split])
         .args(["--offline", "--quiet"])
+        .args(&args[split..])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", generated_target_dir())
         .env("RUSTFLAGS", "-D warnings -W missing_docs")

@@ -99,10 +99,7 @@ const CASES: &[(&str, Expect)] = &[
     ("no_service", Whole("no service shape")),
     ("no_protocol", At("com.example#Widgets")),
     ("unsupported_protocol", At("com.example#Widgets")),
-    (
-        "unsupported_member_trait",
-        At("com.example#GetWidgetInput$clientToken"),
-    ),
+    ("unsupported_checksum_trait", At("com.example#GetWidget")),
     (
         "unsupported_streaming_member",
         At("com.example#GetWidgetOutput$body"),

@@ -176,6 +176,7 @@ const FIXTURES: &[&str] = &[
     "empty_output",
     "naming_obstacle_course",
     "operation_errors",
+    "paginated",
     "recursion",
     "sensitive",
     "shapes",
@@ -190,6 +191,14 @@ const REFUSED: &[(&str, &str)] = &[
     (
         "io_name_collision",
         "fixture.refused#Get: its output structure is named `GetOutput`, like its input structure; add a `rename` on the service",
+    ),
+    (
+        "paginated_bad_path",
+        "fixture.refused#List: its `smithy.api#paginated` `outputToken` `page.nxt` does not resolve: `fixture.refused#Page` has no member `nxt`",
+    ),
+    (
+        "paginated_token_not_string",
+        "fixture.refused#List: its `smithy.api#paginated` `inputToken` `nextToken` is not a string or map member",
     ),
     (
         "unknown_value_shape",
@@ -316,4 +325,35 @@ fn recursion() {
 #[test]
 fn shapes() {
     check_fixture("shapes");
+}
+
+/// `@paginated` operations get a paginator (tokens and page size from the service's defaults,
+/// a nested output token, a member that takes the paginator method's name); others do not.
+#[test]
+fn paginated() {
+    let files = check_fixture("paginated");
+    assert_contains(
+        &files,
+        "src/operation/list_things.rs",
+        &[
+            "pub fn into_paginator(",
+            "pub struct ListThingsPaginator<",
+            "pub struct ListThingsItems<",
+            "pub fn page_size(mut self, input: i32) -> Self",
+        ],
+    );
+    assert_contains(
+        &files,
+        "src/operation/list_nested.rs",
+        &[
+            "pub fn into_paginator(mut self, input: bool) -> Self",
+            "pub fn into_paginator_value(",
+            ".and_then(|value| value.next.as_ref())",
+        ],
+    );
+    assert_lacks(
+        &files,
+        "src/operation/get_thing.rs",
+        &["paginator", "Paginator"],
+    );
 }

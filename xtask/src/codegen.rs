@@ -24,6 +24,8 @@ pub enum Job {
 pub struct CrateOutput {
     pub dir: PathBuf,
     pub files: Vec<codegen::GeneratedFile>,
+    /// One line per operation the generator left out (e.g. event streams), printed as notes.
+    pub notes: Vec<String>,
     /// Every file under `dir` not in `files` is stale (true for `generated/`, which the generator
     /// owns); otherwise only files carrying our `@generated` header are.
     pub owns_dir: bool,
@@ -37,6 +39,9 @@ pub fn run(root: &Path, job: &Job, check: bool, out: &mut dyn Write, err: &mut d
             return 1;
         }
     };
+    for note in plan.iter().flat_map(|output| &output.notes) {
+        let _ = writeln!(err, "note: {note}");
+    }
     if check {
         let mut drift: Vec<Drift> = Vec::new();
         for output in &plan {
@@ -117,11 +122,12 @@ fn plan(root: &Path, job: &Job) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), Stri
             let mut settings = codegen::Settings::new(package, model.display().to_string());
             settings.service = service.clone();
             settings.operations = operations.clone();
-            let files = generate_file(model, &settings)?;
+            let (files, notes) = generate_file(model, &settings)?;
             Ok((
                 vec![CrateOutput {
                     dir: out.clone(),
                     files,
+                    notes,
                     owns_dir: false,
                 }],
                 Vec::new(),
@@ -150,10 +156,11 @@ pub fn plan_repo(root: &Path) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), String
             .unwrap_or_default()
             .to_owned();
         let source = format!("models/{name}.json");
-        let files = generate_file(model, &codegen::Settings::new(name.clone(), source))?;
+        let (files, notes) = generate_file(model, &codegen::Settings::new(name.clone(), source))?;
         plan.push(CrateOutput {
             dir: root.join("generated").join(&name),
             files,
+            notes,
             owns_dir: true,
         });
     }
@@ -170,11 +177,18 @@ pub fn plan_repo(root: &Path) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), String
     Ok((plan, stale_dirs))
 }
 
+/// The files, and the notes on skipped operations, each prefixed with the model's source.
 fn generate_file(
     model: &Path,
     settings: &codegen::Settings,
-) -> Result<Vec<codegen::GeneratedFile>, String> {
+) -> Result<(Vec<codegen::GeneratedFile>, Vec<String>), String> {
     let text = std::fs::read_to_string(model)
         .map_err(|e| format!("cannot read {}: {e}", model.display()))?;
-    codegen::generate(&text, settings).map_err(|d| format!("{}: {d}", settings.source))
+    let (files, notes) = codegen::generate_with_notes(&text, settings)
+        .map_err(|d| format!("{}: {d}", settings.source))?;
+    let notes = notes
+        .into_iter()
+        .map(|note| format!("{}: {note}", settings.source))
+        .collect();
+    Ok((files, notes))
 }

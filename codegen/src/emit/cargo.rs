@@ -24,6 +24,15 @@ tokio = { version = \"1\", default-features = false, features = [\"rt\", \"net\"
 tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }
 ";
 
+/// The optional `serde` feature: `Serialize`/`Deserialize` on the data types. Off by default, so
+/// serde's derive costs nothing unless an application asks for it.
+const FEATURES: &str = "\
+serde = [\"dep:serde\"]
+";
+const OPTIONAL_DEPENDENCIES: &str = "\
+serde = { version = \"1\", optional = true, features = [\"derive\"] }
+";
+
 pub fn cargo_toml(krate: &Crate, header: &str) -> String {
     let description = format!(
         "A client for {} ({}), generated from its Smithy model.",
@@ -43,6 +52,10 @@ pub fn cargo_toml(krate: &Crate, header: &str) -> String {
          \n\
          [dependencies]\n\
          {DEPENDENCIES}\
+         {OPTIONAL_DEPENDENCIES}\
+         \n\
+         [features]\n\
+         {FEATURES}\
          \n\
          [dev-dependencies]\n\
          {DEV_DEPENDENCIES}",

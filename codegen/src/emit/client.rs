@@ -216,6 +216,27 @@ fn client_call(op: &crate::ir::Operation, query_compatible: bool) -> TokenStream
         }
     });
     let host_prefix = host_prefix(op);
+    // `@idempotencyToken` members left unset get a fresh token, once per call (retries resend
+    // the same body, so the service sees the same token).
+    let tokens: Vec<TokenStream> = op
+        .input
+        .fields
+        .iter()
+        .filter(|f| f.idempotency_token)
+        .map(|f| {
+            let field = ident(&f.ident);
+            quote! {
+                if input.#field.is_none() {
+                    input.#field = ::std::option::Option::Some(crate::idempotency::uuid_v4());
+                }
+            }
+        })
+        .collect();
+    let fill_tokens = if tokens.is_empty() {
+        quote! {}
+    } else {
+        quote! { let mut input = input; #( #tokens )* }
+    };
     let query_codes: Vec<(&str, &str)> = op
         .errors
         .iter()
@@ -244,9 +265,28 @@ fn client_call(op: &crate::ir::Operation, query_compatible: bool) -> TokenStream
     } else {
         quote! { response.code.clone() }
     };
+    let unknown = quote! {
+        crate::error::UnknownServiceError::new(#unknown_code)
+            .with_optional_message(response.message.clone())
+            .with_optional_request_id(response.request_id.clone())
+            .into()
+    };
+    // Without modeled errors every code is unknown (a `match` with only `_` would be noise).
+    let service_error = if op.errors.is_empty() {
+        quote! { ::std::result::Result::Err(#unknown) }
+    } else {
+        quote! {
+            #code_binding
+            ::std::result::Result::Err(match #code {
+                #( #arms )*
+                _ => #unknown,
+            })
+        }
+    };
     quote! {
         fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, ::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>> {
             ::std::boxed::Box::pin(async move {
+                #fill_tokens
                 let body = crate::codec::#ser(&input);
                 match self.runtime.invoke(#wire, #idempotent, body, #host_prefix).await {
                     ::std::result::Result::Ok(value) => crate::codec::#de(&value).map_err(|why| {
@@ -258,14 +298,7 @@ fn client_call(op: &crate::ir::Operation, query_compatible: bool) -> TokenStream
                     }),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Request(error)) => ::std::result::Result::Err(error.into()),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Service(response)) => {
-                        #code_binding
-                        ::std::result::Result::Err(match #code {
-                            #( #arms )*
-                            _ => crate::error::UnknownServiceError::new(#unknown_code)
-                                .with_optional_message(response.message.clone())
-                                .with_optional_request_id(response.request_id.clone())
-                                .into(),
-                        })
+                        #service_error
                     }
                 }
             })

@@ -233,6 +233,22 @@ fn ser_item(plan: &Plan, path: &TypeRef) -> TokenStream {
     }
 }
 
+/// The function `ser_expr` calls on a `&ty` alone, when it is just that call.
+fn ser_item_fn(plan: &Plan, ty: &Type) -> Option<TokenStream> {
+    match ty {
+        Type::Blob => Some(quote! { crate::json::blob_value }),
+        Type::Document => Some(quote! { crate::json::document_value }),
+        Type::Named(path) => match plan.kind(path) {
+            Named::Enum(_) => None,
+            _ => {
+                let f = ser_fn(path);
+                Some(quote! { #f })
+            }
+        },
+        _ => None,
+    }
+}
+
 /// A `serde_json::Value` for `value`, a reference to a value of type `ty`.
 fn ser_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
     match ty {
@@ -258,7 +274,15 @@ fn ser_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
             } else {
                 item_value
             };
-            quote! { ::serde_json::Value::Array(#value.iter().map(|item| #item_value).collect()) }
+            // A function that takes the item as is needs no closure (`clippy::redundant_closure`).
+            match (sparse, ser_item_fn(plan, item)) {
+                (false, Some(f)) => {
+                    quote! { ::serde_json::Value::Array(#value.iter().map(#f).collect()) }
+                }
+                _ => {
+                    quote! { ::serde_json::Value::Array(#value.iter().map(|item| #item_value).collect()) }
+                }
+            }
         }
         Type::Map {
             key,

@@ -14,6 +14,11 @@ const SENSITIVE_MEMBER_DOC: &str =
 const SENSITIVE_TYPE_DOC: &str =
     "\nSensitive: `Debug` output shows a redaction marker instead of the value.";
 
+/// How a union looks with the `serde` feature.
+const UNION_SERDE_DOC: &str =
+    "\nWith the `serde` feature it is written as an object with one member, named as on the wire; \
+     a member this version does not know reads as `Unknown`, which cannot be written (an error).";
+
 /// The note on operation input members whose default the service applies.
 fn service_default_doc(default: &str) -> String {
     format!(
@@ -42,7 +47,8 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
         if let Some(default) = &f.service_default {
             doc.extend(doc_lines(&service_default_doc(default)));
         }
-        fields.push(quote! { #doc pub #field: #ty, });
+        let serde_attr = serde_field(&f.wire_name, f.presence == Presence::Optional);
+        fields.push(quote! { #doc #serde_attr pub #field: #ty, });
         debug_fields.push((
             super::naming_label(&f.ident),
             quote! { self.#field },
@@ -55,6 +61,7 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
         let meta = ident(&error.meta_field);
         fields.push(quote! {
             /// Response metadata, such as the request id. Read it with `request_id()`.
+            #[cfg_attr(feature = "serde", serde(skip))]
             pub(crate) #meta: crate::error::ErrorMetadata,
         });
         // `Debug` shows the request id too: it is what a support case needs, and `unwrap()`
@@ -73,6 +80,7 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
         #doc
         #[non_exhaustive]
         #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
         pub struct #name {
             #( #fields )*
         }
@@ -86,6 +94,18 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
         #extra_impl
     };
     (item, structure_builder(s, module))
+}
+
+/// The serde attribute of a structure field (with the `serde` feature): its wire name, and for an
+/// `Option`, left out when `None` and `None` when missing.
+fn serde_field(wire_name: &str, optional: bool) -> TokenStream {
+    if optional {
+        quote! {
+            #[cfg_attr(feature = "serde", serde(rename = #wire_name, default, skip_serializing_if = "::std::option::Option::is_none"))]
+        }
+    } else {
+        quote! { #[cfg_attr(feature = "serde", serde(rename = #wire_name))] }
+    }
 }
 
 fn structure_builder(s: &Structure, module: &TokenStream) -> TokenStream {
@@ -376,6 +396,38 @@ pub fn enumeration(e: &Enum) -> TokenStream {
             }
         }
     };
+    let (serialize, deserialize) = if e.int {
+        (
+            quote! { serializer.serialize_i32(self.as_i32()) },
+            quote! {
+                let value = <i32 as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value))
+            },
+        )
+    } else {
+        (
+            quote! { serializer.serialize_str(self.as_str()) },
+            quote! {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
+            },
+        )
+    };
+    // By hand rather than derived: the wire value, known or not, so unknown values round-trip.
+    let serde_impls = quote! {
+        #[cfg(feature = "serde")]
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+        #[cfg(feature = "serde")]
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #deserialize
+            }
+        }
+    };
     let label = &e.name;
     let debug = if e.sensitive {
         quote! {
@@ -427,6 +479,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
         }
         #string_impls
         #debug
+        #serde_impls
     }
 }
 
@@ -440,7 +493,10 @@ pub fn union(u: &Union) -> TokenStream {
     let mut variants = Vec::new();
     let mut debug_arms = Vec::new();
     let mut accessors = Vec::new();
+    let mut serialize_arms = Vec::new();
+    let mut deserialize_arms = Vec::new();
     for v in &u.variants {
+        let wire = &v.wire_name;
         let variant = ident(&v.name);
         let mut vdoc = docs(v.docs.as_deref(), &format!("The `{}` member.", v.wire_name));
         if v.sensitive && !u.sensitive {
@@ -453,6 +509,16 @@ pub fn union(u: &Union) -> TokenStream {
             None => {
                 variants.push(quote! { #vdoc #variant, });
                 debug_arms.push(quote! { Self::#variant => f.write_str(#label), });
+                // A unit member is written `{"name": {}}`.
+                serialize_arms.push(quote! {
+                    Self::#variant => map.serialize_entry(#wire, &::std::collections::BTreeMap::<u8, u8>::new())?,
+                });
+                deserialize_arms.push(quote! {
+                    #wire => {
+                        map.next_value::<::serde::de::IgnoredAny>()?;
+                        #name::#variant
+                    }
+                });
                 accessors.push(quote! {
                     #is_doc
                     pub fn #is_fn(&self) -> bool {
@@ -466,6 +532,10 @@ pub fn union(u: &Union) -> TokenStream {
                     ty = quote! { ::std::boxed::Box<#ty> };
                 }
                 variants.push(quote! { #vdoc #variant(#ty), });
+                serialize_arms.push(quote! {
+                    Self::#variant(value) => map.serialize_entry(#wire, value)?,
+                });
+                deserialize_arms.push(quote! { #wire => #name::#variant(map.next_value()?), });
                 debug_arms.push(if v.sensitive {
                     quote! { Self::#variant(_) => f.debug_tuple(#label).field(&crate::sensitive::Redacted).finish(), }
                 } else {
@@ -496,10 +566,75 @@ pub fn union(u: &Union) -> TokenStream {
     if u.sensitive {
         doc.extend(doc_lines(SENSITIVE_TYPE_DOC));
     }
+    doc.extend(doc_lines(UNION_SERDE_DOC));
+    let expecting = format!("the `{}` union: an object with one member", u.name);
+    let unknown_error = format!(
+        "cannot serialize an unknown member of the `{}` union",
+        u.name
+    );
+    let one_member = format!("the `{}` union needs exactly one member", u.name);
+    let serde_impls = quote! {
+        #[cfg(feature = "serde")]
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                if self.is_unknown() {
+                    return ::std::result::Result::Err(<S::Error as ::serde::ser::Error>::custom(#unknown_error));
+                }
+                let mut map = serializer.serialize_map(::std::option::Option::Some(1))?;
+                match self {
+                    #( #serialize_arms )*
+                    Self::Unknown => {}
+                }
+                map.end()
+            }
+        }
+        #[cfg(feature = "serde")]
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct UnionVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for UnionVisitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        let one_member = || <A::Error as ::serde::de::Error>::custom(#one_member);
+                        let key: ::std::string::String = map.next_key()?.ok_or_else(one_member)?;
+                        let value = match key.as_str() {
+                            #( #deserialize_arms )*
+                            _ => {
+                                map.next_value::<::serde::de::IgnoredAny>()?;
+                                #name::Unknown
+                            }
+                        };
+                        if map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                            return ::std::result::Result::Err(one_member());
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer.deserialize_map(UnionVisitor)
+            }
+        }
+    };
+    // A member holding a structure can make the enum much larger than its `Unknown` variant;
+    // boxing it would change the model's shape in the API for a lint, so the lint is allowed
+    // on such unions only.
+    let size_allow = if u
+        .variants
+        .iter()
+        .any(|v| !v.boxed && matches!(v.ty, Some(crate::ir::Type::Named(_))))
+    {
+        quote! { #[allow(clippy::large_enum_variant)] }
+    } else {
+        quote! {}
+    };
     quote! {
         #doc
         #[non_exhaustive]
         #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        #size_allow
         pub enum #name {
             #( #variants )*
             /// A member this version of the crate does not know (sent by a newer service).
@@ -517,6 +652,7 @@ pub fn union(u: &Union) -> TokenStream {
                 #debug_body
             }
         }
+        #serde_impls
     }
 }
 

@@ -61,7 +61,12 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
          modeled client errors never are. {idempotency}\n\n\
          `Display` of every error shows its code, message and request id; `Debug` never shows a\n\
          `@sensitive` value or a credential, and neither does the `tracing` output (one `call`\n\
-         span per call with its operation, attempts, status and request id).",
+         span per call with its operation, attempts, status and request id).\n\n\
+         # Features\n\n\
+         `serde` (off by default): `Serialize` and `Deserialize` for the data types, inputs,\n\
+         outputs and errors, with the members' wire names, for applications that store or log\n\
+         them. Timestamps are written as epoch seconds, blobs in base64, documents as plain JSON.\n\
+         `Debug` still redacts `@sensitive` values; serialized data keeps them.",
         env = service.env_name,
         idempotency = idempotency,
         title = service.title,
@@ -82,6 +87,15 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         quote! {
             #[rustfmt::skip]
             mod sensitive;
+        }
+    } else {
+        quote! {}
+    };
+    // Idempotency tokens are filled in only by crates whose operations have them.
+    let idempotency_module = if krate.has_idempotency_tokens() {
+        quote! {
+            #[rustfmt::skip]
+            mod idempotency;
         }
     } else {
         quote! {}
@@ -137,6 +151,11 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         #[allow(dead_code)]
         mod sign;
         #sensitive_module
+        #idempotency_module
+        // `Serialize`/`Deserialize` for the primitives; the data types derive theirs.
+        #[cfg(feature = "serde")]
+        #[rustfmt::skip]
+        mod serde_impls;
         #[rustfmt::skip]
         pub mod types;
 

@@ -135,6 +135,12 @@ pub fn with_default(option: TokenStream, value: &DefaultValue) -> TokenStream {
         DefaultValue::String(s) if s.is_empty() => quote! { #option.unwrap_or_default() },
         DefaultValue::Blob(bytes) if bytes.is_empty() => quote! { #option.unwrap_or_default() },
         DefaultValue::Document(DocumentValue::Null) => quote! { #option.unwrap_or_default() },
+        // A boolean or number document is a plain constant: clippy wants it evaluated eagerly.
+        DefaultValue::Document(DocumentValue::Bool(_) | DocumentValue::PosInt(_))
+        | DefaultValue::Document(DocumentValue::NegInt(_) | DocumentValue::Float(_)) => {
+            let value = default_expr(value);
+            quote! { #option.unwrap_or(#value) }
+        }
         DefaultValue::String(_) | DefaultValue::Blob(_) | DefaultValue::Document(_) => {
             let value = default_expr(value);
             quote! { #option.unwrap_or_else(|| #value) }

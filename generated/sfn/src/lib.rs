@@ -52,6 +52,13 @@
 //! `Display` of every error shows its code, message and request id; `Debug` never shows a
 //! `@sensitive` value or a credential, and neither does the `tracing` output (one `call`
 //! span per call with its operation, attempts, status and request id).
+//!
+//! # Features
+//!
+//! `serde` (off by default): `Serialize` and `Deserialize` for the data types, inputs,
+//! outputs and errors, with the members' wire names, for applications that store or log
+//! them. Timestamps are written as epoch seconds, blobs in base64, documents as plain JSON.
+//! `Debug` still redacts `@sensitive` values; serialized data keeps them.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub use client::{BoxFuture, Client, SfnApi, SfnApiExt};
@@ -94,6 +101,9 @@ mod profile;
 mod sign;
 #[rustfmt::skip]
 mod sensitive;
+#[cfg(feature = "serde")]
+#[rustfmt::skip]
+mod serde_impls;
 #[rustfmt::skip]
 pub mod types;
 /// The names most programs need: `use sfn::prelude::*;`.

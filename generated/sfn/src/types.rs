@@ -82,6 +82,26 @@ impl ::std::fmt::Display for KmsKeyState {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+impl ::serde::Serialize for KmsKeyState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> ::serde::Deserialize<'de> for KmsKeyState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
 /// An enum value this version of the crate does not know, as the service sent it.
 #[derive(
     ::std::clone::Clone,
@@ -91,6 +111,11 @@ impl ::std::fmt::Display for KmsKeyState {
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
     ::std::cmp::Ord
+)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(transparent)
 )]
 pub struct UnknownValue(::std::string::String);
 impl UnknownValue {

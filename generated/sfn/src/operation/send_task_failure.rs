@@ -2,16 +2,34 @@
 /// The request of `SendTaskFailure`: the token of the task to fail and, optionally, an error code and a cause that describe the failure.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SendTaskFailureInput {
     /// Identifies the task to report as failed. Step Functions creates the token when it hands a task to a worker (an activity worker gets it from `GetActivityTask`), or places it in the context object when a workflow enters a Task state that waits for a callback.
+    #[cfg_attr(feature = "serde", serde(rename = "taskToken"))]
     pub task_token: ::std::string::String,
     /// A short error code that names the failure. Leave it out, together with `cause`, if the caller has no KMS permissions on an encrypted execution.
     ///
     /// Sensitive: `Debug` output shows a redaction marker instead of this value.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "error",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub error: ::std::option::Option<::std::string::String>,
     /// A longer, human-readable explanation of why the task failed. Leave it out, together with `error`, if the caller has no KMS permissions on an encrypted execution.
     ///
     /// Sensitive: `Debug` output shows a redaction marker instead of this value.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "cause",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub cause: ::std::option::Option<::std::string::String>,
 }
 impl SendTaskFailureInput {
@@ -32,6 +50,7 @@ impl ::std::fmt::Debug for SendTaskFailureInput {
 /// The response of `SendTaskFailure`. It carries no data: a successful response means Step Functions accepted the failure report.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SendTaskFailureOutput {}
 impl SendTaskFailureOutput {
     /// A builder for [`SendTaskFailureOutput`].

@@ -3,10 +3,20 @@
 /// The task token in the request is not a valid token.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct InvalidToken {
     /// A description of the error, written by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Response metadata, such as the request id. Read it with `request_id()`.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl InvalidToken {
@@ -57,10 +67,20 @@ impl ::std::error::Error for InvalidToken {}
 /// The caller, or the policy of the KMS key, does not grant the permissions that are needed to use the KMS key.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsAccessDeniedException {
     /// A description of the error, written by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Response metadata, such as the request id. Read it with `request_id()`.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl KmsAccessDeniedException {
@@ -111,12 +131,30 @@ impl ::std::error::Error for KmsAccessDeniedException {}
 /// The KMS key cannot be used in its current state, for example because it is disabled or has been deleted.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsInvalidStateException {
     /// The state that the KMS key is in, such as `DISABLED` or `PENDING_DELETION`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "kmsKeyState",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub kms_key_state: ::std::option::Option<crate::types::KmsKeyState>,
     /// A description of the error, written by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Response metadata, such as the request id. Read it with `request_id()`.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl KmsInvalidStateException {
@@ -168,10 +206,20 @@ impl ::std::error::Error for KmsInvalidStateException {}
 /// KMS answered with a `ThrottlingException` when Step Functions called it on behalf of the caller: KMS limited the rate of requests.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct KmsThrottlingException {
     /// A description of the error, written by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Response metadata, such as the request id. Read it with `request_id()`.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl KmsThrottlingException {
@@ -222,10 +270,20 @@ impl ::std::error::Error for KmsThrottlingException {}
 /// Step Functions could not find the activity that the request refers to.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TaskDoesNotExist {
     /// A description of the error, written by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Response metadata, such as the request id. Read it with `request_id()`.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl TaskDoesNotExist {
@@ -276,10 +334,20 @@ impl ::std::error::Error for TaskDoesNotExist {}
 /// The task token has expired, or the task that it belongs to has already been closed, so the task can no longer be reported on.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TaskTimedOut {
     /// A description of the error, written by the service.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "message",
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Response metadata, such as the request id. Read it with `request_id()`.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta: crate::error::ErrorMetadata,
 }
 impl TaskTimedOut {

@@ -1,0 +1,96 @@
+//! `smithy.api#idempotencyToken`, end to end: a token member left unset is filled with a fresh
+//! UUID v4 for each call (and documented so), a token set by the caller is sent as is.
+//!
+//! The calls go to a transport that records the requests (`tests/tests/idempotency_token/calls.rs`,
+//! run as a test of the generated crate), so nothing leaves the machine.
+
+/// A service with one operation, `StartJob`, whose input has an idempotency token.
+const MODEL: &str = r##"{
+  "smithy": "2.0",
+  "shapes": {
+    "com.example#Jobs": {
+      "type": "service",
+      "version": "2024-01-01",
+      "operations": [{ "target": "com.example#StartJob" }],
+      "traits": {
+        "aws.api#service": { "sdkId": "Jobs" },
+        "aws.auth#sigv4": { "name": "jobs" },
+        "aws.protocols#awsJson1_0": {},
+        "smithy.rules#endpointRuleSet": {
+          "version": "1.0",
+          "parameters": {
+            "Endpoint": { "builtIn": "SDK::Endpoint", "required": false, "type": "String" }
+          },
+          "rules": [
+            {
+              "conditions": [{ "fn": "isSet", "argv": [{ "ref": "Endpoint" }] }],
+              "endpoint": { "url": { "ref": "Endpoint" } },
+              "type": "endpoint"
+            },
+            { "conditions": [], "error": "Missing Endpoint", "type": "error" }
+          ]
+        }
+      }
+    },
+    "com.example#StartJob": {
+      "type": "operation",
+      "input": { "target": "com.example#StartJobInput" },
+      "output": { "target": "smithy.api#Unit" }
+    },
+    "com.example#StartJobInput": {
+      "type": "structure",
+      "members": {
+        "name": { "target": "smithy.api#String" },
+        "clientToken": {
+          "target": "smithy.api#String",
+          "traits": {
+            "smithy.api#idempotencyToken": {},
+            "smithy.api#documentation": "<p>A unique token.</p>"
+          }
+        }
+      },
+      "traits": { "smithy.api#input": {} }
+    }
+  }
+}"##;
+
+const CALLS: &str = include_str!("idempotency_token/calls.rs");
+
+#[test]
+fn an_unset_token_is_filled_and_a_set_one_is_kept() {
+    let settings = codegen::Settings::new("jobs", "tests/tests/idempotency_token.rs");
+    let files = codegen::generate(MODEL, &settings).unwrap_or_else(|e| panic!("{e}"));
+    let contents = |path: &str| {
+        &files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .contents
+    };
+    assert!(files.iter().any(|f| f.path == "src/idempotency.rs"));
+    let input = contents("src/operation/start_job.rs");
+    assert!(
+        input.contains(
+            "Idempotency token: when left unset, the client fills in a fresh random UUID"
+        ),
+        "{input}"
+    );
+    let files: Vec<(String, String)> = files.into_iter().map(|f| (f.path, f.contents)).collect();
+    tests::run_test_in_generated_crate("idempotency-token", &files, "calls", CALLS)
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Crates without idempotency tokens carry no `idempotency` module (it would be dead code).
+#[test]
+fn crates_without_tokens_have_no_idempotency_module() {
+    let model = MODEL.replace("\"smithy.api#idempotencyToken\": {},", "");
+    let settings = codegen::Settings::new("jobs", "tests/tests/idempotency_token.rs");
+    let files = codegen::generate(&model, &settings).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!files.iter().any(|f| f.path == "src/idempotency.rs"));
+    let lib = &files
+        .iter()
+        .find(|f| f.path == "src/lib.rs")
+        .unwrap()
+        .contents;
+    assert!(!lib.contains("mod idempotency"), "{lib}");
+}
