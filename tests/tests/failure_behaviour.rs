@@ -869,6 +869,30 @@ async fn a_body_over_max_response_bytes_is_refused_as_too_large() {
     assert_eq!(server.requests().len(), 1);
 }
 
+/// A 100 MB answer against the default limit (10 MiB): refused without buffering it, whether
+/// the server declares its length or streams it undeclared.
+#[tokio::test]
+async fn a_100_mb_body_is_refused_under_the_default_limit() {
+    const HUNDRED_MB: u64 = 100 * 1000 * 1000;
+    for reply in [Reply::Huge(HUNDRED_MB), Reply::HugeUndeclared(HUNDRED_MB)] {
+        let server = ScriptedServer::start(vec![reply]).await;
+        let client = Client::new(builder(&server).build());
+        let started = std::time::Instant::now();
+        let error = request_error(fail_task(&client).await, RequestErrorKind::InvalidResponse);
+        let text = error.to_string();
+        assert!(
+            text.contains("is larger than the limit of 10485760 bytes"),
+            "{text}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "refusing took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(server.requests().len(), 1, "too large is not retried");
+    }
+}
+
 #[tokio::test]
 async fn deeply_nested_json_does_not_overflow_the_stack() {
     let nested = "[".repeat(100_000);
