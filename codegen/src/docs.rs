@@ -62,6 +62,12 @@ fn strip_tags(text: &str) -> String {
 /// Trims trailing spaces, collapses runs of blank lines, drops leading and trailing blanks, and
 /// turns bare URLs into autolinks (rustdoc's `bare_urls` lint), outside code.
 fn tidy(text: &str) -> String {
+    // Characters that change the visible direction of text (U+202A to U+202E, U+2066 to U+2069):
+    // rustc rejects them in doc comments, and they can make text read differently than it is.
+    let text: String = text
+        .chars()
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect();
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
     for line in text.lines() {

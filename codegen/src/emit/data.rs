@@ -380,7 +380,8 @@ pub fn enumeration(e: &Enum) -> TokenStream {
             }
             impl ::std::str::FromStr for #name {
                 type Err = ::std::convert::Infallible;
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                // Not `Self::Err`: a model enum may have a variant named `Err`.
+                fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
                     ::std::result::Result::Ok(Self::from(value))
                 }
             }
