@@ -195,8 +195,11 @@ pub fn parse(text: &str) -> Result<Ast> {
             "the model is empty: expected a Smithy JSON AST object",
         ));
     }
-    let root: Value = serde_json::from_str(text).map_err(|e| {
-        if e.to_string().contains("recursion limit") {
+    let root: Value = crate::strict_json::from_str(text).map_err(|e| {
+        if e.to_string().contains("appears twice") {
+            // Legal JSON, but the one definition would silently replace the other.
+            Diagnostic::model(e.to_string())
+        } else if e.to_string().contains("recursion limit") {
             Diagnostic::model(format!("invalid JSON: {MAX_DEPTH_NOTE} ({e})"))
         } else if e.is_eof() {
             Diagnostic::model(format!(

@@ -22,6 +22,7 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
+mod nesting;
 /// The generated crates' `primitives` runtime module, also read by the generator for `@default`
 /// timestamps and blobs (one parser for both sides; its unit tests run with the generator's).
 #[path = "../runtime/primitives.rs"]
@@ -29,6 +30,7 @@ pub mod naming;
 mod primitives;
 pub mod render;
 pub mod shape_id;
+mod strict_json;
 pub mod traits;
 
 pub use diagnostic::Diagnostic;

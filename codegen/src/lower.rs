@@ -69,6 +69,18 @@ const RESERVED_TYPE_NAMES: &[(&str, &str)] = &[(
 )];
 
 /// Lowers the selection. `package` and `version` name the crate.
+/// How deeply lists and maps may nest in one member. The generated (de)serializers nest one
+/// block per level, and past about 30 levels parsing them (syn, in `render`) overflows a 2 MiB
+/// thread stack in a debug build; AWS's own models nest at most a few levels.
+pub const MAX_COLLECTION_NESTING: usize = 24;
+
+fn too_deep(member_id: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::at(
+        member_id,
+        format!("lists and maps nest more than {MAX_COLLECTION_NESTING} levels deep, which is not supported"),
+    )
+}
+
 pub fn lower(model: &Model, selection: &Selection, package: &str, version: &str) -> Result<Crate> {
     Lowering::new(model, selection)?.run(package, version)
 }
@@ -936,7 +948,8 @@ impl<'m> Lowering<'m> {
         })
     }
 
-    /// The Rust type for a member's target.
+    /// The Rust type for a member's target, refusing lists and maps nested more than
+    /// [`MAX_COLLECTION_NESTING`] deep.
     fn value_type(&self, member: &Member, member_id: &dyn std::fmt::Display) -> Result<Type> {
         // Lists of lists of ... are walked iteratively so that absurd nesting cannot overflow.
         let mut wrappers: Vec<(ShapeKind, bool, Option<Type>)> = Vec::new();
@@ -970,11 +983,8 @@ impl<'m> Lowering<'m> {
                 ShapeKind::Blob => break Type::Blob,
                 ShapeKind::Document => break Type::Document,
                 ShapeKind::List | ShapeKind::Set => {
-                    if wrappers.len() > 64 {
-                        return Err(Diagnostic::at(
-                            member_id,
-                            "lists and maps nest more than 64 levels deep",
-                        ));
+                    if wrappers.len() == MAX_COLLECTION_NESTING {
+                        return Err(too_deep(member_id));
                     }
                     wrappers.push((
                         ShapeKind::List,
@@ -985,11 +995,8 @@ impl<'m> Lowering<'m> {
                     current = shape.members[0].target.clone();
                 }
                 ShapeKind::Map => {
-                    if wrappers.len() > 64 {
-                        return Err(Diagnostic::at(
-                            member_id,
-                            "lists and maps nest more than 64 levels deep",
-                        ));
+                    if wrappers.len() == MAX_COLLECTION_NESTING {
+                        return Err(too_deep(member_id));
                     }
                     let key = self.value_type(&shape.members[0], member_id)?;
                     wrappers.push((

@@ -26,6 +26,7 @@ const CASES: &[(&str, Expect)] = &[
     ("truncated_json", Whole("line 21 column 2")),
     ("model_is_a_list", Whole("found a list")),
     ("missing_smithy_version", Whole("`smithy`")),
+    ("json_nests_too_deep", Whole("nests deeper than 128 levels")),
     // A JSON value of the wrong type.
     ("shapes_is_a_list", Whole("`shapes`")),
     ("members_is_a_string", At("com.example#GetWidgetInput")),
@@ -43,6 +44,10 @@ const CASES: &[(&str, Expect)] = &[
         At("com.example#GetWidgetInput$name"),
     ),
     ("duplicate_shape_id_case", At("com.example#getWidgetInput")),
+    (
+        "duplicate_shape_id",
+        Whole("`com.example#GetWidgetInput` appears twice"),
+    ),
     (
         "member_names_differ_in_case",
         At("com.example#GetWidgetInput$FooBar"),
@@ -79,6 +84,10 @@ const CASES: &[(&str, Expect)] = &[
     ("enum_member_not_unit", At("com.example#Color$GREEN")),
     ("map_key_not_string", At("com.example#Counts$key")),
     ("list_contains_itself", At("com.example#TagList")),
+    (
+        "collections_nest_too_deep",
+        At("com.example#GetWidgetInput$name"),
+    ),
     ("structure_requires_itself", At("com.example#Widget$parent")),
     (
         "timestamp_format_unknown",

@@ -59,8 +59,14 @@ pub fn program_path(op: &Operation) -> String {
 pub fn example_entry(krate: &Crate, op: &Operation) -> TokenStream {
     let module_doc = example_doc(krate, op);
     let path = format!("{}/program.rs", op.module);
+    // An example is a crate of its own: deep types need the library's recursion limit here too.
+    let recursion_limit = crate::nesting::recursion_limit(krate).map(|limit| {
+        let limit = limit.to_string();
+        quote! { #![recursion_limit = #limit] }
+    });
     quote! {
         #module_doc
+        #recursion_limit
         #[rustfmt::skip]
         #[path = #path]
         mod program;

@@ -66,7 +66,8 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
          `serde` (off by default): `Serialize` and `Deserialize` for the data types, inputs,\n\
          outputs and errors, with the members' wire names, for applications that store or log\n\
          them. Timestamps are written as epoch seconds, blobs in base64, documents as plain JSON.\n\
-         `Debug` still redacts `@sensitive` values; serialized data keeps them.",
+         `Debug` still redacts `@sensitive` values; serialized data keeps them.{nesting}",
+        nesting = nesting_section(krate),
         env = service.env_name,
         idempotency = idempotency,
         title = service.title,
@@ -105,9 +106,14 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         "The names most programs need: `use {}::prelude::*;`.",
         krate.package.replace('-', "_")
     ));
+    let recursion_limit = crate::nesting::recursion_limit(krate).map(|limit| {
+        let limit = limit.to_string();
+        quote! { #![recursion_limit = #limit] }
+    });
     quote! {
         #( #![doc = #lines] )*
         #![forbid(unsafe_code)]
+        #recursion_limit
         #![warn(missing_docs)]
 
         pub use client::{BoxFuture, Client, #api_ident, #ext_ident};
@@ -168,6 +174,21 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
 }
 
 /// A compiled example in the crate docs: the fluent call and error handling of the first operation.
+/// The section on rustc's recursion limit, for crates whose types nest deeper than its default
+/// allows (see [`crate::nesting`]).
+fn nesting_section(krate: &Crate) -> String {
+    match crate::nesting::recursion_limit(krate) {
+        None => String::new(),
+        Some(limit) => format!(
+            "\n\n# Deeply nested types\n\n\
+             The model nests its types more deeply than rustc's default `recursion_limit` (128)\n\
+             allows when it proves them `Send` or checks their drops, so this crate sets\n\
+             `#![recursion_limit = \"{limit}\"]`. A crate that uses these types needs the same\n\
+             line at its root (rustc names the limit in its error otherwise)."
+        ),
+    }
+}
+
 fn example(krate: &Crate, op: &crate::ir::Operation) -> String {
     let package = krate.package.replace('-', "_");
     let api = &krate.service.trait_name;
