@@ -44,6 +44,18 @@ pub(crate) struct ServiceSpec {
     pub(crate) query_compatible: bool,
 }
 
+/// What the generated code knows about one operation.
+#[derive(Debug)]
+pub(crate) struct OperationSpec {
+    /// The name on the wire, e.g. `SendTaskFailure` (the second part of `X-Amz-Target`).
+    pub(crate) name: &'static str,
+    /// `@idempotent` or `@readonly`: every retryable failure may be retried (see the module docs).
+    pub(crate) idempotent: bool,
+    /// The members its output and modeled errors have: the only members read from a response
+    /// body (others are validated and dropped unstored, so they cost no memory).
+    pub(crate) response_members: &'static [aws_json::Member],
+}
+
 /// An operation's `@endpoint` host prefix, e.g. `sync-` or `{label}.data.`: prepended to the
 /// host of the endpoint (resolved or configured) unless the configuration disables it.
 #[derive(Debug, Clone, Copy)]
@@ -172,15 +184,14 @@ impl Runtime {
         Self { retry: RetryState::new(&config.retry), config, spec, http, credentials, rules }
     }
 
-    /// Makes one call: `operation` is the operation's name, `input` its JSON body, `host_prefix`
+    /// Makes one call: `operation` says which, `input` is its JSON body, `host_prefix`
     /// its `@endpoint` host prefix with the input's label values.
     ///
     /// Traced as one `call` span (service, operation, attempts, status, request id) with a debug
     /// event per attempt. Neither carries headers, bodies or credentials.
     pub(crate) async fn invoke(
         &self,
-        operation: &'static str,
-        idempotent: bool,
+        operation: &'static OperationSpec,
         input: Value,
         host_prefix: Option<HostPrefix<'_>>,
     ) -> Result<Value, Failure> {
@@ -188,7 +199,7 @@ impl Runtime {
         let span = tracing::debug_span!(
             "call",
             service = self.spec.target_prefix,
-            operation,
+            operation = operation.name,
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
@@ -201,7 +212,7 @@ impl Runtime {
         };
         let result = match host_prefix {
             Ok(host_prefix) => {
-                self.invoke_with_total_timeout(operation, idempotent, input, host_prefix.as_deref(), &span)
+                self.invoke_with_total_timeout(operation, input, host_prefix.as_deref(), &span)
                     .instrument(span.clone())
                     .await
             }
@@ -226,8 +237,7 @@ impl Runtime {
 
     async fn invoke_with_total_timeout(
         &self,
-        operation: &'static str,
-        idempotent: bool,
+        operation: &'static OperationSpec,
         input: Value,
         host_prefix: Option<&str>,
         span: &tracing::Span,
@@ -235,10 +245,10 @@ impl Runtime {
         // The attempts started so far, for the error when the total timeout cuts them off.
         let started = AtomicU32::new(0);
         match self.config.total_timeout {
-            None => self.invoke_with_retries(operation, idempotent, input, host_prefix, span, &started).await,
+            None => self.invoke_with_retries(operation, input, host_prefix, span, &started).await,
             Some(limit) => match tokio::time::timeout(
                 limit,
-                self.invoke_with_retries(operation, idempotent, input, host_prefix, span, &started),
+                self.invoke_with_retries(operation, input, host_prefix, span, &started),
             )
             .await
             {
@@ -250,7 +260,7 @@ impl Runtime {
                     }
                     let error = RequestError::new(
                         RequestErrorKind::Timeout,
-                        format!("{operation} did not complete within the total timeout of {limit:?}"),
+                        format!("{} did not complete within the total timeout of {limit:?}", operation.name),
                     );
                     Err(with_attempts(error.into(), attempts))
                 }
@@ -260,13 +270,13 @@ impl Runtime {
 
     async fn invoke_with_retries(
         &self,
-        operation: &'static str,
-        idempotent: bool,
+        spec: &'static OperationSpec,
         input: Value,
         host_prefix: Option<&str>,
         span: &tracing::Span,
         started: &AtomicU32,
     ) -> Result<Value, Failure> {
+        let OperationSpec { name: operation, idempotent, response_members } = *spec;
         let http = self.http.as_ref().map_err(|why| {
             RequestError::new(RequestErrorKind::Transport, format!("cannot set up the HTTPS client: {why}"))
         })?;
@@ -317,7 +327,7 @@ impl Runtime {
                         if let Some(id) = aws_json::request_id(response.headers()) {
                             span.record("request_id", id.as_str());
                         }
-                        return aws_json::parse_body(response.body()).map_err(|why| {
+                        return aws_json::parse_body(response.body(), response_members).map_err(|why| {
                             RequestError::new(
                                 RequestErrorKind::InvalidResponse,
                                 format!("{operation} answered HTTP {status}, but {why}"),
@@ -327,7 +337,7 @@ impl Runtime {
                             .into()
                         });
                     }
-                    match aws_json::parse_error(status, response.headers(), response.body()) {
+                    match aws_json::parse_error(status, response.headers(), response.body(), response_members) {
                         Some(mut error) => {
                             if self.spec.query_compatible {
                                 error.query_code = aws_json::query_error_code(response.headers());

@@ -397,6 +397,20 @@ fn classify_hyper(e: &hyper::Error) -> (TransportErrorKind, String) {
     if e.is_parse() || e.is_parse_status() {
         return (TransportErrorKind::InvalidResponse, e.to_string());
     }
+    // hyper reports a malformed body framing (a bad chunk size, say) as an I/O error of these
+    // kinds: the peer sent something that is not HTTP/1.1, which no retry will mend.
+    let malformed = find_cause::<std::io::Error>(e).filter(|io| {
+        matches!(
+            io.kind(),
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+        )
+    });
+    if let Some(io) = malformed {
+        return (
+            TransportErrorKind::InvalidResponse,
+            format!("the body is not valid HTTP/1.1: {io}"),
+        );
+    }
     if e.is_timeout() {
         return (TransportErrorKind::Timeout, e.to_string());
     }

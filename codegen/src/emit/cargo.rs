@@ -9,7 +9,9 @@ tokio = { version = \"1\", features = [\"rt\", \"macros\"] }
 ";
 
 /// What every generated crate depends on: JSON, SigV4 signing, and an HTTPS client on tokio
-/// with rustls and ring (which builds much faster than aws-lc-rs).
+/// with rustls and ring (which builds much faster than aws-lc-rs). `serde_core` (serde's traits
+/// without derive, already under `serde_json`) lets the runtime skip unknown response members
+/// without storing them.
 const DEPENDENCIES: &str = "\
 aws-credential-types = \"1\"
 aws-sigv4 = { version = \"1\", default-features = false, features = [\"sign-http\", \"http1\"] }
@@ -19,6 +21,7 @@ hyper = { version = \"1\", default-features = false, features = [\"client\", \"h
 hyper-rustls = { version = \"0.27\", default-features = false, features = [\"http1\", \"ring\", \"webpki-roots\", \"tls12\"] }
 hyper-util = { version = \"0.1\", default-features = false, features = [\"client-legacy\", \"http1\", \"tokio\"] }
 rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }
+serde_core = { version = \"1.0.220\", default-features = false, features = [\"std\"] }
 serde_json = \"1\"
 tokio = { version = \"1\", default-features = false, features = [\"rt\", \"net\", \"time\"] }
 tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }

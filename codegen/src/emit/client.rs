@@ -55,7 +55,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
                 crate::operation::#module::builders::#fluent::new(self)
             }
         });
-        impls.push(client_call(op, service.query_compatible));
+        impls.push(client_call(krate, op));
         forwards.push(quote! {
             fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, #result> {
                 (**self).#with_fn(input)
@@ -172,7 +172,43 @@ pub fn client_file(krate: &Crate) -> TokenStream {
 /// On awsQuery-compatible services, an error code no modeled error has on the wire is looked up
 /// among the errors' awsQuery codes (`x-amzn-query-error`), and unknown errors report the
 /// awsQuery code when there is one.
-fn client_call(op: &crate::ir::Operation, query_compatible: bool) -> TokenStream {
+/// The members `op`'s output and modeled errors have, by wire name (sorted, without repeats):
+/// what the runtime keeps of a response body. A member is `scalar` unless its value can be an
+/// array or object (a list, map, structure, union or document) in one of them.
+fn response_members(krate: &Crate, op: &crate::ir::Operation) -> Vec<(String, bool)> {
+    let errors = op.errors.iter().filter_map(|case| {
+        krate
+            .errors
+            .iter()
+            .find(|e| case.ty.module.last().is_some_and(|m| m == "error") && e.name == case.ty.name)
+    });
+    let mut members: std::collections::BTreeMap<String, bool> = std::collections::BTreeMap::new();
+    for field in op
+        .output
+        .fields
+        .iter()
+        .chain(errors.flat_map(|e| &e.fields))
+    {
+        let scalar = is_scalar(krate, &field.ty);
+        *members.entry(field.wire_name.clone()).or_insert(scalar) &= scalar;
+    }
+    members.into_iter().collect()
+}
+
+/// A string, number, boolean, timestamp, blob or enum: never an array or object on the wire.
+fn is_scalar(krate: &Crate, ty: &crate::ir::Type) -> bool {
+    use crate::ir::{DataType, Type};
+    match ty {
+        Type::List { .. } | Type::Map { .. } | Type::Document => false,
+        Type::Named(path) => krate.types.iter().any(
+            |t| matches!(t, DataType::Enum(e) if e.name == path.name && path.module == ["types"]),
+        ),
+        _ => true,
+    }
+}
+
+fn client_call(krate: &Crate, op: &crate::ir::Operation) -> TokenStream {
+    let query_compatible = krate.service.query_compatible;
     let module = ident(&op.module);
     let with_fn = ident(&op.with_fn_name);
     let input = ident(&op.input.name);
@@ -180,6 +216,11 @@ fn client_call(op: &crate::ir::Operation, query_compatible: bool) -> TokenStream
     let error = ident(&op.error_enum);
     let wire = &op.wire_name;
     let idempotent = op.idempotent;
+    let response_members = response_members(krate, op)
+        .into_iter()
+        .map(|(name, scalar)| {
+            quote! { crate::aws_json::Member { name: #name, scalar: #scalar } }
+        });
     let ser = super::codec::ser_fn(&op.input_path);
     let de = super::codec::de_fn(&op.output_path);
     let arms = op.errors.iter().map(|case| {
@@ -285,10 +326,15 @@ fn client_call(op: &crate::ir::Operation, query_compatible: bool) -> TokenStream
     };
     quote! {
         fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, ::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>> {
+            static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
+                name: #wire,
+                idempotent: #idempotent,
+                response_members: &[ #( #response_members ),* ],
+            };
             ::std::boxed::Box::pin(async move {
                 #fill_tokens
                 let body = crate::codec::#ser(&input);
-                match self.runtime.invoke(#wire, #idempotent, body, #host_prefix).await {
+                match self.runtime.invoke(&OPERATION, body, #host_prefix).await {
                     ::std::result::Result::Ok(value) => crate::codec::#de(&value).map_err(|why| {
                         crate::error::RequestError::new(
                             crate::error::RequestErrorKind::InvalidResponse,

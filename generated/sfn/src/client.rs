@@ -146,13 +146,27 @@ impl SfnApi for Client {
             crate::operation::send_task_failure::SendTaskFailureError,
         >,
     > {
+        static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
+            name: "SendTaskFailure",
+            idempotent: false,
+            response_members: &[
+                crate::aws_json::Member {
+                    name: "kmsKeyState",
+                    scalar: true,
+                },
+                crate::aws_json::Member {
+                    name: "message",
+                    scalar: true,
+                },
+            ],
+        };
         ::std::boxed::Box::pin(async move {
             let body = crate::codec::ser_operation_send_task_failure_send_task_failure_input(
                 &input,
             );
             match self
                 .runtime
-                .invoke("SendTaskFailure", false, body, ::std::option::Option::None)
+                .invoke(&OPERATION, body, ::std::option::Option::None)
                 .await
             {
                 ::std::result::Result::Ok(value) => {

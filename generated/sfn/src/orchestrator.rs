@@ -40,6 +40,17 @@ pub(crate) struct ServiceSpec {
     /// answers may carry their awsQuery code in `x-amzn-query-error`.
     pub(crate) query_compatible: bool,
 }
+/// What the generated code knows about one operation.
+#[derive(Debug)]
+pub(crate) struct OperationSpec {
+    /// The name on the wire, e.g. `SendTaskFailure` (the second part of `X-Amz-Target`).
+    pub(crate) name: &'static str,
+    /// `@idempotent` or `@readonly`: every retryable failure may be retried (see the module docs).
+    pub(crate) idempotent: bool,
+    /// The members its output and modeled errors have: the only members read from a response
+    /// body (others are validated and dropped unstored, so they cost no memory).
+    pub(crate) response_members: &'static [aws_json::Member],
+}
 /// An operation's `@endpoint` host prefix, e.g. `sync-` or `{label}.data.`: prepended to the
 /// host of the endpoint (resolved or configured) unless the configuration disables it.
 #[derive(Debug, Clone, Copy)]
@@ -206,23 +217,22 @@ impl Runtime {
             rules,
         }
     }
-    /// Makes one call: `operation` is the operation's name, `input` its JSON body, `host_prefix`
+    /// Makes one call: `operation` says which, `input` is its JSON body, `host_prefix`
     /// its `@endpoint` host prefix with the input's label values.
     ///
     /// Traced as one `call` span (service, operation, attempts, status, request id) with a debug
     /// event per attempt. Neither carries headers, bodies or credentials.
     pub(crate) async fn invoke(
         &self,
-        operation: &'static str,
-        idempotent: bool,
+        operation: &'static OperationSpec,
         input: Value,
         host_prefix: Option<HostPrefix<'_>>,
     ) -> Result<Value, Failure> {
         use tracing::Instrument;
         let span = tracing::debug_span!(
-            "call", service = self.spec.target_prefix, operation, attempts =
-            tracing::field::Empty, status = tracing::field::Empty, request_id =
-            tracing::field::Empty, outcome = tracing::field::Empty,
+            "call", service = self.spec.target_prefix, operation = operation.name,
+            attempts = tracing::field::Empty, status = tracing::field::Empty, request_id
+            = tracing::field::Empty, outcome = tracing::field::Empty,
         );
         let host_prefix = match host_prefix {
             Some(prefix) if !self.config.disable_host_prefix => prefix.expand().map(Some),
@@ -232,7 +242,6 @@ impl Runtime {
             Ok(host_prefix) => {
                 self.invoke_with_total_timeout(
                         operation,
-                        idempotent,
                         input,
                         host_prefix.as_deref(),
                         &span,
@@ -260,8 +269,7 @@ impl Runtime {
     }
     async fn invoke_with_total_timeout(
         &self,
-        operation: &'static str,
-        idempotent: bool,
+        operation: &'static OperationSpec,
         input: Value,
         host_prefix: Option<&str>,
         span: &tracing::Span,
@@ -269,14 +277,7 @@ impl Runtime {
         let started = AtomicU32::new(0);
         match self.config.total_timeout {
             None => {
-                self.invoke_with_retries(
-                        operation,
-                        idempotent,
-                        input,
-                        host_prefix,
-                        span,
-                        &started,
-                    )
+                self.invoke_with_retries(operation, input, host_prefix, span, &started)
                     .await
             }
             Some(limit) => {
@@ -285,7 +286,6 @@ impl Runtime {
                         self
                             .invoke_with_retries(
                                 operation,
-                                idempotent,
                                 input,
                                 host_prefix,
                                 span,
@@ -303,7 +303,8 @@ impl Runtime {
                         let error = RequestError::new(
                             RequestErrorKind::Timeout,
                             format!(
-                                "{operation} did not complete within the total timeout of {limit:?}"
+                                "{} did not complete within the total timeout of {limit:?}",
+                                operation.name
                             ),
                         );
                         Err(with_attempts(error.into(), attempts))
@@ -314,13 +315,13 @@ impl Runtime {
     }
     async fn invoke_with_retries(
         &self,
-        operation: &'static str,
-        idempotent: bool,
+        spec: &'static OperationSpec,
         input: Value,
         host_prefix: Option<&str>,
         span: &tracing::Span,
         started: &AtomicU32,
     ) -> Result<Value, Failure> {
+        let OperationSpec { name: operation, idempotent, response_members } = *spec;
         let http = self
             .http
             .as_ref()
@@ -401,7 +402,7 @@ impl Runtime {
                         if let Some(id) = aws_json::request_id(response.headers()) {
                             span.record("request_id", id.as_str());
                         }
-                        return aws_json::parse_body(response.body())
+                        return aws_json::parse_body(response.body(), response_members)
                             .map_err(|why| {
                                 RequestError::new(
                                         RequestErrorKind::InvalidResponse,
@@ -416,6 +417,7 @@ impl Runtime {
                         status,
                         response.headers(),
                         response.body(),
+                        response_members,
                     ) {
                         Some(mut error) => {
                             if self.spec.query_compatible {

@@ -405,9 +405,11 @@ impl Conn {
     }
 
     async fn respond(&mut self, status: u16, headers: &[(String, Vec<u8>)], body: &[u8]) -> bool {
-        let mut bytes = head(status, headers, Some(body.len() as u64));
-        bytes.extend_from_slice(body);
-        self.write(&bytes).await
+        // Two writes rather than one copy: a large body is not duplicated in this process,
+        // whose allocations hostile_responses.rs counts.
+        self.write(&head(status, headers, Some(body.len() as u64)))
+            .await
+            && self.write(body).await
     }
 
     async fn trickle(&mut self, status: u16, body: &[u8], every: Duration) -> bool {
