@@ -29,6 +29,7 @@ mod nesting;
 #[allow(dead_code)]
 mod primitives;
 pub mod render;
+mod scc;
 pub mod shape_id;
 mod strict_json;
 pub mod traits;

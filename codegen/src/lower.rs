@@ -3,7 +3,7 @@
 //!
 //! Emitters never compute names; they read them from the IR.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -68,11 +68,53 @@ const RESERVED_TYPE_NAMES: &[(&str, &str)] = &[(
     "the type that holds enum values this crate does not know",
 )];
 
-/// Lowers the selection. `package` and `version` name the crate.
 /// How deeply lists and maps may nest in one member. The generated (de)serializers nest one
 /// block per level, and past about 30 levels parsing them (syn, in `render`) overflows a 2 MiB
 /// thread stack in a debug build; AWS's own models nest at most a few levels.
 pub const MAX_COLLECTION_NESTING: usize = 24;
+
+/// The strongly connected components of the selection's shapes of `kinds`, linked by the members
+/// that `follow` accepts: computed once, so that finding every member on a cycle costs linear
+/// time rather than a walk of the model per member.
+fn components(
+    model: &Model,
+    selection: &Selection,
+    kinds: &[ShapeKind],
+    follow: impl Fn(&Member) -> bool,
+) -> HashMap<ShapeId, usize> {
+    let nodes: Vec<&ShapeId> = selection
+        .shapes
+        .iter()
+        .filter(|id| kinds.contains(&model.shape(id).kind))
+        .collect();
+    let index: HashMap<&ShapeId, usize> =
+        nodes.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let edges: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|id| {
+            model
+                .shape(id)
+                .members
+                .iter()
+                .filter(|m| follow(m))
+                .filter_map(|m| index.get(&m.target).copied())
+                .collect()
+        })
+        .collect();
+    let components = crate::scc::components(&edges);
+    nodes
+        .into_iter()
+        .zip(components)
+        .map(|(id, c)| (id.clone(), c))
+        .collect()
+}
+
+/// A member that must always hold a value: `@required`, without `@clientOptional` or a default.
+fn always_set(member: &Member) -> bool {
+    traits::has(&member.traits, traits::REQUIRED)
+        && !traits::has(&member.traits, traits::CLIENT_OPTIONAL)
+        && traits::prelude(&member.traits, traits::DEFAULT).is_none()
+}
 
 fn too_deep(member_id: &dyn std::fmt::Display) -> Diagnostic {
     Diagnostic::at(
@@ -81,6 +123,7 @@ fn too_deep(member_id: &dyn std::fmt::Display) -> Diagnostic {
     )
 }
 
+/// Lowers the selection. `package` and `version` name the crate.
 pub fn lower(model: &Model, selection: &Selection, package: &str, version: &str) -> Result<Crate> {
     Lowering::new(model, selection)?.run(package, version)
 }
@@ -93,6 +136,11 @@ struct Lowering<'m> {
     /// Structures used as an operation's input or output only: they live in that operation's module.
     owned_by_operation: HashMap<ShapeId, String>,
     renames: HashMap<ShapeId, String>,
+    /// For each structure and union, its component in the graph of their members: a member is
+    /// recursive (and boxed) when its target is in its owner's component.
+    cycles: HashMap<ShapeId, usize>,
+    /// The same for structures linked by members that are always set ([`always_set`]).
+    required_cycles: HashMap<ShapeId, usize>,
 }
 
 impl<'m> Lowering<'m> {
@@ -112,6 +160,13 @@ impl<'m> Lowering<'m> {
             paths: BTreeMap::new(),
             owned_by_operation: HashMap::new(),
             renames,
+            cycles: components(
+                model,
+                selection,
+                &[ShapeKind::Structure, ShapeKind::Union],
+                |_| true,
+            ),
+            required_cycles: components(model, selection, &[ShapeKind::Structure], always_set),
         };
         lowering.place_shapes()?;
         Ok(lowering)
@@ -1069,59 +1124,29 @@ impl<'m> Lowering<'m> {
     /// field must then be boxed, or the type would have infinite size. (Lists and maps already
     /// put their items on the heap.)
     fn is_recursive_edge(&self, owner: &ShapeId, target: &ShapeId) -> bool {
-        let mut work = vec![target.clone()];
-        let mut seen = HashSet::new();
-        while let Some(id) = work.pop() {
-            if &id == owner {
-                return true;
-            }
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            let shape = self.model.shape(&id);
-            if matches!(shape.kind, ShapeKind::Structure | ShapeKind::Union) {
-                work.extend(shape.members.iter().map(|m| m.target.clone()));
-            }
+        match (self.cycles.get(owner), self.cycles.get(target)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
         }
-        false
     }
 
     /// A structure whose required members lead back to itself cannot ever be built.
     fn check_not_self_requiring(&self, shape: &Shape) -> Result<()> {
-        let required = |m: &Member| {
-            traits::has(&m.traits, traits::REQUIRED)
-                && !traits::has(&m.traits, traits::CLIENT_OPTIONAL)
-                && traits::prelude(&m.traits, traits::DEFAULT).is_none()
+        let Some(own) = self.required_cycles.get(&shape.id) else {
+            return Ok(());
         };
-        let mut work: Vec<(ShapeId, String)> = shape
+        let via = shape
             .members
             .iter()
-            .filter(|m| required(m))
-            .map(|m| (m.target.clone(), m.name.clone()))
-            .collect();
-        let mut seen = BTreeSet::new();
-        while let Some((id, via)) = work.pop() {
-            if id == shape.id {
-                return Err(Diagnostic::at(
-                    shape.id.member(&via),
-                    "the structure requires itself through required members, so no value of it can exist",
-                ));
-            }
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            let target = self.model.shape(&id);
-            if target.kind == ShapeKind::Structure {
-                work.extend(
-                    target
-                        .members
-                        .iter()
-                        .filter(|m| required(m))
-                        .map(|m| (m.target.clone(), via.clone())),
-                );
-            }
+            .filter(|m| always_set(m))
+            .find(|m| self.required_cycles.get(&m.target) == Some(own));
+        match via {
+            Some(member) => Err(Diagnostic::at(
+                shape.id.member(&member.name),
+                "the structure requires itself through required members, so no value of it can exist",
+            )),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn enumeration(&self, shape: &Shape) -> Result<Enum> {
