@@ -56,6 +56,15 @@ pub(crate) struct OperationSpec {
     pub(crate) response_members: &'static [aws_json::Member],
 }
 
+/// A successful answer: its body (the operation's members only) and what identifies it, for
+/// the error when the body turns out not to match the model.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) body: Value,
+    pub(crate) status: u16,
+    pub(crate) request_id: Option<String>,
+}
+
 /// An operation's `@endpoint` host prefix, e.g. `sync-` or `{label}.data.`: prepended to the
 /// host of the endpoint (resolved or configured) unless the configuration disables it.
 #[derive(Debug, Clone, Copy)]
@@ -194,7 +203,7 @@ impl Runtime {
         operation: &'static OperationSpec,
         input: Value,
         host_prefix: Option<HostPrefix<'_>>,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Answer, Failure> {
         use tracing::Instrument;
         let span = tracing::debug_span!(
             "call",
@@ -241,7 +250,7 @@ impl Runtime {
         input: Value,
         host_prefix: Option<&str>,
         span: &tracing::Span,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Answer, Failure> {
         // The attempts started so far, for the error when the total timeout cuts them off.
         let started = AtomicU32::new(0);
         match self.config.total_timeout {
@@ -275,7 +284,7 @@ impl Runtime {
         host_prefix: Option<&str>,
         span: &tracing::Span,
         started: &AtomicU32,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Answer, Failure> {
         let OperationSpec { name: operation, idempotent, response_members } = *spec;
         let http = self.http.as_ref().map_err(|why| {
             RequestError::new(RequestErrorKind::Transport, format!("cannot set up the HTTPS client: {why}"))
@@ -327,15 +336,17 @@ impl Runtime {
                         if let Some(id) = aws_json::request_id(response.headers()) {
                             span.record("request_id", id.as_str());
                         }
-                        return aws_json::parse_body(response.body(), response_members).map_err(|why| {
-                            RequestError::new(
+                        let request_id = aws_json::request_id(response.headers());
+                        return match aws_json::parse_body(response.body(), response_members) {
+                            Ok(body) => Ok(Answer { body, status, request_id }),
+                            Err(why) => Err(RequestError::new(
                                 RequestErrorKind::InvalidResponse,
                                 format!("{operation} answered HTTP {status}, but {why}"),
                             )
                             .with_status(status)
-                            .with_request_id(aws_json::request_id(response.headers()))
-                            .into()
-                        });
+                            .with_request_id(request_id)
+                            .into()),
+                        };
                     }
                     match aws_json::parse_error(status, response.headers(), response.body(), response_members) {
                         Some(mut error) => {

@@ -35,7 +35,12 @@ const MODEL: &str = r##"{
     "com.example#StartJob": {
       "type": "operation",
       "input": { "target": "com.example#StartJobInput" },
-      "output": { "target": "smithy.api#Unit" }
+      "output": { "target": "com.example#StartJobOutput" }
+    },
+    "com.example#StartJobOutput": {
+      "type": "structure",
+      "members": { "jobId": { "target": "smithy.api#String" } },
+      "traits": { "smithy.api#output": {} }
     },
     "com.example#StartJobInput": {
       "type": "structure",

@@ -335,11 +335,13 @@ fn client_call(krate: &Crate, op: &crate::ir::Operation) -> TokenStream {
                 #fill_tokens
                 let body = crate::codec::#ser(&input);
                 match self.runtime.invoke(&OPERATION, body, #host_prefix).await {
-                    ::std::result::Result::Ok(value) => crate::codec::#de(&value).map_err(|why| {
+                    ::std::result::Result::Ok(answer) => crate::codec::#de(&answer.body).map_err(|why| {
                         crate::error::RequestError::new(
                             crate::error::RequestErrorKind::InvalidResponse,
-                            format!("{} answered with a body that does not match the model: {why}", #wire),
+                            format!("{} answered HTTP {} with a body that does not match the model: {why}", #wire, answer.status),
                         )
+                        .with_status(answer.status)
+                        .with_request_id(answer.request_id)
                         .into()
                     }),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Request(error)) => ::std::result::Result::Err(error.into()),

@@ -169,18 +169,20 @@ impl SfnApi for Client {
                 .invoke(&OPERATION, body, ::std::option::Option::None)
                 .await
             {
-                ::std::result::Result::Ok(value) => {
+                ::std::result::Result::Ok(answer) => {
                     crate::codec::de_operation_send_task_failure_send_task_failure_output(
-                            &value,
+                            &answer.body,
                         )
                         .map_err(|why| {
                             crate::error::RequestError::new(
                                     crate::error::RequestErrorKind::InvalidResponse,
                                     format!(
-                                        "{} answered with a body that does not match the model: {why}",
-                                        "SendTaskFailure"
+                                        "{} answered HTTP {} with a body that does not match the model: {why}",
+                                        "SendTaskFailure", answer.status
                                     ),
                                 )
+                                .with_status(answer.status)
+                                .with_request_id(answer.request_id)
                                 .into()
                         })
                 }
