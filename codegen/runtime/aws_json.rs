@@ -15,6 +15,8 @@ pub(crate) struct ErrorResponse {
     pub(crate) body: Value,
     /// For awsQuery-compatible services: the awsQuery error code of `x-amzn-query-error`.
     pub(crate) query_code: Option<String>,
+    /// The attempt that got this answer (retries included); set by the orchestrator.
+    pub(crate) attempts: u32,
 }
 
 /// The request id header.
@@ -83,6 +85,7 @@ pub(crate) fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8], m
         status,
         body: parsed.unwrap_or_else(|| Value::Object(serde_json::Map::new())),
         query_code: None,
+        attempts: 1,
     })
 }
 

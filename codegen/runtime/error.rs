@@ -4,21 +4,39 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-/// Metadata the service sends with an error response.
+/// Metadata of an error response: what the service sent with it, and how the call got it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorMetadata {
     request_id: Option<String>,
+    status: Option<u16>,
+    attempts: u32,
 }
 
 impl ErrorMetadata {
     /// Metadata with a request id (for building errors in tests and mocks).
     pub fn with_request_id(request_id: impl Into<String>) -> Self {
-        Self { request_id: Some(request_id.into()) }
+        Self { request_id: Some(request_id.into()), ..Self::default() }
     }
 
     /// The request id the service gave the failed call.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// The HTTP status of the error response (`None` for an error built by hand).
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// How many attempts the call made, retries included (0 for an error built by hand).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The metadata of an error response that the call's attempt number `attempts` got.
+    #[allow(dead_code)] // unused in crates whose operations have no modeled errors
+    pub(crate) fn from_response(request_id: Option<String>, status: u16, attempts: u32) -> Self {
+        Self { request_id, status: Some(status), attempts }
     }
 }
 
@@ -111,12 +129,14 @@ pub struct UnknownServiceError {
     code: String,
     message: Option<String>,
     request_id: Option<String>,
+    status: Option<u16>,
+    attempts: u32,
 }
 
 impl UnknownServiceError {
     /// An unknown error with this code (for tests and mocks; the client builds these itself).
     pub fn new(code: impl Into<String>) -> Self {
-        Self { code: code.into(), message: None, request_id: None }
+        Self { code: code.into(), message: None, request_id: None, status: None, attempts: 0 }
     }
 
     /// Adds the message.
@@ -141,6 +161,12 @@ impl UnknownServiceError {
         self
     }
 
+    pub(crate) fn with_response(mut self, status: u16, attempts: u32) -> Self {
+        self.status = Some(status);
+        self.attempts = attempts;
+        self
+    }
+
     /// The error code as the service sent it (namespace and URL suffix removed).
     pub fn code(&self) -> &str {
         &self.code
@@ -154,6 +180,16 @@ impl UnknownServiceError {
     /// The request id, if the service sent one.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+
+    /// The HTTP status of the error response (`None` for an error built by hand).
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// How many attempts the call made, retries included (0 for an error built by hand).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 }
 
@@ -279,8 +315,8 @@ impl StdError for RequestError {
 }
 
 impl ErrorMetadata {
-    /// Metadata with this request id, if any (the client fills it in from responses).
+    /// Metadata with this request id, if any.
     pub fn from_request_id(request_id: Option<String>) -> Self {
-        Self { request_id }
+        Self { request_id, ..Self::default() }
     }
 }

@@ -355,6 +355,7 @@ impl Runtime {
                             }
                             let kind = retry::classify(Some(status), Some(&error.code), false, false);
                             let refused = status == 503 || kind == Some(RetryKind::Throttling);
+                            error.attempts = attempt;
                             (Failure::Service(error), kind, refused)
                         }
                         None => {

@@ -184,7 +184,9 @@ async fn three_throttling_errors_end_in_the_unknown_variant_after_three_attempts
     assert_eq!(unknown.message(), Some("Rate exceeded"));
     assert_eq!(unknown.request_id(), Some("rid-throttled"));
     assert_eq!(server.requests().len(), 3);
-    // A service error does not carry the number of attempts (only `RequestError` does).
+    // The attempts and the status are there to read; `Display` keeps the service's one format.
+    assert_eq!((error.attempts(), error.status()), (3, Some(400)));
+    assert_eq!((unknown.attempts(), unknown.status()), (3, Some(400)));
     assert_eq!(
         error.to_string(),
         "ThrottlingException: Rate exceeded (request id: rid-throttled)"
@@ -323,6 +325,7 @@ async fn each_modeled_error_is_decoded_into_its_variant_after_one_attempt() {
         assert_eq!(error.code(), Some(code), "{error:?}");
         assert_eq!(error.message(), Some(format!("about {code}").as_str()));
         assert_eq!(error.request_id(), Some(request_id.as_str()));
+        assert_eq!((error.attempts(), error.status()), (1, Some(400)), "{code}");
         assert_eq!(
             error.to_string(),
             format!("{code}: about {code} (request id: {request_id})")

@@ -123,6 +123,10 @@ fn unknown_error_codes_keep_code_message_and_request_id() {
     assert_eq!(error.code(), Some("BrandNewException"));
     assert_eq!(error.to_string(), "BrandNewException: new (request id: r9)");
     assert_eq!(ErrorMetadata::with_request_id("x").request_id(), Some("x"));
+    // Built by hand (a mock's error), it says it came from no call.
+    assert_eq!((error.attempts(), error.status()), (0, None));
+    let meta = ErrorMetadata::with_request_id("x");
+    assert_eq!((meta.attempts(), meta.status()), (0, None));
 }
 
 #[test]

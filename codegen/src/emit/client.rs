@@ -243,7 +243,7 @@ fn client_call(krate: &Crate, op: &crate::ir::Operation) -> TokenStream {
             #code => match crate::codec::#de_error(&response.body) {
                 ::std::result::Result::Ok(mut modeled) => {
                     #fill_message
-                    modeled.#meta = crate::error::ErrorMetadata::from_request_id(response.request_id.clone());
+                    modeled.#meta = crate::error::ErrorMetadata::from_response(response.request_id.clone(), response.status, response.attempts);
                     crate::operation::#module::#error::#variant(modeled)
                 }
                 ::std::result::Result::Err(why) => crate::error::RequestError::new(
@@ -310,6 +310,7 @@ fn client_call(krate: &Crate, op: &crate::ir::Operation) -> TokenStream {
         crate::error::UnknownServiceError::new(#unknown_code)
             .with_optional_message(response.message.clone())
             .with_optional_request_id(response.request_id.clone())
+            .with_response(response.status, response.attempts)
             .into()
     };
     // Without modeled errors every code is unknown (a `match` with only `_` would be noise).

@@ -394,6 +394,7 @@ fn error_enum(op: &Operation) -> TokenStream {
     let wire = &op.wire_name;
     let variants: Vec<_> = op.errors.iter().map(|e| ident(&e.variant)).collect();
     let types: Vec<_> = op.errors.iter().map(|e| super::type_path(&e.ty)).collect();
+    let metas: Vec<_> = op.errors.iter().map(|e| ident(&e.meta_field)).collect();
     let variant_docs = op.errors.iter().map(|e| {
         docs(
             e.docs.as_deref(),
@@ -451,6 +452,23 @@ fn error_enum(op: &Operation) -> TokenStream {
                     #( Self::#variants(error) => error.request_id(), )*
                     Self::Unknown(error) => error.request_id(),
                     Self::Request(error) => error.request_id(),
+                }
+            }
+            /// The HTTP status of the service's answer, when there was one.
+            pub fn status(&self) -> ::std::option::Option<u16> {
+                match self {
+                    #( Self::#variants(error) => error.#metas.status(), )*
+                    Self::Unknown(error) => error.status(),
+                    Self::Request(error) => error.status(),
+                }
+            }
+            /// How many attempts the call made, retries included (0 for a service error built
+            /// by hand, e.g. in a mock).
+            pub fn attempts(&self) -> u32 {
+                match self {
+                    #( Self::#variants(error) => error.#metas.attempts(), )*
+                    Self::Unknown(error) => error.attempts(),
+                    Self::Request(error) => error.attempts(),
                 }
             }
             #( #is_fns )*

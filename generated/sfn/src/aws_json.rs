@@ -14,6 +14,8 @@ pub(crate) struct ErrorResponse {
     pub(crate) body: Value,
     /// For awsQuery-compatible services: the awsQuery error code of `x-amzn-query-error`.
     pub(crate) query_code: Option<String>,
+    /// The attempt that got this answer (retries included); set by the orchestrator.
+    pub(crate) attempts: u32,
 }
 /// The request id header.
 pub(crate) const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
@@ -110,6 +112,7 @@ pub(crate) fn parse_error(
         status,
         body: parsed.unwrap_or_else(|| Value::Object(serde_json::Map::new())),
         query_code: None,
+        attempts: 1,
     })
 }
 /// What [`parse_object`] says of a body that starts as JSON of another kind than an object.

@@ -202,8 +202,10 @@ impl SfnApi for Client {
                                         if modeled.message.is_none() {
                                             modeled.message = response.message.clone();
                                         }
-                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                        modeled.meta = crate::error::ErrorMetadata::from_response(
                                             response.request_id.clone(),
+                                            response.status,
+                                            response.attempts,
                                         );
                                         crate::operation::send_task_failure::SendTaskFailureError::InvalidToken(
                                             modeled,
@@ -231,8 +233,10 @@ impl SfnApi for Client {
                                         if modeled.message.is_none() {
                                             modeled.message = response.message.clone();
                                         }
-                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                        modeled.meta = crate::error::ErrorMetadata::from_response(
                                             response.request_id.clone(),
+                                            response.status,
+                                            response.attempts,
                                         );
                                         crate::operation::send_task_failure::SendTaskFailureError::KmsAccessDeniedException(
                                             modeled,
@@ -260,8 +264,10 @@ impl SfnApi for Client {
                                         if modeled.message.is_none() {
                                             modeled.message = response.message.clone();
                                         }
-                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                        modeled.meta = crate::error::ErrorMetadata::from_response(
                                             response.request_id.clone(),
+                                            response.status,
+                                            response.attempts,
                                         );
                                         crate::operation::send_task_failure::SendTaskFailureError::KmsInvalidStateException(
                                             modeled,
@@ -289,8 +295,10 @@ impl SfnApi for Client {
                                         if modeled.message.is_none() {
                                             modeled.message = response.message.clone();
                                         }
-                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                        modeled.meta = crate::error::ErrorMetadata::from_response(
                                             response.request_id.clone(),
+                                            response.status,
+                                            response.attempts,
                                         );
                                         crate::operation::send_task_failure::SendTaskFailureError::KmsThrottlingException(
                                             modeled,
@@ -318,8 +326,10 @@ impl SfnApi for Client {
                                         if modeled.message.is_none() {
                                             modeled.message = response.message.clone();
                                         }
-                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                        modeled.meta = crate::error::ErrorMetadata::from_response(
                                             response.request_id.clone(),
+                                            response.status,
+                                            response.attempts,
                                         );
                                         crate::operation::send_task_failure::SendTaskFailureError::TaskDoesNotExist(
                                             modeled,
@@ -347,8 +357,10 @@ impl SfnApi for Client {
                                         if modeled.message.is_none() {
                                             modeled.message = response.message.clone();
                                         }
-                                        modeled.meta = crate::error::ErrorMetadata::from_request_id(
+                                        modeled.meta = crate::error::ErrorMetadata::from_response(
                                             response.request_id.clone(),
+                                            response.status,
+                                            response.attempts,
                                         );
                                         crate::operation::send_task_failure::SendTaskFailureError::TaskTimedOut(
                                             modeled,
@@ -374,6 +386,7 @@ impl SfnApi for Client {
                                     )
                                     .with_optional_message(response.message.clone())
                                     .with_optional_request_id(response.request_id.clone())
+                                    .with_response(response.status, response.attempts)
                                     .into()
                             }
                         },

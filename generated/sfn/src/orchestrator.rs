@@ -449,6 +449,7 @@ impl Runtime {
                             );
                             let refused = status == 503
                                 || kind == Some(RetryKind::Throttling);
+                            error.attempts = attempt;
                             (Failure::Service(error), kind, refused)
                         }
                         None => {

@@ -136,6 +136,33 @@ impl SendTaskFailureError {
             Self::Request(error) => error.request_id(),
         }
     }
+    /// The HTTP status of the service's answer, when there was one.
+    pub fn status(&self) -> ::std::option::Option<u16> {
+        match self {
+            Self::InvalidToken(error) => error.meta.status(),
+            Self::KmsAccessDeniedException(error) => error.meta.status(),
+            Self::KmsInvalidStateException(error) => error.meta.status(),
+            Self::KmsThrottlingException(error) => error.meta.status(),
+            Self::TaskDoesNotExist(error) => error.meta.status(),
+            Self::TaskTimedOut(error) => error.meta.status(),
+            Self::Unknown(error) => error.status(),
+            Self::Request(error) => error.status(),
+        }
+    }
+    /// How many attempts the call made, retries included (0 for a service error built
+    /// by hand, e.g. in a mock).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::InvalidToken(error) => error.meta.attempts(),
+            Self::KmsAccessDeniedException(error) => error.meta.attempts(),
+            Self::KmsInvalidStateException(error) => error.meta.attempts(),
+            Self::KmsThrottlingException(error) => error.meta.attempts(),
+            Self::TaskDoesNotExist(error) => error.meta.attempts(),
+            Self::TaskTimedOut(error) => error.meta.attempts(),
+            Self::Unknown(error) => error.attempts(),
+            Self::Request(error) => error.attempts(),
+        }
+    }
     /// True for the `InvalidToken` error.
     pub fn is_invalid_token(&self) -> bool {
         matches!(self, Self::InvalidToken(_))
