@@ -65,13 +65,15 @@ impl<'a> Message<'a> {
     }
 }
 
-/// `CODE: message (request id: ...)`: the one format every service error displays in.
+/// `CODE: message (request id: ...)`, with `, after N attempts` inside the parentheses when the
+/// call was retried: the one format every service error displays in.
 #[doc(hidden)]
 pub fn fmt_service_error(
     f: &mut fmt::Formatter<'_>,
     code: &str,
     message: Message<'_>,
     request_id: Option<&str>,
+    attempts: u32,
 ) -> fmt::Result {
     f.write_str(code)?;
     match message {
@@ -79,10 +81,12 @@ pub fn fmt_service_error(
         Message::Text(_) | Message::Absent => f.write_str(" (no message)")?,
         Message::Redacted => f.write_str(": (message redacted: it is sensitive)")?,
     }
-    if let Some(id) = request_id {
-        write!(f, " (request id: {id})")?;
+    match (request_id, attempts > 1) {
+        (Some(id), false) => write!(f, " (request id: {id})"),
+        (Some(id), true) => write!(f, " (request id: {id}, after {attempts} attempts)"),
+        (None, true) => write!(f, " (after {attempts} attempts)"),
+        (None, false) => Ok(()),
     }
-    Ok(())
 }
 
 /// A builder's `build()` was called without a required member.
@@ -195,7 +199,7 @@ impl UnknownServiceError {
 
 impl fmt::Display for UnknownServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_service_error(f, &self.code, Message::from_option(self.message()), self.request_id())
+        fmt_service_error(f, &self.code, Message::from_option(self.message()), self.request_id(), self.attempts)
     }
 }
 

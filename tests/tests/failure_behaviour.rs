@@ -184,12 +184,11 @@ async fn three_throttling_errors_end_in_the_unknown_variant_after_three_attempts
     assert_eq!(unknown.message(), Some("Rate exceeded"));
     assert_eq!(unknown.request_id(), Some("rid-throttled"));
     assert_eq!(server.requests().len(), 3);
-    // The attempts and the status are there to read; `Display` keeps the service's one format.
     assert_eq!((error.attempts(), error.status()), (3, Some(400)));
     assert_eq!((unknown.attempts(), unknown.status()), (3, Some(400)));
     assert_eq!(
         error.to_string(),
-        "ThrottlingException: Rate exceeded (request id: rid-throttled)"
+        "ThrottlingException: Rate exceeded (request id: rid-throttled, after 3 attempts)"
     );
 }
 

@@ -304,7 +304,7 @@ fn error_impls(s: &Structure) -> TokenStream {
         }
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                crate::error::fmt_service_error(f, Self::CODE, #shown, self.#meta.request_id())
+                crate::error::fmt_service_error(f, Self::CODE, #shown, self.#meta.request_id(), self.#meta.attempts())
             }
         }
         impl ::std::error::Error for #name {}

@@ -66,13 +66,15 @@ impl<'a> Message<'a> {
         message.map_or(Message::Absent, Message::Text)
     }
 }
-/// `CODE: message (request id: ...)`: the one format every service error displays in.
+/// `CODE: message (request id: ...)`, with `, after N attempts` inside the parentheses when the
+/// call was retried: the one format every service error displays in.
 #[doc(hidden)]
 pub fn fmt_service_error(
     f: &mut fmt::Formatter<'_>,
     code: &str,
     message: Message<'_>,
     request_id: Option<&str>,
+    attempts: u32,
 ) -> fmt::Result {
     f.write_str(code)?;
     match message {
@@ -80,10 +82,12 @@ pub fn fmt_service_error(
         Message::Text(_) | Message::Absent => f.write_str(" (no message)")?,
         Message::Redacted => f.write_str(": (message redacted: it is sensitive)")?,
     }
-    if let Some(id) = request_id {
-        write!(f, " (request id: {id})")?;
+    match (request_id, attempts > 1) {
+        (Some(id), false) => write!(f, " (request id: {id})"),
+        (Some(id), true) => write!(f, " (request id: {id}, after {attempts} attempts)"),
+        (None, true) => write!(f, " (after {attempts} attempts)"),
+        (None, false) => Ok(()),
     }
-    Ok(())
 }
 /// A builder's `build()` was called without a required member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +199,7 @@ impl fmt::Display for UnknownServiceError {
             &self.code,
             Message::from_option(self.message()),
             self.request_id(),
+            self.attempts,
         )
     }
 }

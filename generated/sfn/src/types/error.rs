@@ -60,6 +60,7 @@ impl ::std::fmt::Display for InvalidToken {
             Self::CODE,
             crate::error::Message::from_option(self.message()),
             self.meta.request_id(),
+            self.meta.attempts(),
         )
     }
 }
@@ -124,6 +125,7 @@ impl ::std::fmt::Display for KmsAccessDeniedException {
             Self::CODE,
             crate::error::Message::from_option(self.message()),
             self.meta.request_id(),
+            self.meta.attempts(),
         )
     }
 }
@@ -199,6 +201,7 @@ impl ::std::fmt::Display for KmsInvalidStateException {
             Self::CODE,
             crate::error::Message::from_option(self.message()),
             self.meta.request_id(),
+            self.meta.attempts(),
         )
     }
 }
@@ -263,6 +266,7 @@ impl ::std::fmt::Display for KmsThrottlingException {
             Self::CODE,
             crate::error::Message::from_option(self.message()),
             self.meta.request_id(),
+            self.meta.attempts(),
         )
     }
 }
@@ -327,6 +331,7 @@ impl ::std::fmt::Display for TaskDoesNotExist {
             Self::CODE,
             crate::error::Message::from_option(self.message()),
             self.meta.request_id(),
+            self.meta.attempts(),
         )
     }
 }
@@ -391,6 +396,7 @@ impl ::std::fmt::Display for TaskTimedOut {
             Self::CODE,
             crate::error::Message::from_option(self.message()),
             self.meta.request_id(),
+            self.meta.attempts(),
         )
     }
 }
