@@ -334,10 +334,10 @@ async fn read_response(
             return Err(too_large(format!("Content-Length: {n}")));
         }
     }
-    // Preallocate what was announced (already bounded by the limit), but not too much at once.
-    const MAX_PREALLOCATION: usize = 1 << 20;
-    let capacity = declared.map_or(0, |n| (n as usize).min(MAX_PREALLOCATION));
-    let mut bytes = Vec::with_capacity(capacity);
+    // Allocate what was announced, once: it is within the limit (checked above), which bounds
+    // what a lying length can cost, and it spares the copies of a growing buffer (a 9 MiB body
+    // read in growing steps peaks at about 2.5 times its size).
+    let mut bytes = Vec::with_capacity(declared.map_or(0, |n| n as usize));
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| body_error(e, target))?;
         if let Ok(data) = frame.into_data() {

@@ -314,9 +314,7 @@ async fn read_response(
             return Err(too_large(format!("Content-Length: {n}")));
         }
     }
-    const MAX_PREALLOCATION: usize = 1 << 20;
-    let capacity = declared.map_or(0, |n| (n as usize).min(MAX_PREALLOCATION));
-    let mut bytes = Vec::with_capacity(capacity);
+    let mut bytes = Vec::with_capacity(declared.map_or(0, |n| n as usize));
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| body_error(e, target))?;
         if let Ok(data) = frame.into_data() {
