@@ -16,7 +16,45 @@ pub struct Crate {
     pub errors: Vec<Structure>,
 }
 
+/// A named type of the crate, as [`Crate::named_types`] finds it by path.
+#[derive(Debug, Clone, Copy)]
+pub enum Named<'a> {
+    Structure(&'a Structure),
+    Enum(&'a Enum),
+    Union(&'a Union),
+}
+
 impl Crate {
+    /// Every named type by its path: data types (`types::X`), errors (`types::error::X`) and the
+    /// operations' inputs and outputs. Emitters look types up here rather than rebuilding paths.
+    pub fn named_types(&self) -> std::collections::BTreeMap<TypeRef, Named<'_>> {
+        let in_module = |module: &[&str], name: &str| TypeRef {
+            module: module.iter().map(|m| (*m).to_owned()).collect(),
+            name: name.to_owned(),
+        };
+        let mut named = std::collections::BTreeMap::new();
+        for data in &self.types {
+            let (path, item) = match data {
+                DataType::Structure(s) => (in_module(&["types"], &s.name), Named::Structure(s)),
+                DataType::Enum(e) => (in_module(&["types"], &e.name), Named::Enum(e)),
+                DataType::Union(u) => (in_module(&["types"], &u.name), Named::Union(u)),
+            };
+            named.insert(path, item);
+        }
+        for s in &self.errors {
+            named.insert(in_module(&["types", "error"], &s.name), Named::Structure(s));
+        }
+        for op in &self.operations {
+            named
+                .entry(op.input_path.clone())
+                .or_insert(Named::Structure(&op.input));
+            named
+                .entry(op.output_path.clone())
+                .or_insert(Named::Structure(&op.output));
+        }
+        named
+    }
+
     /// True when some string enum keeps unknown values in `crate::types::UnknownValue`.
     pub fn has_string_enums(&self) -> bool {
         self.types

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ir::{Crate, DataType, Structure, Type, TypeRef};
+use crate::ir::{Crate, Named, Type, TypeRef};
 
 /// rustc's default `recursion_limit`.
 const DEFAULT_LIMIT: u32 = 128;
@@ -80,35 +80,20 @@ struct Graph {
 
 impl Graph {
     fn new(krate: &Crate) -> Self {
-        // Every named type whose fields can hold others: data types, errors, inputs, outputs.
-        let mut members: Vec<(TypeRef, Vec<&Type>)> = Vec::new();
-        for op in &krate.operations {
-            members.push((op.input_path.clone(), field_types(&op.input)));
-            members.push((op.output_path.clone(), field_types(&op.output)));
-        }
-        for error in &krate.errors {
-            let path = TypeRef {
-                module: vec!["types".into(), "error".into()],
-                name: error.name.clone(),
-            };
-            members.push((path, field_types(error)));
-        }
-        for data in &krate.types {
-            let (name, tys): (&str, Vec<&Type>) = match data {
-                DataType::Structure(s) => (&s.name, field_types(s)),
-                DataType::Union(u) => (&u.name, u.variants.iter().flat_map(|v| &v.ty).collect()),
-                DataType::Enum(_) => continue,
-            };
-            let path = TypeRef {
-                module: vec!["types".into()],
-                name: name.to_owned(),
-            };
-            members.push((path, tys));
-        }
+        // Every named type whose fields can hold others (enums hold none).
+        let named = krate.named_types();
+        let members: Vec<(&TypeRef, Vec<&Type>)> = named
+            .iter()
+            .filter_map(|(path, item)| match item {
+                Named::Structure(s) => Some((path, s.fields.iter().map(|f| &f.ty).collect())),
+                Named::Union(u) => Some((path, u.variants.iter().flat_map(|v| &v.ty).collect())),
+                Named::Enum(_) => None,
+            })
+            .collect();
         let index: BTreeMap<&TypeRef, usize> = members
             .iter()
             .enumerate()
-            .map(|(i, (path, _))| (path, i))
+            .map(|(i, (path, _))| (*path, i))
             .collect();
         let edges = members
             .iter()
@@ -122,10 +107,6 @@ impl Graph {
             .collect();
         Graph { edges }
     }
-}
-
-fn field_types(structure: &Structure) -> Vec<&Type> {
-    structure.fields.iter().map(|f| &f.ty).collect()
 }
 
 /// Adds the named type `ty` holds (through lists and maps) with the steps to reach it.

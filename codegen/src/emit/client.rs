@@ -1,11 +1,13 @@
 //! `crate::client`: the service trait applications depend on and mock, and the `Client` that
 //! implements it.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_lines, docs, ident};
-use crate::ir::Crate;
+use crate::ir::{Crate, Named, Type, TypeRef};
 
 pub fn client_file(krate: &Crate) -> TokenStream {
     let service = &krate.service;
@@ -16,6 +18,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
     let mut client_methods = Vec::new();
     let mut impls = Vec::new();
     let mut forwards = Vec::new();
+    let named = krate.named_types();
     for op in &krate.operations {
         let module = ident(&op.module);
         let fn_name = ident(&op.fn_name);
@@ -55,7 +58,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
                 crate::operation::#module::builders::#fluent::new(self)
             }
         });
-        impls.push(client_call(krate, op));
+        impls.push(client_call(krate, &named, op));
         forwards.push(quote! {
             fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, #result> {
                 (**self).#with_fn(input)
@@ -175,39 +178,44 @@ pub fn client_file(krate: &Crate) -> TokenStream {
 /// The members `op`'s output and modeled errors have, by wire name (sorted, without repeats):
 /// what the runtime keeps of a response body. A member is `scalar` unless its value can be an
 /// array or object (a list, map, structure, union or document) in one of them.
-fn response_members(krate: &Crate, op: &crate::ir::Operation) -> Vec<(String, bool)> {
-    let errors = op.errors.iter().filter_map(|case| {
-        krate
-            .errors
-            .iter()
-            .find(|e| case.ty.module.last().is_some_and(|m| m == "error") && e.name == case.ty.name)
-    });
-    let mut members: std::collections::BTreeMap<String, bool> = std::collections::BTreeMap::new();
+fn response_members(
+    named: &BTreeMap<TypeRef, Named<'_>>,
+    op: &crate::ir::Operation,
+) -> Vec<(String, bool)> {
+    let errors = op
+        .errors
+        .iter()
+        .filter_map(|case| match named.get(&case.ty) {
+            Some(Named::Structure(error)) => Some(*error),
+            _ => None,
+        });
+    let mut members: BTreeMap<String, bool> = BTreeMap::new();
     for field in op
         .output
         .fields
         .iter()
         .chain(errors.flat_map(|e| &e.fields))
     {
-        let scalar = is_scalar(krate, &field.ty);
+        let scalar = is_scalar(named, &field.ty);
         *members.entry(field.wire_name.clone()).or_insert(scalar) &= scalar;
     }
     members.into_iter().collect()
 }
 
 /// A string, number, boolean, timestamp, blob or enum: never an array or object on the wire.
-fn is_scalar(krate: &Crate, ty: &crate::ir::Type) -> bool {
-    use crate::ir::{DataType, Type};
+fn is_scalar(named: &BTreeMap<TypeRef, Named<'_>>, ty: &Type) -> bool {
     match ty {
         Type::List { .. } | Type::Map { .. } | Type::Document => false,
-        Type::Named(path) => krate.types.iter().any(
-            |t| matches!(t, DataType::Enum(e) if e.name == path.name && path.module == ["types"]),
-        ),
+        Type::Named(path) => matches!(named.get(path), Some(Named::Enum(_))),
         _ => true,
     }
 }
 
-fn client_call(krate: &Crate, op: &crate::ir::Operation) -> TokenStream {
+fn client_call(
+    krate: &Crate,
+    named: &BTreeMap<TypeRef, Named<'_>>,
+    op: &crate::ir::Operation,
+) -> TokenStream {
     let query_compatible = krate.service.query_compatible;
     let module = ident(&op.module);
     let with_fn = ident(&op.with_fn_name);
@@ -216,7 +224,7 @@ fn client_call(krate: &Crate, op: &crate::ir::Operation) -> TokenStream {
     let error = ident(&op.error_enum);
     let wire = &op.wire_name;
     let idempotent = op.idempotent;
-    let response_members = response_members(krate, op)
+    let response_members = response_members(named, op)
         .into_iter()
         .map(|(name, scalar)| {
             quote! { crate::aws_json::Member { name: #name, scalar: #scalar } }

@@ -8,15 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{default_expr, ident, timestamp_format, type_path};
-use crate::ir::{Crate, DataType, Enum, Presence, Structure, Type, TypeRef, Union};
-
-/// A named type the codec knows.
-#[derive(Clone, Copy)]
-enum Named<'a> {
-    Structure(&'a Structure),
-    Enum(&'a Enum),
-    Union(&'a Union),
-}
+use crate::ir::{Crate, Named, Presence, Type, TypeRef};
 
 /// All named types by path, and which need a serializer or a deserializer.
 struct Plan<'a> {
@@ -27,32 +19,7 @@ struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     fn new(krate: &'a Crate) -> Self {
-        let mut named = BTreeMap::new();
-        for data in &krate.types {
-            let (path, item) = match data {
-                DataType::Structure(s) => (types_path(&s.name), Named::Structure(s)),
-                DataType::Enum(e) => (types_path(&e.name), Named::Enum(e)),
-                DataType::Union(u) => (types_path(&u.name), Named::Union(u)),
-            };
-            named.insert(path, item);
-        }
-        for s in &krate.errors {
-            named.insert(
-                TypeRef {
-                    module: vec!["types".into(), "error".into()],
-                    name: s.name.clone(),
-                },
-                Named::Structure(s),
-            );
-        }
-        for op in &krate.operations {
-            named
-                .entry(op.input_path.clone())
-                .or_insert(Named::Structure(&op.input));
-            named
-                .entry(op.output_path.clone())
-                .or_insert(Named::Structure(&op.output));
-        }
+        let named = krate.named_types();
         let mut plan = Self {
             named,
             ser: BTreeSet::new(),
@@ -104,13 +71,6 @@ impl<'a> Plan<'a> {
 
     fn kind(&self, path: &TypeRef) -> Named<'a> {
         self.named[path]
-    }
-}
-
-fn types_path(name: &str) -> TypeRef {
-    TypeRef {
-        module: vec!["types".into()],
-        name: name.to_owned(),
     }
 }
 
