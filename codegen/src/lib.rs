@@ -14,20 +14,11 @@ pub mod closure;
 pub mod diagnostic;
 mod docs;
 mod emit;
-/// The generated crates' `idempotency` runtime module, compiled here for its unit tests only.
-#[cfg(test)]
-#[path = "../runtime/idempotency.rs"]
-mod idempotency;
 pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod naming;
 mod nesting;
-/// The generated crates' `primitives` runtime module, also read by the generator for `@default`
-/// timestamps and blobs (one parser for both sides; its unit tests run with the generator's).
-#[path = "../runtime/primitives.rs"]
-#[allow(dead_code)]
-mod primitives;
 pub mod render;
 mod scc;
 pub mod shape_id;
@@ -51,6 +42,25 @@ pub struct Settings {
     pub operations: Vec<String>,
     /// Where the model came from, for the `@generated` header (e.g. `models/sfn.json`).
     pub source: String,
+    /// How the crate gets the runtime (configuration, credentials, signing, transport, ...).
+    pub runtime: RuntimeDependency,
+}
+
+/// How a generated crate gets the runtime crate (`codegen/runtime`, `smithy-rust-runtime`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// A path dependency on the runtime crate, written into `Cargo.toml` as given (relative to
+    /// the generated crate's folder, or absolute). Every crate generated this way shares one
+    /// runtime: one `Config`, one credentials provider, one HTTP client for all services.
+    Path(String),
+    /// The runtime's modules copied into the crate (`--inline-runtime`): a crate that needs no
+    /// other source, at the cost of its own copy of the runtime and its own `Config` type.
+    Inline,
+}
+
+impl RuntimeDependency {
+    /// Where the runtime crate is from a crate generated into `generated/NAME` of this repository.
+    pub const IN_REPOSITORY: &'static str = "../../codegen/runtime";
 }
 
 impl Settings {
@@ -62,6 +72,7 @@ impl Settings {
             service: None,
             operations: Vec::new(),
             source: source.into(),
+            runtime: RuntimeDependency::Path(RuntimeDependency::IN_REPOSITORY.to_owned()),
         }
     }
 }
@@ -94,7 +105,7 @@ pub fn generate_with_notes(
         .map(|(id, why)| format!("{id}: skipped: {why}"))
         .collect();
     let krate = lower::lower(&model, &selection, &settings.package, &settings.version)?;
-    Ok((emit_files(&krate, &settings.source)?, notes))
+    Ok((emit_files(&krate, settings)?, notes))
 }
 
 /// The source of `tests/protocol.rs` for the crate [`generate`] makes with the same model and
@@ -129,64 +140,115 @@ fn check_package_name(name: &str) -> Result<(), Diagnostic> {
     }
 }
 
-/// The runtime modules a crate carries (path, source), kept as Rust source in `codegen/runtime/`
-/// and copied unchanged (reformatted only).
-pub const RUNTIME: &[(&str, &str)] = &[
-    ("src/aws_json.rs", include_str!("../runtime/aws_json.rs")),
-    ("src/config.rs", include_str!("../runtime/config.rs")),
+/// The runtime crate's sources, kept in `codegen/runtime/`: what `--inline-runtime` copies into a
+/// crate (every module but `lib.rs`, whose declarations the generated `lib.rs` makes) and what
+/// `cargo xtask export-runtime` writes out. A test checks that it lists every file of
+/// `codegen/runtime/src`.
+pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
+    (
+        "src/aws_json.rs",
+        include_str!("../runtime/src/aws_json.rs"),
+    ),
+    ("src/config.rs", include_str!("../runtime/src/config.rs")),
     (
         "src/credentials.rs",
-        include_str!("../runtime/credentials.rs"),
+        include_str!("../runtime/src/credentials.rs"),
     ),
-    ("src/endpoint.rs", include_str!("../runtime/endpoint.rs")),
-    ("src/error.rs", include_str!("../runtime/error.rs")),
+    (
+        "src/endpoint.rs",
+        include_str!("../runtime/src/endpoint.rs"),
+    ),
+    ("src/error.rs", include_str!("../runtime/src/error.rs")),
     (
         "src/idempotency.rs",
-        include_str!("../runtime/idempotency.rs"),
+        include_str!("../runtime/src/idempotency.rs"),
     ),
-    ("src/json.rs", include_str!("../runtime/json.rs")),
+    ("src/json.rs", include_str!("../runtime/src/json.rs")),
+    ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
     (
         "src/orchestrator.rs",
-        include_str!("../runtime/orchestrator.rs"),
+        include_str!("../runtime/src/orchestrator.rs"),
     ),
     (
         "src/primitives.rs",
-        include_str!("../runtime/primitives.rs"),
+        include_str!("../runtime/src/primitives.rs"),
     ),
-    ("src/profile.rs", include_str!("../runtime/profile.rs")),
-    ("src/retry.rs", include_str!("../runtime/retry.rs")),
-    ("src/sensitive.rs", include_str!("../runtime/sensitive.rs")),
+    ("src/profile.rs", include_str!("../runtime/src/profile.rs")),
+    ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
+    (
+        "src/sensitive.rs",
+        include_str!("../runtime/src/sensitive.rs"),
+    ),
     (
         "src/serde_impls.rs",
-        include_str!("../runtime/serde_impls.rs"),
+        include_str!("../runtime/src/serde_impls.rs"),
     ),
-    ("src/sign.rs", include_str!("../runtime/sign.rs")),
-    ("src/transport.rs", include_str!("../runtime/transport.rs")),
+    ("src/sign.rs", include_str!("../runtime/src/sign.rs")),
+    (
+        "src/transport.rs",
+        include_str!("../runtime/src/transport.rs"),
+    ),
 ];
 
-/// True for the paths of runtime modules (copied, not generated from the model).
-pub fn is_runtime_module(path: &str) -> bool {
-    RUNTIME.iter().any(|(runtime, _)| *runtime == path)
+/// The runtime crate's manifest (see [`RUNTIME_SOURCES`]).
+pub const RUNTIME_MANIFEST: &str = include_str!("../runtime/Cargo.toml");
+
+/// The runtime crate's package name and version, as generated manifests name it.
+pub const RUNTIME_PACKAGE: &str = "smithy-rust-runtime";
+
+/// The runtime crate's version, from its manifest.
+pub fn runtime_version() -> &'static str {
+    RUNTIME_MANIFEST
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or("0.0.0")
 }
 
-fn emit_files(krate: &ir::Crate, source: &str) -> Result<Vec<GeneratedFile>, Diagnostic> {
+/// The files of the runtime crate, for `cargo xtask export-runtime`: its manifest and sources,
+/// unchanged, so a project can hold one copy that all its generated crates depend on.
+pub fn runtime_crate_files() -> Vec<GeneratedFile> {
+    let mut files = vec![GeneratedFile {
+        path: "Cargo.toml".to_owned(),
+        contents: RUNTIME_MANIFEST.to_owned(),
+    }];
+    files.extend(RUNTIME_SOURCES.iter().map(|(path, text)| GeneratedFile {
+        path: (*path).to_owned(),
+        contents: (*text).to_owned(),
+    }));
+    files
+}
+
+/// True for the paths of runtime modules a crate generated with [`RuntimeDependency::Inline`]
+/// carries (copied, not generated from the model).
+pub fn is_runtime_module(path: &str) -> bool {
+    path != "src/lib.rs" && RUNTIME_SOURCES.iter().any(|(runtime, _)| *runtime == path)
+}
+
+fn emit_files(krate: &ir::Crate, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostic> {
+    let source = settings.source.as_str();
+    let runtime = &settings.runtime;
     let mut files = vec![
         GeneratedFile {
             path: "Cargo.toml".to_owned(),
-            contents: emit::cargo::cargo_toml(krate, &render::header("#", source)),
+            contents: emit::cargo::cargo_toml(krate, runtime, &render::header("#", source)),
         },
-        render::rust_file("src/lib.rs", emit::lib_rs::lib_file(krate), source)?,
+        render::rust_file("src/lib.rs", emit::lib_rs::lib_file(krate, runtime), source)?,
         render::rust_file("src/client.rs", emit::client::client_file(krate), source)?,
         render::rust_file("src/codec.rs", emit::codec::codec_file(krate), source)?,
     ];
-    for (path, text) in RUNTIME {
-        if *path == "src/sensitive.rs" && !krate.redacts() {
-            continue;
+    if *runtime == RuntimeDependency::Inline {
+        for (path, text) in RUNTIME_SOURCES {
+            let unused = match *path {
+                "src/lib.rs" => true,
+                "src/sensitive.rs" => !krate.redacts(),
+                "src/idempotency.rs" => !krate.has_idempotency_tokens(),
+                _ => false,
+            };
+            if !unused {
+                files.push(render::runtime_file(path, text, source)?);
+            }
         }
-        if *path == "src/idempotency.rs" && !krate.has_idempotency_tokens() {
-            continue;
-        }
-        files.push(render::runtime_file(path, text, source)?);
     }
     let mut op_modules = Vec::new();
     for op in &krate.operations {

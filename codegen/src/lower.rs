@@ -13,9 +13,9 @@ use crate::diagnostic::{Diagnostic, Result};
 use crate::ir::*;
 use crate::model::Model;
 use crate::naming;
-use crate::primitives::{base64, DateTime, TimestampFormat as WireFormat};
 use crate::shape_id::ShapeId;
 use crate::traits;
+use smithy_rust_runtime::primitives::{base64, DateTime, TimestampFormat as WireFormat};
 
 /// Builder method names that members must not take (they get a `_value` suffix instead): the
 /// structure builders' `build` and the methods of the traits they derive (`Clone`, `Default`,

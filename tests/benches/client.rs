@@ -10,7 +10,7 @@
 //! - **client**: `N` sequential `send_task_failure()` calls through the real generated client
 //!   (endpoint, credentials, request, SigV4, transport, response parsing, error sorting);
 //! - **signing**: `N` SigV4 signings of the request the client sends, alone, with the generated
-//!   crate's own signing module (`codegen/runtime/sign.rs`, over `aws-sigv4`).
+//!   runtime's own signing module (`smithy_rust_runtime::sign`, over `aws-sigv4`).
 //!
 //! Wall time is the median over the rounds. CPU time is measured two ways, labelled as such:
 //! "client-thread CPU", the calling thread's time on CPU (`/proc/thread-self/schedstat`,
@@ -22,15 +22,7 @@
 //!
 //! `BENCH_N` (default 2000) sets the calls per round, `BENCH_ROUNDS` (default 10) the rounds.
 
-#[allow(dead_code)]
-#[path = "../../codegen/runtime/credentials.rs"]
-mod credentials;
-#[allow(dead_code)]
-#[path = "../../codegen/runtime/profile.rs"]
-mod profile;
-#[allow(dead_code)]
-#[path = "../../codegen/runtime/sign.rs"]
-mod sign;
+use smithy_rust_runtime::{credentials, sign};
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime};

@@ -72,16 +72,42 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     }
 }
 
-/// Writes generated files into `dir` (which must not exist yet).
+/// The runtime crate's folder, `codegen/runtime`.
+pub fn runtime_dir() -> PathBuf {
+    repo_root().join("codegen/runtime")
+}
+
+/// How a manifest generated with the default settings names the runtime: relative to
+/// `generated/NAME` of this repository.
+const IN_REPOSITORY_RUNTIME: &str = "path = \"../../codegen/runtime\"";
+
+/// Writes generated files into `dir` (which must not exist yet). A manifest generated with the
+/// default settings (the runtime at `../../codegen/runtime`, right for `generated/NAME`) gets
+/// the runtime's absolute path instead, so the crate builds wherever it is written.
 pub fn write_crate(dir: &Path, files: &[codegen_files::File]) {
     for file in files {
         let path = dir.join(&file.0);
         std::fs::create_dir_all(path.parent().expect("files live in folders"))
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
-        std::fs::write(&path, &file.1)
+        let contents = if file.0 == "Cargo.toml" {
+            let runtime = format!("path = {:?}", runtime_dir().display().to_string());
+            file.1.replace(IN_REPOSITORY_RUNTIME, &runtime)
+        } else {
+            file.1.clone()
+        };
+        std::fs::write(&path, contents)
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     }
 }
+
+/// What tests run inside generated crates use beyond the crate's own dependencies (they script
+/// transports with the runtime's re-exported `http`): aws-sigv4 and aws-credential-types, to
+/// check signatures independently (both in the workspace's lock file, so they resolve offline).
+/// Appended to the crate's manifest, whose last section is `[dev-dependencies]`.
+const TEST_DEV_DEPENDENCIES: &str = "\
+aws-sigv4 = { version = \"1\", default-features = false, features = [\"sign-http\", \"http1\"] }
+aws-credential-types = \"1\"
+";
 
 /// Plain `(path, contents)` pairs, so this helper crate does not depend on the generator.
 pub mod codegen_files {
@@ -156,6 +182,16 @@ pub fn run_test_in_generated_crate(
 ) -> Result<String, String> {
     let dir = temp_path(label);
     let mut files = files.to_vec();
+    for file in &mut files {
+        if file.0 == "Cargo.toml" {
+            let last_section = file.1.rsplit("\n[").next().unwrap_or_default();
+            assert!(
+                last_section.starts_with("dev-dependencies]"),
+                "a generated manifest ends with its [dev-dependencies]"
+            );
+            file.1.push_str(TEST_DEV_DEPENDENCIES);
+        }
+    }
     files.push((format!("tests/{test}.rs"), test_source.to_owned()));
     write_crate(&dir, &files);
     let outcome = cargo_in(&dir, &["test", "--test", test]);

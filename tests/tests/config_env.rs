@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 
 use sfn::config::ConfigBuilder;
+use sfn::Client;
 use tests::temp_path;
 
-fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Clone + Send + Sync + 'static {
     let map: HashMap<String, String> = pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -32,7 +33,9 @@ fn region_comes_from_aws_region_then_default_region_then_the_profile() {
         ("AWS_SHARED_CREDENTIALS_FILE", none),
     ]);
     assert_eq!(
-        ConfigBuilder::from_env_with(&lookup).build().region(),
+        ConfigBuilder::from_env_with(lookup.clone())
+            .build()
+            .region(),
         Some("eu-west-1")
     );
 
@@ -42,7 +45,9 @@ fn region_comes_from_aws_region_then_default_region_then_the_profile() {
         ("AWS_PROFILE", "work"),
     ]);
     assert_eq!(
-        ConfigBuilder::from_env_with(&lookup).build().region(),
+        ConfigBuilder::from_env_with(lookup.clone())
+            .build()
+            .region(),
         Some("ap-south-1")
     );
 
@@ -51,7 +56,9 @@ fn region_comes_from_aws_region_then_default_region_then_the_profile() {
         ("AWS_DEFAULT_REGION", "us-west-2"),
     ]);
     assert_eq!(
-        ConfigBuilder::from_env_with(&lookup).build().region(),
+        ConfigBuilder::from_env_with(lookup.clone())
+            .build()
+            .region(),
         Some("us-west-2")
     );
 
@@ -61,12 +68,14 @@ fn region_comes_from_aws_region_then_default_region_then_the_profile() {
         ("AWS_REGION", "us-east-2"),
     ]);
     assert_eq!(
-        ConfigBuilder::from_env_with(&lookup).build().region(),
+        ConfigBuilder::from_env_with(lookup.clone())
+            .build()
+            .region(),
         Some("us-east-2")
     );
 
     // An explicit setting beats the environment.
-    let explicit = ConfigBuilder::from_env_with(&lookup)
+    let explicit = ConfigBuilder::from_env_with(lookup.clone())
         .region("ca-central-1")
         .build();
     assert_eq!(explicit.region(), Some("ca-central-1"));
@@ -80,35 +89,50 @@ fn the_service_specific_endpoint_variable_beats_the_general_one() {
         ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
     ];
     let general = [none[0], none[1], ("AWS_ENDPOINT_URL", "http://general:1")];
+    let config = ConfigBuilder::from_env_with(env(&general)).build();
+    assert_eq!(config.endpoint_url(), Some("http://general:1"));
     assert_eq!(
-        ConfigBuilder::from_env_with(&env(&general))
-            .build()
-            .endpoint_url(),
+        Client::new(&config).config().endpoint_url(),
         Some("http://general:1")
     );
 
+    // The shared configuration keeps the general URL; the SFN client takes its own.
     let both = [
         none[0],
         none[1],
         ("AWS_ENDPOINT_URL", "http://general:1"),
         ("AWS_ENDPOINT_URL_SFN", "http://sfn:2"),
     ];
+    let config = ConfigBuilder::from_env_with(env(&both)).build();
+    assert_eq!(config.endpoint_url(), Some("http://general:1"));
     assert_eq!(
-        ConfigBuilder::from_env_with(&env(&both))
-            .build()
-            .endpoint_url(),
+        Client::new(&config).config().endpoint_url(),
         Some("http://sfn:2")
     );
 
-    let explicit = ConfigBuilder::from_env_with(&env(&both))
+    // Another service's variable is not the SFN client's.
+    let other = [none[0], none[1], ("AWS_ENDPOINT_URL_SQS", "http://sqs:4")];
+    let config = ConfigBuilder::from_env_with(env(&other)).build();
+    assert_eq!(config.endpoint_url(), None);
+    assert_eq!(Client::new(&config).config().endpoint_url(), None);
+
+    // An explicit URL beats both variables, set on the builder or on a derived configuration.
+    let explicit = ConfigBuilder::from_env_with(env(&both))
         .endpoint_url("http://mine:3")
         .build();
     assert_eq!(explicit.endpoint_url(), Some("http://mine:3"));
-
     assert_eq!(
-        ConfigBuilder::from_env_with(&env(&none))
-            .build()
-            .endpoint_url(),
-        None
+        Client::new(&explicit).config().endpoint_url(),
+        Some("http://mine:3")
     );
+    let shared = ConfigBuilder::from_env_with(env(&both)).build();
+    let derived = shared.to_builder().endpoint_url("http://mine:5").build();
+    assert_eq!(
+        Client::new(derived).config().endpoint_url(),
+        Some("http://mine:5")
+    );
+
+    let config = ConfigBuilder::from_env_with(env(&none)).build();
+    assert_eq!(config.endpoint_url(), None);
+    assert_eq!(Client::new(&config).config().endpoint_url(), None);
 }

@@ -1,18 +1,14 @@
-//! The endpoint rules engine (`codegen/runtime/endpoint.rs`, a runtime module of every generated
-//! crate) against real rule sets:
+//! The runtime's endpoint rules engine (`smithy_rust_runtime::endpoint`) against real rule sets:
 //!
 //! - the official Step Functions rule set must pass all of its official test cases;
 //! - our own, simpler rule set in `models/sfn.json` must answer every official test case exactly
 //!   as the official rule set does, and pass our own test cases (as must the official rule set).
 //!
 //! The module's unit tests (templates, `getAttr` paths, `parseURL`, host labels, malformed rule
-//! sets, ...) are compiled into this test binary too, through the `#[path]` include below.
+//! sets, ...) run with the runtime crate's.
 
-#[path = "../../codegen/runtime/endpoint.rs"]
-mod endpoint;
-
-use endpoint::{resolve, Endpoint, EndpointError, ParamValue, Params};
 use serde_json::{Map, Value};
+use smithy_rust_runtime::endpoint::{resolve, Endpoint, EndpointError, ParamValue, Params};
 use std::collections::BTreeMap;
 
 const SERVICE: &str = "com.amazonaws.sfn#AWSStepFunctions";

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::codegen::{self, Job};
+use crate::codegen::{self, Job, RuntimeChoice};
 
 /// `cargo xtask --help`.
 pub const HELP: &str = "\
@@ -12,7 +12,8 @@ cargo xtask codegen: generate Rust client crates from Smithy JSON AST models
 USAGE:
     cargo xtask codegen [--check]
     cargo xtask codegen --model FILE --out DIR [--service SHAPE_ID] [--operation NAME ...]
-                        [--package NAME] [--check]
+                        [--package NAME] [--runtime-path PATH | --inline-runtime] [--check]
+    cargo xtask export-runtime --out DIR
 
 MODES:
     (no --model)      Regenerate every crate of the repository: each models/NAME.json becomes the
@@ -31,6 +32,19 @@ OPTIONS:
     --operation NAME  Generate only this operation and the shapes it reaches (repeatable).
                       Default: every operation of the service.
     --package NAME    The package name of the crate (default: the --out folder's name).
+    --runtime-path PATH
+                      Where the crate finds the runtime crate (smithy-rust-runtime), written into
+                      its Cargo.toml as a path dependency, relative to DIR (or absolute). Crates
+                      generated with the same runtime share one Config, one credentials provider
+                      and one HTTP client. Default: this repository's codegen/runtime.
+    --inline-runtime  Copy the runtime's modules into the crate instead: it needs no other
+                      source, but it has a runtime (and a Config type) of its own.
+
+EXPORT-RUNTIME:
+    cargo xtask export-runtime --out DIR
+                      Write the runtime crate (Cargo.toml and src/) into DIR, for a project that
+                      keeps one copy beside its generated crates (then generate them with
+                      --runtime-path pointing at DIR). Existing files there are replaced.
     -h, --help        Print this help.
 
 EXIT CODES:
@@ -47,6 +61,7 @@ pub fn run(root: &Path, args: &[String], out: &mut dyn Write, err: &mut dyn Writ
             0
         }
         Ok(Command::Codegen { job, check }) => codegen::run(root, &job, check, out, err),
+        Ok(Command::ExportRuntime { out: dir }) => codegen::export_runtime(&dir, out, err),
         Err(message) => {
             let _ = writeln!(
                 err,
@@ -60,6 +75,7 @@ pub fn run(root: &Path, args: &[String], out: &mut dyn Write, err: &mut dyn Writ
 enum Command {
     Help,
     Codegen { job: Job, check: bool },
+    ExportRuntime { out: PathBuf },
 }
 
 fn parse(args: &[String]) -> Result<Command, String> {
@@ -67,9 +83,10 @@ fn parse(args: &[String]) -> Result<Command, String> {
     match args.next().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some("codegen") => {}
+        Some("export-runtime") => return parse_export_runtime(args),
         Some(other) => {
             return Err(format!(
-                "unknown command `{other}` (the only command is `codegen`)"
+                "unknown command `{other}` (the commands are `codegen` and `export-runtime`)"
             ))
         }
     }
@@ -79,6 +96,8 @@ fn parse(args: &[String]) -> Result<Command, String> {
     let mut service = None;
     let mut package = None;
     let mut operations = Vec::new();
+    let mut runtime_path = None;
+    let mut inline_runtime = false;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
             args.next()
@@ -93,15 +112,22 @@ fn parse(args: &[String]) -> Result<Command, String> {
             "--service" => service = Some(value("--service")?),
             "--operation" => operations.push(value("--operation")?),
             "--package" => package = Some(value("--package")?),
+            "--runtime-path" => runtime_path = Some(value("--runtime-path")?),
+            "--inline-runtime" => inline_runtime = true,
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown option `{other}`")),
         }
     }
     let job = match (model, out) {
         (None, None) => {
-            if service.is_some() || package.is_some() || !operations.is_empty() {
+            if service.is_some()
+                || package.is_some()
+                || !operations.is_empty()
+                || runtime_path.is_some()
+                || inline_runtime
+            {
                 return Err(
-                    "`--service`, `--operation` and `--package` need `--model` and `--out`"
+                    "`--service`, `--operation`, `--package`, `--runtime-path` and `--inline-runtime` need `--model` and `--out`"
                         .to_owned(),
                 );
             }
@@ -113,9 +139,38 @@ fn parse(args: &[String]) -> Result<Command, String> {
             service,
             operations,
             package,
+            runtime: match (runtime_path, inline_runtime) {
+                (Some(_), true) => {
+                    return Err(
+                        "`--runtime-path` and `--inline-runtime` exclude each other".to_owned()
+                    )
+                }
+                (Some(path), false) => RuntimeChoice::Path(path),
+                (None, true) => RuntimeChoice::Inline,
+                (None, false) => RuntimeChoice::Repository,
+            },
         },
         (Some(_), None) => return Err("`--model` needs `--out DIR`".to_owned()),
         (None, Some(_)) => return Err("`--out` needs `--model FILE`".to_owned()),
     };
     Ok(Command::Codegen { job, check })
+}
+
+fn parse_export_runtime(mut args: std::slice::Iter<'_, String>) -> Result<Command, String> {
+    let mut out = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--out" => {
+                out = Some(PathBuf::from(
+                    args.next()
+                        .filter(|v| !v.starts_with("--"))
+                        .ok_or("`--out` needs a value")?,
+                ))
+            }
+            "-h" | "--help" => return Ok(Command::Help),
+            other => return Err(format!("unknown option `{other}` for `export-runtime`")),
+        }
+    }
+    let out = out.ok_or("`export-runtime` needs `--out DIR`")?;
+    Ok(Command::ExportRuntime { out })
 }

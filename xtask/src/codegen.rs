@@ -17,7 +17,18 @@ pub enum Job {
         service: Option<String>,
         operations: Vec<String>,
         package: Option<String>,
+        runtime: RuntimeChoice,
     },
+}
+
+/// Where a crate generated with `--model` gets its runtime.
+pub enum RuntimeChoice {
+    /// This repository's `codegen/runtime`, by a path relative to the crate folder.
+    Repository,
+    /// `--runtime-path PATH`, written as given.
+    Path(String),
+    /// `--inline-runtime`.
+    Inline,
 }
 
 /// The planned contents of one crate folder.
@@ -105,6 +116,7 @@ fn plan(root: &Path, job: &Job) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), Stri
             service,
             operations,
             package,
+            runtime,
         } => {
             let package = match package {
                 Some(package) => package.clone(),
@@ -122,6 +134,14 @@ fn plan(root: &Path, job: &Job) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), Stri
             let mut settings = codegen::Settings::new(package, model.display().to_string());
             settings.service = service.clone();
             settings.operations = operations.clone();
+            settings.runtime = match runtime {
+                RuntimeChoice::Repository => codegen::RuntimeDependency::Path(relative_path(
+                    out,
+                    &root.join("codegen").join("runtime"),
+                )?),
+                RuntimeChoice::Path(path) => codegen::RuntimeDependency::Path(path.clone()),
+                RuntimeChoice::Inline => codegen::RuntimeDependency::Inline,
+            };
             let (files, notes) = generate_file(model, &settings)?;
             Ok((
                 vec![CrateOutput {
@@ -191,4 +211,78 @@ fn generate_file(
         .map(|note| format!("{}: {note}", settings.source))
         .collect();
     Ok((files, notes))
+}
+
+/// The path of `target` from the folder `from` (neither needs to exist), with `/`; absolute when
+/// the two share no root.
+fn relative_path(from: &Path, target: &Path) -> Result<String, String> {
+    let absolute = |path: &Path| {
+        std::path::absolute(path)
+            .map(|p| normalize(&p))
+            .map_err(|e| format!("cannot make {} absolute: {e}", path.display()))
+    };
+    let (from, target) = (absolute(from)?, absolute(target)?);
+    let from_parts: Vec<_> = from.components().collect();
+    let target_parts: Vec<_> = target.components().collect();
+    let common = from_parts
+        .iter()
+        .zip(&target_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return Ok(target.display().to_string().replace('\\', "/"));
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); from_parts.len() - common];
+    parts.extend(
+        target_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Ok(if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    })
+}
+
+/// `path` without `.` and with each `..` applied to the part before it.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `cargo xtask export-runtime --out DIR`: the runtime crate's files written into `dir`.
+pub fn export_runtime(dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let output = CrateOutput {
+        dir: dir.to_path_buf(),
+        files: codegen::runtime_crate_files(),
+        notes: Vec::new(),
+        owns_dir: false,
+    };
+    match files::write(&output) {
+        Ok(changed) => {
+            let _ = writeln!(
+                out,
+                "export-runtime: {} files in {}, {changed} changed (package {} {})",
+                output.files.len(),
+                dir.display(),
+                codegen::RUNTIME_PACKAGE,
+                codegen::runtime_version()
+            );
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            1
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The generated crate's `Cargo.toml`.
 
 use crate::ir::Crate;
+use crate::{RuntimeDependency, RUNTIME_PACKAGE};
 
 /// What the examples (`examples/<operation>.rs`) need beyond the dependencies: `#[tokio::main]`.
 /// No argument parser: the examples parse their flags by hand to keep compile times down.
@@ -8,11 +9,9 @@ const DEV_DEPENDENCIES: &str = "\
 tokio = { version = \"1\", features = [\"rt\", \"macros\"] }
 ";
 
-/// What every generated crate depends on: JSON, SigV4 signing, and an HTTPS client on tokio
-/// with rustls and ring (which builds much faster than aws-lc-rs). `serde_core` (serde's traits
-/// without derive, already under `serde_json`) lets the runtime skip unknown response members
-/// without storing them.
-const DEPENDENCIES: &str = "\
+/// What a crate with the runtime inlined depends on: the runtime crate's own dependencies
+/// (`codegen/runtime/Cargo.toml`, where each is explained). A test checks the two lists agree.
+const INLINE_RUNTIME_DEPENDENCIES: &str = "\
 aws-credential-types = \"1\"
 aws-sigv4 = { version = \"1\", default-features = false, features = [\"sign-http\", \"http1\"] }
 http = \"1\"
@@ -29,19 +28,29 @@ tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }
 
 /// The optional `serde` feature: `Serialize`/`Deserialize` on the data types. Off by default, so
 /// serde's derive costs nothing unless an application asks for it.
-const FEATURES: &str = "\
+const INLINE_FEATURES: &str = "\
 serde = [\"dep:serde\"]
 ";
 const OPTIONAL_DEPENDENCIES: &str = "\
 serde = { version = \"1\", optional = true, features = [\"derive\"] }
 ";
 
-pub fn cargo_toml(krate: &Crate, header: &str) -> String {
+pub fn cargo_toml(krate: &Crate, runtime: &RuntimeDependency, header: &str) -> String {
     let description = format!(
         "A client for {} ({}), generated from its Smithy model.",
         krate.service.title, krate.service.sdk_id
     )
     .replace('"', "'");
+    let (dependencies, features) = match runtime {
+        RuntimeDependency::Inline => (
+            INLINE_RUNTIME_DEPENDENCIES.to_owned(),
+            INLINE_FEATURES.to_owned(),
+        ),
+        RuntimeDependency::Path(path) => (
+            shared_runtime_dependencies(path),
+            format!("serde = [\"dep:serde\", \"{RUNTIME_PACKAGE}/serde\"]\n"),
+        ),
+    };
     format!(
         "{header}\
          [package]\n\
@@ -54,15 +63,42 @@ pub fn cargo_toml(krate: &Crate, header: &str) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         {DEPENDENCIES}\
+         {dependencies}\
          {OPTIONAL_DEPENDENCIES}\
          \n\
          [features]\n\
-         {FEATURES}\
+         {features}\
          \n\
          [dev-dependencies]\n\
          {DEV_DEPENDENCIES}",
         name = krate.package,
         version = krate.version,
     )
+}
+
+/// The runtime crate at `path`, in the version range this generator's code fits (cargo refuses a
+/// runtime of another minor version before compiling anything), and serde_json, whose `Value`
+/// the generated codec builds (the same crate as the runtime's: semver-compatible versions unify).
+fn shared_runtime_dependencies(path: &str) -> String {
+    let version = runtime_requirement();
+    let path = path.replace('\\', "/").replace('"', "\\\"");
+    format!(
+        "# The runtime shared by generated crates. If cargo says no version matches, this crate was\n\
+         # generated for another runtime: regenerate it, or export the matching runtime with\n\
+         # `cargo xtask export-runtime`.\n\
+         {RUNTIME_PACKAGE} = {{ version = \"{version}\", path = \"{path}\" }}\n\
+         serde_json = \"1\"\n"
+    )
+}
+
+/// `0.MINOR` (or `MAJOR` from 1.0 on) of the runtime crate's version: the versions whose seam
+/// with generated code is the one this generator writes.
+pub(crate) fn runtime_requirement() -> String {
+    let version = crate::runtime_version();
+    let mut parts = version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("0"), Some(minor)) => format!("0.{minor}"),
+        (Some(major), _) => major.to_owned(),
+        _ => version.to_owned(),
+    }
 }

@@ -147,16 +147,23 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         }
 
         impl Client {
-            /// A client with this configuration. Call it inside a tokio runtime: the built-in
+            /// A client with this configuration: `Client::new(&config)` with a configuration shared
+            /// by the clients of several services (they share its credentials provider and HTTP
+            /// client), or `Client::new(config)`. Call it inside a tokio runtime: the built-in
             /// HTTPS client and the timeouts use tokio.
-            pub fn new(config: crate::config::Config) -> Self {
-                Self { runtime: ::std::sync::Arc::new(crate::orchestrator::Runtime::new(config, &SERVICE)) }
+            pub fn new(config: impl ::std::borrow::Borrow<crate::config::Config>) -> Self {
+                Self { runtime: ::std::sync::Arc::new(crate::orchestrator::Runtime::new(config.borrow(), &SERVICE)) }
+            }
+            /// A client with this configuration, as [`Client::new`] (the name the AWS SDKs give it).
+            pub fn from_conf(config: crate::config::Config) -> Self {
+                Self::new(config)
             }
             /// A client configured from the standard environment (see [`crate::Config::from_env`]).
             pub fn from_env() -> Self {
                 Self::new(crate::config::Config::from_env())
             }
-            /// The configuration this client was made with.
+            /// The configuration this client uses: the one it was made with, its endpoint URL
+            /// chosen for this service (see [`crate::config::Config::for_service`]).
             pub fn config(&self) -> &crate::config::Config {
                 &self.runtime.config
             }

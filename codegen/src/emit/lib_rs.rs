@@ -5,8 +5,9 @@ use quote::quote;
 
 use super::ident;
 use crate::ir::Crate;
+use crate::RuntimeDependency;
 
-pub fn lib_file(krate: &Crate) -> TokenStream {
+pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
     let service = &krate.service;
     let api = &service.trait_name;
     let ops: Vec<String> = krate
@@ -83,23 +84,9 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         }
     });
     let api_ident = ident(api);
-    // The redaction marker exists only in crates with something to redact.
-    let sensitive_module = if krate.redacts() {
-        quote! {
-            #[rustfmt::skip]
-            mod sensitive;
-        }
-    } else {
-        quote! {}
-    };
-    // Idempotency tokens are filled in only by crates whose operations have them.
-    let idempotency_module = if krate.has_idempotency_tokens() {
-        quote! {
-            #[rustfmt::skip]
-            mod idempotency;
-        }
-    } else {
-        quote! {}
+    let runtime_modules = match runtime {
+        RuntimeDependency::Inline => inline_runtime_modules(krate),
+        RuntimeDependency::Path(_) => shared_runtime_modules(&krate.package),
     };
     let ext_ident = ident(&service.ext_trait_name);
     let prelude_doc = super::doc_lines(&format!(
@@ -124,13 +111,72 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         #[rustfmt::skip]
         mod codec;
         #[rustfmt::skip]
+        pub mod operation;
+        #runtime_modules
+        #[rustfmt::skip]
+        pub mod types;
+
+        #prelude_doc
+        pub mod prelude {
+            pub use crate::client::{Client, #api_ident, #ext_ident};
+            pub use crate::config::Config;
+        }
+    }
+}
+
+/// The runtime's modules, from the runtime crate: those applications name re-exported, the
+/// seam with generated code imported (so generated code names both as `crate::...` whichever way
+/// the runtime comes), and a build-time check that the runtime's seam is the one this generator
+/// writes code for.
+fn shared_runtime_modules(package: &str) -> TokenStream {
+    let seam = proc_macro2::Literal::u32_unsuffixed(SEAM);
+    let message = format!(
+        "{package} was generated for seam {SEAM} of smithy-rust-runtime {version}, and this runtime \
+         has another: regenerate {package} with the generator that matches the runtime, or use the \
+         runtime it was generated for (`cargo xtask export-runtime`)",
+        version = super::cargo::runtime_requirement(),
+    );
+    quote! {
+        pub use ::smithy_rust_runtime::{config, credentials, error, primitives, retry, transport};
+        // The runtime's seam with generated code.
+        #[allow(unused_imports)]
+        use ::smithy_rust_runtime::{aws_json, idempotency, json, orchestrator, sensitive};
+
+        const _: () = ::std::assert!(::smithy_rust_runtime::SEAM == #seam, #message);
+    }
+}
+
+/// The seam version this generator writes code for: the runtime crate's own, which it is built
+/// with.
+const SEAM: u32 = smithy_rust_runtime::SEAM;
+
+/// The runtime's modules, copied into the crate (`--inline-runtime`).
+fn inline_runtime_modules(krate: &Crate) -> TokenStream {
+    // The redaction marker exists only in crates with something to redact.
+    let sensitive_module = if krate.redacts() {
+        quote! {
+            #[rustfmt::skip]
+            mod sensitive;
+        }
+    } else {
+        quote! {}
+    };
+    // Idempotency tokens are filled in only by crates whose operations have them.
+    let idempotency_module = if krate.has_idempotency_tokens() {
+        quote! {
+            #[rustfmt::skip]
+            mod idempotency;
+        }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #[rustfmt::skip]
         pub mod config;
         #[rustfmt::skip]
         pub mod credentials;
         #[rustfmt::skip]
         pub mod error;
-        #[rustfmt::skip]
-        pub mod operation;
         #[rustfmt::skip]
         pub mod primitives;
         #[rustfmt::skip]
@@ -162,18 +208,9 @@ pub fn lib_file(krate: &Crate) -> TokenStream {
         #[cfg(feature = "serde")]
         #[rustfmt::skip]
         mod serde_impls;
-        #[rustfmt::skip]
-        pub mod types;
-
-        #prelude_doc
-        pub mod prelude {
-            pub use crate::client::{Client, #api_ident, #ext_ident};
-            pub use crate::config::Config;
-        }
     }
 }
 
-/// A compiled example in the crate docs: the fluent call and error handling of the first operation.
 /// The section on rustc's recursion limit, for crates whose types nest deeper than its default
 /// allows (see [`crate::nesting`]).
 fn nesting_section(krate: &Crate) -> String {

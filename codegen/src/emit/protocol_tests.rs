@@ -407,13 +407,13 @@ impl<'a> Context<'a> {
                     _ => return Err(wrong("a number of epoch seconds")),
                 };
                 let time = match n.as_i64() {
-                    Some(secs) => crate::primitives::DateTime::from_secs(secs),
+                    Some(secs) => smithy_rust_runtime::primitives::DateTime::from_secs(secs),
                     None => n
                         .as_f64()
                         .and_then(|secs| {
-                            crate::primitives::DateTime::parse(
+                            smithy_rust_runtime::primitives::DateTime::parse(
                                 &secs.to_string(),
-                                crate::primitives::TimestampFormat::EpochSeconds,
+                                smithy_rust_runtime::primitives::TimestampFormat::EpochSeconds,
                             )
                             .ok()
                         })
@@ -954,6 +954,7 @@ fn support(context: &Context) -> TokenStream {
             #![allow(dead_code)]
 
             use ::std::sync::{Arc, Mutex};
+            use ::#krate::transport::http;
 
             /// A transport that records each request and answers with one canned response.
             #[derive(Debug, Clone)]

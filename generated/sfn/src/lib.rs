@@ -68,42 +68,14 @@ pub mod client;
 #[rustfmt::skip]
 mod codec;
 #[rustfmt::skip]
-pub mod config;
-#[rustfmt::skip]
-pub mod credentials;
-#[rustfmt::skip]
-pub mod error;
-#[rustfmt::skip]
 pub mod operation;
-#[rustfmt::skip]
-pub mod primitives;
-#[rustfmt::skip]
-pub mod retry;
-#[rustfmt::skip]
-pub mod transport;
-#[rustfmt::skip]
-#[allow(dead_code)]
-mod aws_json;
-#[rustfmt::skip]
-#[allow(dead_code)]
-mod endpoint;
-#[rustfmt::skip]
-#[allow(dead_code)]
-mod json;
-#[rustfmt::skip]
-#[allow(dead_code)]
-mod orchestrator;
-#[rustfmt::skip]
-#[allow(dead_code)]
-mod profile;
-#[rustfmt::skip]
-#[allow(dead_code)]
-mod sign;
-#[rustfmt::skip]
-mod sensitive;
-#[cfg(feature = "serde")]
-#[rustfmt::skip]
-mod serde_impls;
+#[allow(unused_imports)]
+use ::smithy_rust_runtime::{aws_json, idempotency, json, orchestrator, sensitive};
+pub use ::smithy_rust_runtime::{config, credentials, error, primitives, retry, transport};
+const _: () = ::std::assert!(
+    ::smithy_rust_runtime::SEAM == 1,
+    "sfn was generated for seam 1 of smithy-rust-runtime 0.1, and this runtime has another: regenerate sfn with the generator that matches the runtime, or use the runtime it was generated for (`cargo xtask export-runtime`)"
+);
 #[rustfmt::skip]
 pub mod types;
 /// The names most programs need: `use sfn::prelude::*;`.

@@ -8,7 +8,7 @@ use widgets::credentials::Credentials;
 use widgets::error::RequestErrorKind;
 use widgets::operation::get_status::GetStatusError;
 use widgets::prelude::*;
-use widgets::transport::{BoxFuture, HttpClient, Limits, TransportError};
+use widgets::transport::{http, BoxFuture, HttpClient, Limits, TransportError};
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";

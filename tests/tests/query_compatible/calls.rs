@@ -7,7 +7,7 @@ use queues::credentials::Credentials;
 use queues::operation::get_queue::GetQueueError;
 use queues::prelude::*;
 use queues::retry::RetryConfig;
-use queues::transport::{BoxFuture, HttpClient, Limits, TransportError};
+use queues::transport::{http, BoxFuture, HttpClient, Limits, TransportError};
 
 /// Answers every request with one error response; records the requests.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// The 128 random bits come from std's randomly keyed SipHash (`RandomState`, seeded per process
 /// from the operating system), hashing the time and a process-wide counter, so no two calls in a
 /// process return the same token. Tokens need to be unique, not secret.
-pub(crate) fn uuid_v4() -> String {
+pub fn uuid_v4() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = std::time::SystemTime::now()

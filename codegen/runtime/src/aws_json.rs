@@ -5,52 +5,70 @@ use serde_json::Value;
 
 /// An error answer from the service, before it is matched to a modeled error.
 #[derive(Debug, Clone)]
-pub(crate) struct ErrorResponse {
+pub struct ErrorResponse {
     /// The sanitized code: namespace and URL suffix removed.
-    pub(crate) code: String,
-    pub(crate) message: Option<String>,
-    pub(crate) request_id: Option<String>,
-    pub(crate) status: u16,
+    pub code: String,
+    /// The message (`message`, `Message` or `errorMessage`), when the body had one.
+    pub message: Option<String>,
+    /// The `x-amzn-requestid` header, when the answer had one.
+    pub request_id: Option<String>,
+    /// The HTTP status.
+    pub status: u16,
     /// The body, for the modeled error's members (`{}` when it had none).
-    pub(crate) body: Value,
+    pub body: Value,
     /// For awsQuery-compatible services: the awsQuery error code of `x-amzn-query-error`.
-    pub(crate) query_code: Option<String>,
+    pub query_code: Option<String>,
     /// The attempt that got this answer (retries included); set by the orchestrator.
-    pub(crate) attempts: u32,
+    pub attempts: u32,
 }
 
 /// The request id header.
-pub(crate) const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
+pub const REQUEST_ID_HEADER: &str = "x-amzn-requestid";
 /// The error code header, which takes precedence over the body.
-pub(crate) const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
+pub const ERROR_TYPE_HEADER: &str = "x-amzn-errortype";
 /// Sent by clients of awsQuery-compatible services, with the value `true`.
-pub(crate) const QUERY_MODE_HEADER: &str = "x-amzn-query-mode";
+pub const QUERY_MODE_HEADER: &str = "x-amzn-query-mode";
 /// The awsQuery error code and fault of an awsQuery-compatible service's error: `Code;Fault`.
-pub(crate) const QUERY_ERROR_HEADER: &str = "x-amzn-query-error";
+pub const QUERY_ERROR_HEADER: &str = "x-amzn-query-error";
 
 /// A member a response body may carry, as the operation's output or modeled errors declare it.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Member {
+pub struct Member {
     /// The name on the wire.
-    pub(crate) name: &'static str,
+    pub name: &'static str,
     /// Its value is a string, number, boolean, timestamp, blob or enum. An array or object sent
     /// there is checked and stored empty (for the decoder to report the mismatch), not whole.
-    pub(crate) scalar: bool,
+    pub scalar: bool,
 }
 
 /// The members of an error body the protocol reads whatever the error: its code and message.
 const ERROR_MEMBERS: &[Member] = &[
-    Member { name: "code", scalar: true },
-    Member { name: "__type", scalar: true },
-    Member { name: "message", scalar: true },
-    Member { name: "Message", scalar: true },
-    Member { name: "errorMessage", scalar: true },
+    Member {
+        name: "code",
+        scalar: true,
+    },
+    Member {
+        name: "__type",
+        scalar: true,
+    },
+    Member {
+        name: "message",
+        scalar: true,
+    },
+    Member {
+        name: "Message",
+        scalar: true,
+    },
+    Member {
+        name: "errorMessage",
+        scalar: true,
+    },
 ];
 
 /// Parses a success body: empty means `{}`; anything else must be a JSON object. Only the
 /// operation's `members` are stored: the others are checked to be valid JSON and dropped as they
 /// are read, so a large unknown member costs no memory.
-pub(crate) fn parse_body(body: &[u8], members: &[Member]) -> Result<Value, String> {
+pub fn parse_body(body: &[u8], members: &[Member]) -> Result<Value, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(serde_json::Map::new()));
     }
@@ -63,11 +81,23 @@ pub(crate) fn parse_body(body: &[u8], members: &[Member]) -> Result<Value, Strin
 /// Reads an error response. `None` when it carries no error code at all (then it is not a
 /// protocol error answer, e.g. an HTML page from a proxy). `members` are those of the
 /// operation's modeled errors; other members are dropped as they are read (see [`parse_body`]).
-pub(crate) fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8], members: &[Member]) -> Option<ErrorResponse> {
+pub fn parse_error(
+    status: u16,
+    headers: &http::HeaderMap,
+    body: &[u8],
+    members: &[Member],
+) -> Option<ErrorResponse> {
     let parsed = parse_object(body, members, ERROR_MEMBERS).ok();
-    let header_code = headers.get(ERROR_TYPE_HEADER).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+    let header_code = headers
+        .get(ERROR_TYPE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty());
     let body_code = parsed.as_ref().and_then(|body| {
-        ["code", "__type"].iter().find_map(|key| body.get(*key).and_then(Value::as_str).filter(|c| !c.is_empty()))
+        ["code", "__type"].iter().find_map(|key| {
+            body.get(*key)
+                .and_then(Value::as_str)
+                .filter(|c| !c.is_empty())
+        })
     });
     // A header that sanitizes to nothing (`:http://...`) does not hide the body's code.
     let code = [header_code, body_code]
@@ -76,7 +106,9 @@ pub(crate) fn parse_error(status: u16, headers: &http::HeaderMap, body: &[u8], m
         .map(sanitize_code)
         .find(|code| !code.is_empty())?;
     let message = parsed.as_ref().and_then(|body| {
-        ["message", "Message", "errorMessage"].iter().find_map(|key| body.get(*key).and_then(Value::as_str))
+        ["message", "Message", "errorMessage"]
+            .iter()
+            .find_map(|key| body.get(*key).and_then(Value::as_str))
     });
     Some(ErrorResponse {
         code: code.to_owned(),
@@ -97,12 +129,19 @@ const NOT_AN_OBJECT: &str = "not an object";
 fn parse_object(body: &[u8], members: &[Member], also: &[Member]) -> Result<Value, String> {
     use serde_core::de::Deserializer as _;
     // Skipped strings are not checked for UTF-8 by serde_json, so the whole body is, up front.
-    let text = std::str::from_utf8(body).map_err(|e| format!("invalid UTF-8 after byte {}", e.valid_up_to()))?;
+    let text = std::str::from_utf8(body)
+        .map_err(|e| format!("invalid UTF-8 after byte {}", e.valid_up_to()))?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = (&mut deserializer).deserialize_map(KnownMembers { members, also }).map_err(|e| {
-        // A data error here can only be a value of another type than an object.
-        if e.is_data() { NOT_AN_OBJECT.to_owned() } else { e.to_string() }
-    })?;
+    let value = (&mut deserializer)
+        .deserialize_map(KnownMembers { members, also })
+        .map_err(|e| {
+            // A data error here can only be a value of another type than an object.
+            if e.is_data() {
+                NOT_AN_OBJECT.to_owned()
+            } else {
+                e.to_string()
+            }
+        })?;
     deserializer.end().map_err(|e| e.to_string())?;
     Ok(value)
 }
@@ -124,7 +163,11 @@ impl<'de> serde_core::de::Visitor<'de> for KnownMembers<'_> {
         let mut object = serde_json::Map::new();
         // Keys are borrowed from the body when they have no escapes, copied otherwise.
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let member = self.members.iter().chain(self.also).find(|m| m.name == key.as_ref());
+            let member = self
+                .members
+                .iter()
+                .chain(self.also)
+                .find(|m| m.name == key.as_ref());
             let value = match member {
                 None => {
                     map.next_value::<serde_core::de::IgnoredAny>()?;
@@ -146,7 +189,10 @@ struct ScalarOrEmpty;
 impl<'de> serde_core::de::DeserializeSeed<'de> for ScalarOrEmpty {
     type Value = Value;
 
-    fn deserialize<D: serde_core::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
@@ -193,32 +239,38 @@ impl<'de> serde_core::de::Visitor<'de> for ScalarOrEmpty {
     }
 
     fn visit_map<A: serde_core::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        while map.next_entry::<serde_core::de::IgnoredAny, serde_core::de::IgnoredAny>()?.is_some() {}
+        while map
+            .next_entry::<serde_core::de::IgnoredAny, serde_core::de::IgnoredAny>()?
+            .is_some()
+        {}
         Ok(Value::Object(serde_json::Map::new()))
     }
 }
 
 /// The awsQuery error code of `x-amzn-query-error` (`Code;Fault`): the part before `;`, if any.
-pub(crate) fn query_error_code(headers: &http::HeaderMap) -> Option<String> {
+pub fn query_error_code(headers: &http::HeaderMap) -> Option<String> {
     let value = headers.get(QUERY_ERROR_HEADER)?.to_str().ok()?;
     let code = value.split(';').next().unwrap_or(value).trim();
     (!code.is_empty()).then(|| code.to_owned())
 }
 
 /// The request id the service gave the response, if any.
-pub(crate) fn request_id(headers: &http::HeaderMap) -> Option<String> {
-    headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned)
+pub fn request_id(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// `aws.protocoltests#FooError:http://internal/...` becomes `FooError`: cut at the first `:`,
 /// keep what follows `#`.
-pub(crate) fn sanitize_code(raw: &str) -> &str {
+pub fn sanitize_code(raw: &str) -> &str {
     let raw = raw.split(':').next().unwrap_or(raw);
     raw.rsplit('#').next().unwrap_or(raw).trim()
 }
 
 /// The start of a body for an error message: at most 200 characters, control characters escaped.
-pub(crate) fn snippet(body: &[u8]) -> String {
+pub fn snippet(body: &[u8]) -> String {
     if body.is_empty() {
         return "(empty body)".to_owned();
     }
@@ -237,9 +289,18 @@ mod tests {
     #[test]
     fn codes_are_sanitized() {
         assert_eq!(sanitize_code("FooError"), "FooError");
-        assert_eq!(sanitize_code("aws.protocoltests.restjson#FooError"), "FooError");
-        assert_eq!(sanitize_code("FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"), "FooError");
-        assert_eq!(sanitize_code("aws.protocoltests.restjson#FooError:http://internal.amazon.com/"), "FooError");
+        assert_eq!(
+            sanitize_code("aws.protocoltests.restjson#FooError"),
+            "FooError"
+        );
+        assert_eq!(
+            sanitize_code("FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"),
+            "FooError"
+        );
+        assert_eq!(
+            sanitize_code("aws.protocoltests.restjson#FooError:http://internal.amazon.com/"),
+            "FooError"
+        );
     }
 
     #[test]
@@ -250,25 +311,64 @@ mod tests {
         headers.insert(ERROR_TYPE_HEADER, "H".parse().unwrap());
         headers.insert(REQUEST_ID_HEADER, "r".parse().unwrap());
         let error = parse_error(400, &headers, body, &[]).unwrap();
-        assert_eq!((error.code.as_str(), error.message.as_deref(), error.request_id.as_deref()), ("H", Some("m"), Some("r")));
+        assert_eq!(
+            (
+                error.code.as_str(),
+                error.message.as_deref(),
+                error.request_id.as_deref()
+            ),
+            ("H", Some("m"), Some("r"))
+        );
         assert!(parse_error(500, &http::HeaderMap::new(), b"<html>oops</html>", &[]).is_none());
         let mut empty = http::HeaderMap::new();
-        empty.insert(ERROR_TYPE_HEADER, ":http://internal.amazon.com/".parse().unwrap());
-        assert_eq!(parse_error(400, &empty, br#"{"__type": "B"}"#, &[]).unwrap().code, "B");
+        empty.insert(
+            ERROR_TYPE_HEADER,
+            ":http://internal.amazon.com/".parse().unwrap(),
+        );
+        assert_eq!(
+            parse_error(400, &empty, br#"{"__type": "B"}"#, &[])
+                .unwrap()
+                .code,
+            "B"
+        );
         // The modeled members are kept for the error's decoder; the rest are dropped.
-        let reason = [Member { name: "reason", scalar: true }];
-        let error = parse_error(400, &headers, br#"{"reason": "r", "junk": [1, 2], "message": "m"}"#, &reason).unwrap();
-        assert_eq!(error.body, serde_json::json!({"reason": "r", "message": "m"}));
-        let error = parse_error(400, &headers, br#"{"message": {"huge": [1, 2]}}"#, &reason).unwrap();
-        assert_eq!((error.message, error.body), (None, serde_json::json!({"message": {}})));
+        let reason = [Member {
+            name: "reason",
+            scalar: true,
+        }];
+        let error = parse_error(
+            400,
+            &headers,
+            br#"{"reason": "r", "junk": [1, 2], "message": "m"}"#,
+            &reason,
+        )
+        .unwrap();
+        assert_eq!(
+            error.body,
+            serde_json::json!({"reason": "r", "message": "m"})
+        );
+        let error =
+            parse_error(400, &headers, br#"{"message": {"huge": [1, 2]}}"#, &reason).unwrap();
+        assert_eq!(
+            (error.message, error.body),
+            (None, serde_json::json!({"message": {}}))
+        );
     }
 
     #[test]
     fn query_error_codes() {
         let mut headers = http::HeaderMap::new();
         assert_eq!(query_error_code(&headers), None);
-        headers.insert(QUERY_ERROR_HEADER, "AWS.SimpleQueueService.NonExistentQueue;Sender".parse().unwrap());
-        assert_eq!(query_error_code(&headers).as_deref(), Some("AWS.SimpleQueueService.NonExistentQueue"));
+        headers.insert(
+            QUERY_ERROR_HEADER,
+            "AWS.SimpleQueueService.NonExistentQueue;Sender"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            query_error_code(&headers).as_deref(),
+            Some("AWS.SimpleQueueService.NonExistentQueue")
+        );
         headers.insert(QUERY_ERROR_HEADER, "Customized".parse().unwrap());
         assert_eq!(query_error_code(&headers).as_deref(), Some("Customized"));
         headers.insert(QUERY_ERROR_HEADER, " ;Sender".parse().unwrap());
@@ -277,22 +377,63 @@ mod tests {
 
     #[test]
     fn bodies() {
-        assert!(parse_body(b"", &[]).unwrap().as_object().unwrap().is_empty());
+        assert!(parse_body(b"", &[])
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .is_empty());
         assert!(parse_body(b"{\"a\": 1}", &[]).is_ok());
-        assert!(parse_body(b"[1]", &[]).unwrap_err().contains("not a JSON object"));
-        assert!(parse_body(b"\"text\"", &[]).unwrap_err().contains("not a JSON object"));
-        assert!(parse_body(b"{\"a\":", &[]).unwrap_err().contains("not valid JSON"));
-        assert!(parse_body(b"{} {}", &[]).unwrap_err().contains("not valid JSON"));
-        assert!(parse_body(b"{\"a\": \"\xff\"}", &[]).unwrap_err().contains("not valid JSON (invalid UTF-8 after byte 7)"));
+        assert!(parse_body(b"[1]", &[])
+            .unwrap_err()
+            .contains("not a JSON object"));
+        assert!(parse_body(b"\"text\"", &[])
+            .unwrap_err()
+            .contains("not a JSON object"));
+        assert!(parse_body(b"{\"a\":", &[])
+            .unwrap_err()
+            .contains("not valid JSON"));
+        assert!(parse_body(b"{} {}", &[])
+            .unwrap_err()
+            .contains("not valid JSON"));
+        assert!(parse_body(b"{\"a\": \"\xff\"}", &[])
+            .unwrap_err()
+            .contains("not valid JSON (invalid UTF-8 after byte 7)"));
         // Unknown members are checked to be JSON, then dropped (their numbers are not converted,
         // so one out of `f64`'s range passes); kept ones are whole.
-        assert!(parse_body(b"{\"a\": [1, NaN]}", &[]).unwrap_err().contains("not valid JSON"));
+        assert!(parse_body(b"{\"a\": [1, NaN]}", &[])
+            .unwrap_err()
+            .contains("not valid JSON"));
         assert!(parse_body(b"{\"a\": [1, 2e999]}", &[]).is_ok());
-        let a = [Member { name: "a", scalar: false }];
-        assert!(parse_body(b"{\"a\": [1, 2e999]}", &a).unwrap_err().contains("not valid JSON"));
-        let members = [Member { name: "c", scalar: false }, Member { name: "es", scalar: true }, Member { name: "s", scalar: true }];
-        let kept = parse_body(br#"{"a": [1, {"b": 2}], "c": {"d": 3}, "e\u0073": true, "s": [1, [2]]}"#, &members).unwrap();
+        let a = [Member {
+            name: "a",
+            scalar: false,
+        }];
+        assert!(parse_body(b"{\"a\": [1, 2e999]}", &a)
+            .unwrap_err()
+            .contains("not valid JSON"));
+        let members = [
+            Member {
+                name: "c",
+                scalar: false,
+            },
+            Member {
+                name: "es",
+                scalar: true,
+            },
+            Member {
+                name: "s",
+                scalar: true,
+            },
+        ];
+        let kept = parse_body(
+            br#"{"a": [1, {"b": 2}], "c": {"d": 3}, "e\u0073": true, "s": [1, [2]]}"#,
+            &members,
+        )
+        .unwrap();
         // A scalar member holding an array keeps only its kind, for the decoder's message.
-        assert_eq!(kept, serde_json::json!({"c": {"d": 3}, "es": true, "s": []}));
+        assert_eq!(
+            kept,
+            serde_json::json!({"c": {"d": 3}, "es": true, "s": []})
+        );
     }
 }

@@ -1,19 +1,9 @@
-//! The generated crate's auth runtime modules (`codegen/runtime/{profile,credentials,sign}.rs`),
-//! included at this test crate's root so that their `crate::` paths resolve as in a generated
-//! crate.
+//! The runtime's auth modules: `credentials`, `profile` (the shared files) and `sign` (SigV4).
 //!
 //! Environment lookups are closures over maps and the shared files live in per-test temporary
 //! folders, so nothing here reads or changes the process environment or `~/.aws`.
 
-#[allow(dead_code)]
-#[path = "../../codegen/runtime/credentials.rs"]
-mod credentials;
-#[allow(dead_code)]
-#[path = "../../codegen/runtime/profile.rs"]
-mod profile;
-#[allow(dead_code)]
-#[path = "../../codegen/runtime/sign.rs"]
-mod sign;
+use smithy_rust_runtime::{credentials, profile, sign};
 
 use credentials::{
     region_from_env_or_profile, Credentials, CredentialsError, DefaultCredentialsChain,

@@ -3,11 +3,11 @@
 use std::fmt;
 
 /// The text shown instead of a sensitive value.
-pub(crate) const REDACTED: &str = "*** Sensitive Data Redacted ***";
+pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// Debug-prints as [`REDACTED`], without quotes.
 #[derive(Clone, Copy)]
-pub(crate) struct Redacted;
+pub struct Redacted;
 
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

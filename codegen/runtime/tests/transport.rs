@@ -1,11 +1,6 @@
-//! The runtime modules `transport.rs` and `retry.rs`, included as the generated crate includes
-//! them, against scripted HTTP/1.1 servers on 127.0.0.1.
+//! The runtime's `transport` and `retry` modules against scripted HTTP/1.1 servers on 127.0.0.1.
 
-#[path = "../../codegen/runtime/transport.rs"]
-mod transport;
-
-#[path = "../../codegen/runtime/retry.rs"]
-mod retry;
+use smithy_rust_runtime::{retry, transport};
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -19,6 +19,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The `http` crate whose `Request` and `Response` an [`HttpClient`] takes and gives, re-exported
+/// so that an implementation needs no dependency of its own that must match this one's version.
+pub use http;
+
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
