@@ -136,15 +136,39 @@ fn shared_runtime_modules(package: &str) -> TokenStream {
          runtime it was generated for (`cargo xtask export-runtime`)",
         version = super::cargo::runtime_requirement(),
     );
+    // One `use` a module, in rustfmt's order, so that `cargo fmt` leaves the file as it is.
+    let imports = RUNTIME_MODULES.iter().map(|(module, public)| {
+        let module = ident(module);
+        if *public {
+            quote! { pub use ::smithy_rust_runtime::#module; }
+        } else {
+            quote! {
+                #[allow(unused_imports)]
+                use ::smithy_rust_runtime::#module;
+            }
+        }
+    });
     quote! {
-        pub use ::smithy_rust_runtime::{config, credentials, error, primitives, retry, transport};
-        // The runtime's seam with generated code.
-        #[allow(unused_imports)]
-        use ::smithy_rust_runtime::{aws_json, idempotency, json, orchestrator, sensitive};
-
+        #( #imports )*
         const _: () = ::std::assert!(::smithy_rust_runtime::SEAM == #seam, #message);
     }
 }
+
+/// The runtime modules generated code names as `crate::MODULE`, sorted, and whether applications
+/// name them too (re-exported) or only generated code does (the seam, imported privately).
+const RUNTIME_MODULES: &[(&str, bool)] = &[
+    ("aws_json", false),
+    ("config", true),
+    ("credentials", true),
+    ("error", true),
+    ("idempotency", false),
+    ("json", false),
+    ("orchestrator", false),
+    ("primitives", true),
+    ("retry", true),
+    ("sensitive", false),
+    ("transport", true),
+];
 
 /// The seam version this generator writes code for: the runtime crate's own, which it is built
 /// with.

@@ -70,8 +70,21 @@ mod codec;
 #[rustfmt::skip]
 pub mod operation;
 #[allow(unused_imports)]
-use ::smithy_rust_runtime::{aws_json, idempotency, json, orchestrator, sensitive};
-pub use ::smithy_rust_runtime::{config, credentials, error, primitives, retry, transport};
+use ::smithy_rust_runtime::aws_json;
+pub use ::smithy_rust_runtime::config;
+pub use ::smithy_rust_runtime::credentials;
+pub use ::smithy_rust_runtime::error;
+#[allow(unused_imports)]
+use ::smithy_rust_runtime::idempotency;
+#[allow(unused_imports)]
+use ::smithy_rust_runtime::json;
+#[allow(unused_imports)]
+use ::smithy_rust_runtime::orchestrator;
+pub use ::smithy_rust_runtime::primitives;
+pub use ::smithy_rust_runtime::retry;
+#[allow(unused_imports)]
+use ::smithy_rust_runtime::sensitive;
+pub use ::smithy_rust_runtime::transport;
 const _: () = ::std::assert!(
     ::smithy_rust_runtime::SEAM == 1,
     "sfn was generated for seam 1 of smithy-rust-runtime 0.1, and this runtime has another: regenerate sfn with the generator that matches the runtime, or use the runtime it was generated for (`cargo xtask export-runtime`)"
