@@ -15,7 +15,8 @@ type Outcome = Result<Value, String>;
 #[derive(Debug, Clone)]
 struct Echo;
 
-/// Implements the transport trait of one generated crate for [`Echo`] (each crate has its own).
+/// Implements the transport trait for [`Echo`], named through one generated crate: they all
+/// re-export the one trait of the runtime they share.
 macro_rules! echo_transport {
     ($krate:ident) => {
         impl $krate::transport::HttpClient for Echo {

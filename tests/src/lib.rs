@@ -89,7 +89,7 @@ pub fn write_crate(dir: &Path, files: &[codegen_files::File]) {
         let path = dir.join(&file.0);
         std::fs::create_dir_all(path.parent().expect("files live in folders"))
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
-        let contents = if file.0 == "Cargo.toml" {
+        let contents = if file.0.ends_with("Cargo.toml") {
             let runtime = format!("path = {:?}", runtime_dir().display().to_string());
             file.1.replace(IN_REPOSITORY_RUNTIME, &runtime)
         } else {

@@ -1069,6 +1069,35 @@ async fn the_request_is_a_signed_aws_json_post() {
     assert_eq!(server.connections(), 1);
 }
 
+#[tokio::test]
+async fn clients_made_from_one_config_share_its_connections() {
+    let server = ScriptedServer::start(vec![ok(), ok(), ok(), ok()]).await;
+    let shared = builder(&server).build();
+    // By reference (as several services' clients take one configuration), and by value.
+    let clients = [
+        Client::new(&shared),
+        Client::new(&shared),
+        Client::new(shared.clone()),
+    ];
+    for client in &clients {
+        fail_task(client).await.unwrap();
+    }
+    assert_eq!(
+        server.connections(),
+        1,
+        "one connection pool for every client of the configuration"
+    );
+    // A configuration derived with another connect timeout has a built-in client of its own.
+    let own = Client::new(
+        shared
+            .to_builder()
+            .connect_timeout(Duration::from_secs(2))
+            .build(),
+    );
+    fail_task(&own).await.unwrap();
+    assert_eq!(server.connections(), 2);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. Secrets never show
 

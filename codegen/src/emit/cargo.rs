@@ -9,22 +9,31 @@ const DEV_DEPENDENCIES: &str = "\
 tokio = { version = \"1\", features = [\"rt\", \"macros\"] }
 ";
 
-/// What a crate with the runtime inlined depends on: the runtime crate's own dependencies
-/// (`codegen/runtime/Cargo.toml`, where each is explained). A test checks the two lists agree.
-const INLINE_RUNTIME_DEPENDENCIES: &str = "\
-aws-credential-types = \"1\"
-aws-sigv4 = { version = \"1\", default-features = false, features = [\"sign-http\", \"http1\"] }
-http = \"1\"
-http-body-util = \"0.1\"
-hyper = { version = \"1\", default-features = false, features = [\"client\", \"http1\"] }
-hyper-rustls = { version = \"0.27\", default-features = false, features = [\"http1\", \"ring\", \"webpki-roots\", \"tls12\"] }
-hyper-util = { version = \"0.1\", default-features = false, features = [\"client-legacy\", \"http1\", \"tokio\"] }
-rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }
-serde_core = { version = \"1.0.220\", default-features = false, features = [\"std\"] }
-serde_json = \"1\"
-tokio = { version = \"1\", default-features = false, features = [\"rt\", \"net\", \"time\"] }
-tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }
-";
+/// What a crate with the runtime inlined depends on: the runtime crate's own dependencies, read
+/// from its manifest (`codegen/runtime/Cargo.toml`, where each is explained), no longer optional.
+/// Its optional `serde` is left out: the crate names serde itself (with derive) in
+/// [`OPTIONAL_DEPENDENCIES`].
+fn inline_runtime_dependencies() -> String {
+    let mut in_dependencies = false;
+    let mut out = String::new();
+    for line in crate::RUNTIME_MANIFEST.lines() {
+        if line.starts_with('[') {
+            in_dependencies = line == "[dependencies]";
+            continue;
+        }
+        let line = line.trim();
+        if !in_dependencies
+            || line.is_empty()
+            || line.starts_with('#')
+            || line.starts_with("serde =")
+        {
+            continue;
+        }
+        out.push_str(&line.replace(", optional = true", ""));
+        out.push('\n');
+    }
+    out
+}
 
 /// The optional `serde` feature: `Serialize`/`Deserialize` on the data types. Off by default, so
 /// serde's derive costs nothing unless an application asks for it.
@@ -42,10 +51,7 @@ pub fn cargo_toml(krate: &Crate, runtime: &RuntimeDependency, header: &str) -> S
     )
     .replace('"', "'");
     let (dependencies, features) = match runtime {
-        RuntimeDependency::Inline => (
-            INLINE_RUNTIME_DEPENDENCIES.to_owned(),
-            INLINE_FEATURES.to_owned(),
-        ),
+        RuntimeDependency::Inline => (inline_runtime_dependencies(), INLINE_FEATURES.to_owned()),
         RuntimeDependency::Path(path) => (
             shared_runtime_dependencies(path),
             format!("serde = [\"dep:serde\", \"{RUNTIME_PACKAGE}/serde\"]\n"),

@@ -55,6 +55,11 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
          from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN` or the shared\n\
          `config`/`credentials` files (`AWS_PROFILE`). Requests go over HTTPS (rustls) or HTTP,\n\
          signed with SigV4; plug in another HTTP client with [`transport::HttpClient`].\n\n\
+         [`Config`] is the runtime's (`smithy-rust-runtime`): one configuration serves the clients\n\
+         of every service generated against the same runtime. Build it once and pass it by\n\
+         reference (`Client::new(&config)`): those clients share its credentials provider and its\n\
+         HTTP connections, and each still takes its own `AWS_ENDPOINT_URL_<SERVICE>`. Derive a\n\
+         configuration for one service with [`Config::to_builder`].\n\n\
          # Retries\n\n\
          Calls use the AWS standard retry mode ([`retry::RetryConfig`]): up to 3 attempts with\n\
          exponential backoff and jitter, and a retry quota shared by a client and its clones.\n\

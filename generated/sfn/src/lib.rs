@@ -38,6 +38,12 @@
 //! `config`/`credentials` files (`AWS_PROFILE`). Requests go over HTTPS (rustls) or HTTP,
 //! signed with SigV4; plug in another HTTP client with [`transport::HttpClient`].
 //!
+//! [`Config`] is the runtime's (`smithy-rust-runtime`): one configuration serves the clients
+//! of every service generated against the same runtime. Build it once and pass it by
+//! reference (`Client::new(&config)`): those clients share its credentials provider and its
+//! HTTP connections, and each still takes its own `AWS_ENDPOINT_URL_<SERVICE>`. Derive a
+//! configuration for one service with [`Config::to_builder`].
+//!
 //! # Retries
 //!
 //! Calls use the AWS standard retry mode ([`retry::RetryConfig`]): up to 3 attempts with

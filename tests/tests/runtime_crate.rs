@@ -1,0 +1,114 @@
+//! The runtime crate (`codegen/runtime`, `smithy-rust-runtime`) as the generator and users see it:
+//! the generator builds only its std-only `primitives`, and `cargo xtask export-runtime` writes out
+//! exactly the crate in the tree.
+
+use std::path::Path;
+use std::process::Command;
+
+use tests::{repo_root, runtime_dir, temp_path};
+
+/// `cargo tree` of one package's normal dependencies, as the workspace resolves them for it alone.
+fn tree(package: &str) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args([
+            "tree",
+            "--offline",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "-p",
+            package,
+        ])
+        .current_dir(repo_root())
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo tree -p {package} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_generator_builds_the_runtimes_primitives_without_its_http_stack() {
+    let generator = tree("codegen");
+    assert!(generator.contains("smithy-rust-runtime"), "{generator}");
+    for client_only in ["hyper", "tokio", "rustls", "aws-sigv4", "tracing"] {
+        assert!(
+            !generator.lines().any(|line| line.starts_with(client_only)),
+            "the generator's build pulls in `{client_only}`:\n{generator}"
+        );
+    }
+    // The generated crate does get the client.
+    let sfn = tree("sfn");
+    for client in ["hyper", "tokio", "rustls", "aws-sigv4"] {
+        assert!(
+            sfn.lines().any(|line| line.starts_with(client)),
+            "{client} missing from sfn's tree:\n{sfn}"
+        );
+    }
+}
+
+/// Every file under `dir`, relative, with `/`.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap();
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn export_runtime_writes_the_runtime_crate_of_the_tree() {
+    let out = temp_path("export-runtime");
+    let args: Vec<String> = ["export-runtime", "--out", out.to_str().unwrap()]
+        .map(str::to_owned)
+        .to_vec();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = xtask::run(&repo_root(), &args, &mut stdout, &mut stderr);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stderr));
+    assert!(String::from_utf8_lossy(&stdout).contains("smithy-rust-runtime 0.1.0"));
+
+    let runtime = runtime_dir();
+    let mut expected: Vec<String> = files_under(&runtime.join("src"))
+        .into_iter()
+        .map(|file| format!("src/{file}"))
+        .collect();
+    expected.push("Cargo.toml".to_owned());
+    expected.sort();
+    assert_eq!(files_under(&out), expected);
+    for file in &expected {
+        assert_eq!(
+            std::fs::read_to_string(out.join(file)).unwrap(),
+            std::fs::read_to_string(runtime.join(file)).unwrap(),
+            "{file} differs from codegen/runtime/{file}"
+        );
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn export_runtime_needs_an_out_folder() {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = xtask::run(
+        &repo_root(),
+        &["export-runtime".to_owned()],
+        &mut stdout,
+        &mut stderr,
+    );
+    assert_eq!(code, 2);
+    assert!(String::from_utf8_lossy(&stderr).contains("`export-runtime` needs `--out DIR`"));
+}
