@@ -155,8 +155,24 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../runtime/src/credentials.rs"),
     ),
     (
-        "src/endpoint.rs",
-        include_str!("../runtime/src/endpoint.rs"),
+        "src/endpoint/eval.rs",
+        include_str!("../runtime/src/endpoint/eval.rs"),
+    ),
+    (
+        "src/endpoint/functions.rs",
+        include_str!("../runtime/src/endpoint/functions.rs"),
+    ),
+    (
+        "src/endpoint/mod.rs",
+        include_str!("../runtime/src/endpoint/mod.rs"),
+    ),
+    (
+        "src/endpoint/partitions.rs",
+        include_str!("../runtime/src/endpoint/partitions.rs"),
+    ),
+    (
+        "src/endpoint/tests.rs",
+        include_str!("../runtime/src/endpoint/tests.rs"),
     ),
     ("src/error.rs", include_str!("../runtime/src/error.rs")),
     (
@@ -170,8 +186,28 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../runtime/src/orchestrator.rs"),
     ),
     (
-        "src/primitives.rs",
-        include_str!("../runtime/src/primitives.rs"),
+        "src/primitives/blob.rs",
+        include_str!("../runtime/src/primitives/blob.rs"),
+    ),
+    (
+        "src/primitives/datetime.rs",
+        include_str!("../runtime/src/primitives/datetime.rs"),
+    ),
+    (
+        "src/primitives/datetime/parse.rs",
+        include_str!("../runtime/src/primitives/datetime/parse.rs"),
+    ),
+    (
+        "src/primitives/document.rs",
+        include_str!("../runtime/src/primitives/document.rs"),
+    ),
+    (
+        "src/primitives/mod.rs",
+        include_str!("../runtime/src/primitives/mod.rs"),
+    ),
+    (
+        "src/primitives/tests.rs",
+        include_str!("../runtime/src/primitives/tests.rs"),
     ),
     ("src/profile.rs", include_str!("../runtime/src/profile.rs")),
     ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
@@ -349,4 +385,46 @@ fn emit_types(krate: &ir::Crate) -> (proc_macro2::TokenStream, proc_macro2::Toke
         }
     };
     (types, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RUNTIME_SOURCES;
+    use std::path::Path;
+
+    /// The `.rs` files under `dir`, as paths relative to `root` joined with `/`.
+    fn rust_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(root, &path, out);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let relative = path.strip_prefix(root).unwrap();
+                let parts: Vec<&str> = relative
+                    .components()
+                    .map(|part| part.as_os_str().to_str().unwrap())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+
+    /// `RUNTIME_SOURCES` names every source file of the runtime crate (so a new one cannot be
+    /// left out of inline crates and exports), in order, each with the file's text.
+    #[test]
+    fn runtime_sources_are_the_runtime_crate_files() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+        let mut on_disk = Vec::new();
+        rust_files(&root, &root.join("src"), &mut on_disk);
+        on_disk.sort();
+        let listed: Vec<&str> = RUNTIME_SOURCES.iter().map(|(path, _)| *path).collect();
+        assert_eq!(
+            listed, on_disk,
+            "RUNTIME_SOURCES must list every .rs file of codegen/runtime/src, sorted by path"
+        );
+        for (path, text) in RUNTIME_SOURCES {
+            let file = std::fs::read_to_string(root.join(path)).unwrap();
+            assert!(*text == file, "{path}: the included text is not the file's");
+        }
+    }
 }

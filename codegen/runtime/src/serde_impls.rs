@@ -1,5 +1,5 @@
 //! `Serialize` and `Deserialize` for the primitives, compiled only with the `serde` feature
-//! (the module is declared `#[cfg(feature = "serde")]`; it lives apart from `primitives.rs`,
+//! (the module is declared `#[cfg(feature = "serde")]`; it lives apart from `primitives`,
 //! which the generator compiles too, without that feature).
 //!
 //! - `DateTime`: seconds since the epoch, as a JSON number (an integer when whole).
