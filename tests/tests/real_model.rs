@@ -172,3 +172,50 @@ fn our_crate_compiles_standalone() {
     compile_lib(&dir).unwrap_or_else(|e| panic!("{e}"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// With `--inline-runtime`, the crate carries the runtime's modules (all but the runtime's own
+/// `lib.rs`, and the two it has no use for) and the runtime's dependencies instead of the runtime
+/// crate; its own files are those of the shared-runtime crate but for `Cargo.toml` and `lib.rs`,
+/// which are pinned here. (The inlined crates of official models are compiled by
+/// `e2e_rust_only.rs`.)
+#[test]
+fn inline_runtime_crate_carries_the_runtime_modules() {
+    let text =
+        std::fs::read_to_string(repo_root().join("models/sfn.json")).expect("models/sfn.json");
+    let mut settings = codegen::Settings::new("sfn", "models/sfn.json");
+    settings.runtime = codegen::RuntimeDependency::Inline;
+    let inline = codegen::generate(&text, &settings).expect("our model generates");
+    let shared = generate_ours();
+
+    let runtime: Vec<&str> = inline
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|path| codegen::is_runtime_module(path))
+        .collect();
+    let expected: Vec<&str> = codegen::RUNTIME_SOURCES
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| !["src/lib.rs", "src/idempotency.rs"].contains(path))
+        .collect();
+    assert_eq!(
+        runtime, expected,
+        "sfn redacts, and has no idempotency tokens"
+    );
+    for file in &shared {
+        let twin = inline.iter().find(|f| f.path == file.path).unwrap();
+        if !["Cargo.toml", "src/lib.rs"].contains(&file.path.as_str()) {
+            assert_eq!(twin, file, "{} differs with the runtime inlined", file.path);
+        }
+    }
+    for path in ["Cargo.toml", "src/lib.rs"] {
+        let file = inline.iter().find(|f| f.path == path).unwrap();
+        let name = format!("sfn_inline__{}", path.replace(['/', '.'], "_"));
+        insta::assert_snapshot!(name, &file.contents);
+    }
+    let manifest = &inline
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .unwrap()
+        .contents;
+    assert!(!manifest.contains("smithy-rust-runtime"), "{manifest}");
+}
