@@ -209,11 +209,6 @@ pub struct ErrorCase {
     pub query_code: Option<String>,
     /// `is_invalid_token`.
     pub is_fn: String,
-    /// The error's optional string field that holds the message, filled from the protocol's
-    /// message when the body spells it differently (`Message`).
-    pub message_field: Option<String>,
-    /// The error's metadata field (usually `meta`).
-    pub meta_field: String,
     pub docs: Option<String>,
 }
 
@@ -249,6 +244,9 @@ pub struct ErrorInfo {
     pub fault: String,
     /// The index in `fields` of the member holding the message, if any.
     pub message_field: Option<usize>,
+    /// The message member is optional: the client fills it from the protocol's message when the
+    /// body spells it differently (`Message`, `errorMessage`).
+    pub fill_message: bool,
     /// The field holding request id and other response metadata (usually `meta`).
     pub meta_field: String,
     /// The builder method that sets the request id (usually `request_id`).

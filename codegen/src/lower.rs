@@ -614,19 +614,7 @@ impl<'m> Lowering<'m> {
                 }
                 taken.insert(variant.clone(), error_id.clone());
             }
-            let lowered = self.structure(error)?;
-            let info = lowered
-                .error
-                .as_ref()
-                .expect("error shapes lower with error info");
-            let message_field = info
-                .message_field
-                .map(|i| &lowered.fields[i])
-                .filter(|f| f.presence == Presence::Optional && f.ty == Type::String)
-                .map(|f| f.ident.clone());
             errors.push(ErrorCase {
-                message_field,
-                meta_field: info.meta_field.clone(),
                 is_fn: naming::snake_join(&["is", &naming::snake(&variant)]),
                 variant,
                 ty,
@@ -791,6 +779,8 @@ impl<'m> Lowering<'m> {
                     .query_error_code(shape)
                     .unwrap_or_else(|| self.shape_name(&shape.id)),
                 fault,
+                fill_message: message_field
+                    .is_some_and(|i| fields[i].presence == Presence::Optional),
                 message_field,
                 meta_field: META_FIELD.to_owned(),
                 request_id_setter: request_id_setter.expect("error structures get one"),

@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use sfn::error::{ErrorMetadata, RequestErrorKind, UnknownServiceError};
+use sfn::error::{
+    ErrorMetadata, ProvideErrorMetadata, RequestError, RequestErrorKind, UnknownServiceError,
+};
 use sfn::operation::send_task_failure::{
     SendTaskFailureError, SendTaskFailureInput, SendTaskFailureOutput,
 };
@@ -127,6 +129,47 @@ fn unknown_error_codes_keep_code_message_and_request_id() {
     assert_eq!((error.attempts(), error.status()), (0, None));
     let meta = ErrorMetadata::with_request_id("x");
     assert_eq!((meta.attempts(), meta.status()), (0, None));
+}
+
+/// Code, message, request id, status and attempts of an error, through the trait.
+fn metadata(
+    error: &dyn ProvideErrorMetadata,
+) -> (Option<&str>, Option<&str>, Option<&str>, Option<u16>, u32) {
+    (
+        error.code(),
+        error.message(),
+        error.request_id(),
+        error.status(),
+        error.attempts(),
+    )
+}
+
+#[test]
+fn every_error_provides_its_metadata_through_one_trait() {
+    let modeled = InvalidToken::builder()
+        .message("bad")
+        .request_id("req-1")
+        .build();
+    let expected = (Some("InvalidToken"), Some("bad"), Some("req-1"), None, 0);
+    assert_eq!(metadata(&modeled), expected);
+    let error = SendTaskFailureError::from(modeled);
+    assert_eq!(metadata(&error), expected);
+    assert_eq!(
+        (error.code(), error.message(), error.request_id()),
+        (Some("InvalidToken"), Some("bad"), Some("req-1"))
+    );
+
+    let unknown = SendTaskFailureError::from(UnknownServiceError::new("New").with_message("m"));
+    assert_eq!(metadata(&unknown), (Some("New"), Some("m"), None, None, 0));
+
+    let request = SendTaskFailureError::from(
+        RequestError::new(RequestErrorKind::Transport, "connection refused").with_status(502),
+    );
+    assert_eq!(
+        metadata(&request),
+        (None, Some("connection refused"), None, Some(502), 1)
+    );
+    assert_eq!(request.status(), Some(502));
 }
 
 #[test]

@@ -4,6 +4,39 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+/// What every error of a call can say about itself: the service's error code and message, the
+/// request id, the HTTP status and the attempts made.
+///
+/// Implemented by [`UnknownServiceError`], [`RequestError`], every modeled error structure of a
+/// generated crate (`types::error::*`) and every operation's error enum (`<Op>Error`), so code that
+/// logs or reports errors can take any of them (`&dyn ProvideErrorMetadata` or a generic bound).
+/// The error types also have inherent methods of these names, so callers that know the type need
+/// not import the trait; on a modeled error structure the inherent `code()` gives the code
+/// without an `Option`.
+///
+/// Named after the AWS SDK for Rust's trait, with its `code()` and `message()`. Unlike the SDK,
+/// one trait carries the request id too (the SDK has a separate `RequestId` trait) and there is
+/// no `meta()` returning a shared metadata structure: request failures and unknown service
+/// errors keep their metadata in their own fields, and one trait is one import.
+pub trait ProvideErrorMetadata {
+    /// The error code the service sent (`None` when no error answer arrived, as for a
+    /// [`RequestError`]).
+    fn code(&self) -> Option<&str>;
+
+    /// The message: the service's, if it sent one; for a [`RequestError`], what went wrong.
+    fn message(&self) -> Option<&str>;
+
+    /// The request id of the failed call, when the answer had one.
+    fn request_id(&self) -> Option<&str>;
+
+    /// The HTTP status of the answer, when there was one (`None` for an error built by hand).
+    fn status(&self) -> Option<u16>;
+
+    /// How many attempts the call made, retries included (0 for a service error built by hand,
+    /// e.g. in a mock).
+    fn attempts(&self) -> u32;
+}
+
 /// Metadata of an error response: what the service sent with it, and how the call got it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorMetadata {
@@ -38,7 +71,6 @@ impl ErrorMetadata {
 
     /// The metadata of an error response that the call's attempt number `attempts` got.
     #[doc(hidden)]
-    #[allow(dead_code)] // unused in inlined runtimes whose operations have no modeled errors
     pub fn from_response(request_id: Option<String>, status: u16, attempts: u32) -> Self {
         Self {
             request_id,
@@ -235,6 +267,28 @@ impl fmt::Display for UnknownServiceError {
 
 impl StdError for UnknownServiceError {}
 
+impl ProvideErrorMetadata for UnknownServiceError {
+    fn code(&self) -> Option<&str> {
+        Some(&self.code)
+    }
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
 /// What kind of failure a [`RequestError`] is.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -361,6 +415,29 @@ impl StdError for RequestError {
         self.source
             .as_ref()
             .map(|e| e.as_ref() as &(dyn StdError + 'static))
+    }
+}
+
+/// A request failure has no error code; its message says what went wrong.
+impl ProvideErrorMetadata for RequestError {
+    fn code(&self) -> Option<&str> {
+        None
+    }
+
+    fn message(&self) -> Option<&str> {
+        Some(&self.message)
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    fn attempts(&self) -> u32 {
+        self.attempts
     }
 }
 

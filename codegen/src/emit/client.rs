@@ -239,36 +239,10 @@ fn client_call(
     let ser = super::codec::ser_fn(&op.input_path);
     let de = super::codec::de_fn(&op.output_path);
     let arms = op.errors.iter().map(|case| {
-        let variant = ident(&case.variant);
         let code = &case.code;
         let de_error = super::codec::de_fn(&case.ty);
-        let fill_message = match case.message_field.as_deref() {
-            Some(field) => {
-                let field = ident(field);
-                quote! {
-                    if modeled.#field.is_none() {
-                        modeled.#field = response.message.clone();
-                    }
-                }
-            }
-            None => quote! {},
-        };
-        let meta = ident(&case.meta_field);
         quote! {
-            #code => match crate::codec::#de_error(&response.body) {
-                ::std::result::Result::Ok(mut modeled) => {
-                    #fill_message
-                    modeled.#meta = crate::error::ErrorMetadata::from_response(response.request_id.clone(), response.status, response.attempts);
-                    crate::operation::#module::#error::#variant(modeled)
-                }
-                ::std::result::Result::Err(why) => crate::error::RequestError::new(
-                    crate::error::RequestErrorKind::InvalidResponse,
-                    format!("{} answered {} with a body that does not match the model: {why}", #wire, #code),
-                )
-                .with_status(response.status)
-                .with_request_id(response.request_id.clone())
-                .into(),
-            },
+            #code => crate::orchestrator::modeled_error(&OPERATION, &response, #code, crate::codec::#de_error),
         }
     });
     let host_prefix = host_prefix(op);

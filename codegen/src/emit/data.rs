@@ -281,6 +281,18 @@ fn error_impls(s: &Structure) -> TokenStream {
     } else {
         quote! { crate::error::Fault::Client }
     };
+    // The optional message member, which the client fills from the protocol's message.
+    let message_mut = match error.message_field.map(|i| &s.fields[i]) {
+        Some(field) if error.fill_message => {
+            let field_ident = ident(&field.ident);
+            quote! {
+                fn message_mut(&mut self) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+                    ::std::option::Option::Some(&mut self.#field_ident)
+                }
+            }
+        }
+        _ => quote! {},
+    };
     quote! {
         impl #name {
             /// The error code the service sends for this error.
@@ -308,6 +320,29 @@ fn error_impls(s: &Structure) -> TokenStream {
             }
         }
         impl ::std::error::Error for #name {}
+        impl crate::error::ProvideErrorMetadata for #name {
+            fn code(&self) -> ::std::option::Option<&str> {
+                ::std::option::Option::Some(Self::CODE)
+            }
+            fn message(&self) -> ::std::option::Option<&str> {
+                #message
+            }
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                self.#meta.request_id()
+            }
+            fn status(&self) -> ::std::option::Option<u16> {
+                self.#meta.status()
+            }
+            fn attempts(&self) -> u32 {
+                self.#meta.attempts()
+            }
+        }
+        impl crate::orchestrator::ModeledError for #name {
+            fn metadata_mut(&mut self) -> &mut crate::error::ErrorMetadata {
+                &mut self.#meta
+            }
+            #message_mut
+        }
     }
 }
 

@@ -65,9 +65,11 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
          exponential backoff and jitter, and a retry quota shared by a client and its clones.\n\
          Throttling errors, HTTP 500/502/503/504, timeouts and connection failures are retried;\n\
          modeled client errors never are. {idempotency}\n\n\
-         `Display` of every error shows its code, message and request id; `Debug` never shows a\n\
-         `@sensitive` value or a credential, and neither does the `tracing` output (one `call`\n\
-         span per call with its operation, attempts, status and request id).\n\n\
+         `Display` of every error shows its code, message and request id, and every error type\n\
+         gives them (with the HTTP status and the attempts made) through\n\
+         [`error::ProvideErrorMetadata`]. `Debug` never shows a `@sensitive` value or a\n\
+         credential, and neither does the `tracing` output (one `call` span per call with its\n\
+         operation, attempts, status and request id).\n\n\
          # Features\n\n\
          `serde` (off by default): `Serialize` and `Deserialize` for the data types, inputs,\n\
          outputs and errors, with the members' wire names, for applications that store or log\n\

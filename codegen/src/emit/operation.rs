@@ -394,7 +394,6 @@ fn error_enum(op: &Operation) -> TokenStream {
     let wire = &op.wire_name;
     let variants: Vec<_> = op.errors.iter().map(|e| ident(&e.variant)).collect();
     let types: Vec<_> = op.errors.iter().map(|e| super::type_path(&e.ty)).collect();
-    let metas: Vec<_> = op.errors.iter().map(|e| ident(&e.meta_field)).collect();
     let variant_docs = op.errors.iter().map(|e| {
         docs(
             e.docs.as_deref(),
@@ -430,46 +429,34 @@ fn error_enum(op: &Operation) -> TokenStream {
             Request(crate::error::RequestError),
         }
         impl #name {
+            /// The error this is, whichever variant holds it, as its metadata.
+            fn error_metadata(&self) -> &dyn crate::error::ProvideErrorMetadata {
+                match self {
+                    #( Self::#variants(error) => error, )*
+                    Self::Unknown(error) => error,
+                    Self::Request(error) => error,
+                }
+            }
             /// The error code: the service's for service errors, `None` for `Request` failures.
             pub fn code(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #( Self::#variants(error) => ::std::option::Option::Some(error.code()), )*
-                    Self::Unknown(error) => ::std::option::Option::Some(error.code()),
-                    Self::Request(_) => ::std::option::Option::None,
-                }
+                crate::error::ProvideErrorMetadata::code(self)
             }
             /// The message the service sent, if any; for `Request` failures, what went wrong.
             pub fn message(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #( Self::#variants(error) => error.message(), )*
-                    Self::Unknown(error) => error.message(),
-                    Self::Request(error) => ::std::option::Option::Some(error.message()),
-                }
+                crate::error::ProvideErrorMetadata::message(self)
             }
             /// The request id of the failed call, when the service sent one.
             pub fn request_id(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #( Self::#variants(error) => error.request_id(), )*
-                    Self::Unknown(error) => error.request_id(),
-                    Self::Request(error) => error.request_id(),
-                }
+                crate::error::ProvideErrorMetadata::request_id(self)
             }
             /// The HTTP status of the service's answer, when there was one.
             pub fn status(&self) -> ::std::option::Option<u16> {
-                match self {
-                    #( Self::#variants(error) => error.#metas.status(), )*
-                    Self::Unknown(error) => error.status(),
-                    Self::Request(error) => error.status(),
-                }
+                crate::error::ProvideErrorMetadata::status(self)
             }
             /// How many attempts the call made, retries included (0 for a service error built
             /// by hand, e.g. in a mock).
             pub fn attempts(&self) -> u32 {
-                match self {
-                    #( Self::#variants(error) => error.#metas.attempts(), )*
-                    Self::Unknown(error) => error.attempts(),
-                    Self::Request(error) => error.attempts(),
-                }
+                crate::error::ProvideErrorMetadata::attempts(self)
             }
             #( #is_fns )*
             /// True when the service sent an error code this crate does not know.
@@ -479,6 +466,23 @@ fn error_enum(op: &Operation) -> TokenStream {
             /// True when the call failed without an error answer from the service.
             pub fn is_request(&self) -> bool {
                 matches!(self, Self::Request(_))
+            }
+        }
+        impl crate::error::ProvideErrorMetadata for #name {
+            fn code(&self) -> ::std::option::Option<&str> {
+                self.error_metadata().code()
+            }
+            fn message(&self) -> ::std::option::Option<&str> {
+                self.error_metadata().message()
+            }
+            fn request_id(&self) -> ::std::option::Option<&str> {
+                self.error_metadata().request_id()
+            }
+            fn status(&self) -> ::std::option::Option<u16> {
+                self.error_metadata().status()
+            }
+            fn attempts(&self) -> u32 {
+                self.error_metadata().attempts()
             }
         }
         impl ::std::fmt::Display for #name {

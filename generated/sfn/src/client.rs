@@ -202,190 +202,52 @@ impl SfnApi for Client {
                     ::std::result::Result::Err(
                         match response.code.as_str() {
                             "InvalidToken" => {
-                                match crate::codec::de_types_error_invalid_token(
-                                    &response.body,
-                                ) {
-                                    ::std::result::Result::Ok(mut modeled) => {
-                                        if modeled.message.is_none() {
-                                            modeled.message = response.message.clone();
-                                        }
-                                        modeled.meta = crate::error::ErrorMetadata::from_response(
-                                            response.request_id.clone(),
-                                            response.status,
-                                            response.attempts,
-                                        );
-                                        crate::operation::send_task_failure::SendTaskFailureError::InvalidToken(
-                                            modeled,
-                                        )
-                                    }
-                                    ::std::result::Result::Err(why) => {
-                                        crate::error::RequestError::new(
-                                                crate::error::RequestErrorKind::InvalidResponse,
-                                                format!(
-                                                    "{} answered {} with a body that does not match the model: {why}",
-                                                    "SendTaskFailure", "InvalidToken"
-                                                ),
-                                            )
-                                            .with_status(response.status)
-                                            .with_request_id(response.request_id.clone())
-                                            .into()
-                                    }
-                                }
+                                crate::orchestrator::modeled_error(
+                                    &OPERATION,
+                                    &response,
+                                    "InvalidToken",
+                                    crate::codec::de_types_error_invalid_token,
+                                )
                             }
                             "KmsAccessDeniedException" => {
-                                match crate::codec::de_types_error_kms_access_denied_exception(
-                                    &response.body,
-                                ) {
-                                    ::std::result::Result::Ok(mut modeled) => {
-                                        if modeled.message.is_none() {
-                                            modeled.message = response.message.clone();
-                                        }
-                                        modeled.meta = crate::error::ErrorMetadata::from_response(
-                                            response.request_id.clone(),
-                                            response.status,
-                                            response.attempts,
-                                        );
-                                        crate::operation::send_task_failure::SendTaskFailureError::KmsAccessDeniedException(
-                                            modeled,
-                                        )
-                                    }
-                                    ::std::result::Result::Err(why) => {
-                                        crate::error::RequestError::new(
-                                                crate::error::RequestErrorKind::InvalidResponse,
-                                                format!(
-                                                    "{} answered {} with a body that does not match the model: {why}",
-                                                    "SendTaskFailure", "KmsAccessDeniedException"
-                                                ),
-                                            )
-                                            .with_status(response.status)
-                                            .with_request_id(response.request_id.clone())
-                                            .into()
-                                    }
-                                }
+                                crate::orchestrator::modeled_error(
+                                    &OPERATION,
+                                    &response,
+                                    "KmsAccessDeniedException",
+                                    crate::codec::de_types_error_kms_access_denied_exception,
+                                )
                             }
                             "KmsInvalidStateException" => {
-                                match crate::codec::de_types_error_kms_invalid_state_exception(
-                                    &response.body,
-                                ) {
-                                    ::std::result::Result::Ok(mut modeled) => {
-                                        if modeled.message.is_none() {
-                                            modeled.message = response.message.clone();
-                                        }
-                                        modeled.meta = crate::error::ErrorMetadata::from_response(
-                                            response.request_id.clone(),
-                                            response.status,
-                                            response.attempts,
-                                        );
-                                        crate::operation::send_task_failure::SendTaskFailureError::KmsInvalidStateException(
-                                            modeled,
-                                        )
-                                    }
-                                    ::std::result::Result::Err(why) => {
-                                        crate::error::RequestError::new(
-                                                crate::error::RequestErrorKind::InvalidResponse,
-                                                format!(
-                                                    "{} answered {} with a body that does not match the model: {why}",
-                                                    "SendTaskFailure", "KmsInvalidStateException"
-                                                ),
-                                            )
-                                            .with_status(response.status)
-                                            .with_request_id(response.request_id.clone())
-                                            .into()
-                                    }
-                                }
+                                crate::orchestrator::modeled_error(
+                                    &OPERATION,
+                                    &response,
+                                    "KmsInvalidStateException",
+                                    crate::codec::de_types_error_kms_invalid_state_exception,
+                                )
                             }
                             "KmsThrottlingException" => {
-                                match crate::codec::de_types_error_kms_throttling_exception(
-                                    &response.body,
-                                ) {
-                                    ::std::result::Result::Ok(mut modeled) => {
-                                        if modeled.message.is_none() {
-                                            modeled.message = response.message.clone();
-                                        }
-                                        modeled.meta = crate::error::ErrorMetadata::from_response(
-                                            response.request_id.clone(),
-                                            response.status,
-                                            response.attempts,
-                                        );
-                                        crate::operation::send_task_failure::SendTaskFailureError::KmsThrottlingException(
-                                            modeled,
-                                        )
-                                    }
-                                    ::std::result::Result::Err(why) => {
-                                        crate::error::RequestError::new(
-                                                crate::error::RequestErrorKind::InvalidResponse,
-                                                format!(
-                                                    "{} answered {} with a body that does not match the model: {why}",
-                                                    "SendTaskFailure", "KmsThrottlingException"
-                                                ),
-                                            )
-                                            .with_status(response.status)
-                                            .with_request_id(response.request_id.clone())
-                                            .into()
-                                    }
-                                }
+                                crate::orchestrator::modeled_error(
+                                    &OPERATION,
+                                    &response,
+                                    "KmsThrottlingException",
+                                    crate::codec::de_types_error_kms_throttling_exception,
+                                )
                             }
                             "TaskDoesNotExist" => {
-                                match crate::codec::de_types_error_task_does_not_exist(
-                                    &response.body,
-                                ) {
-                                    ::std::result::Result::Ok(mut modeled) => {
-                                        if modeled.message.is_none() {
-                                            modeled.message = response.message.clone();
-                                        }
-                                        modeled.meta = crate::error::ErrorMetadata::from_response(
-                                            response.request_id.clone(),
-                                            response.status,
-                                            response.attempts,
-                                        );
-                                        crate::operation::send_task_failure::SendTaskFailureError::TaskDoesNotExist(
-                                            modeled,
-                                        )
-                                    }
-                                    ::std::result::Result::Err(why) => {
-                                        crate::error::RequestError::new(
-                                                crate::error::RequestErrorKind::InvalidResponse,
-                                                format!(
-                                                    "{} answered {} with a body that does not match the model: {why}",
-                                                    "SendTaskFailure", "TaskDoesNotExist"
-                                                ),
-                                            )
-                                            .with_status(response.status)
-                                            .with_request_id(response.request_id.clone())
-                                            .into()
-                                    }
-                                }
+                                crate::orchestrator::modeled_error(
+                                    &OPERATION,
+                                    &response,
+                                    "TaskDoesNotExist",
+                                    crate::codec::de_types_error_task_does_not_exist,
+                                )
                             }
                             "TaskTimedOut" => {
-                                match crate::codec::de_types_error_task_timed_out(
-                                    &response.body,
-                                ) {
-                                    ::std::result::Result::Ok(mut modeled) => {
-                                        if modeled.message.is_none() {
-                                            modeled.message = response.message.clone();
-                                        }
-                                        modeled.meta = crate::error::ErrorMetadata::from_response(
-                                            response.request_id.clone(),
-                                            response.status,
-                                            response.attempts,
-                                        );
-                                        crate::operation::send_task_failure::SendTaskFailureError::TaskTimedOut(
-                                            modeled,
-                                        )
-                                    }
-                                    ::std::result::Result::Err(why) => {
-                                        crate::error::RequestError::new(
-                                                crate::error::RequestErrorKind::InvalidResponse,
-                                                format!(
-                                                    "{} answered {} with a body that does not match the model: {why}",
-                                                    "SendTaskFailure", "TaskTimedOut"
-                                                ),
-                                            )
-                                            .with_status(response.status)
-                                            .with_request_id(response.request_id.clone())
-                                            .into()
-                                    }
-                                }
+                                crate::orchestrator::modeled_error(
+                                    &OPERATION,
+                                    &response,
+                                    "TaskTimedOut",
+                                    crate::codec::de_types_error_task_timed_out,
+                                )
                             }
                             _ => {
                                 crate::error::UnknownServiceError::new(

@@ -55,9 +55,11 @@
 //! the failure is reported instead of risking a second, misleading attempt. Turn retries
 //! off entirely with [`retry::RetryConfig::disabled`].
 //!
-//! `Display` of every error shows its code, message and request id; `Debug` never shows a
-//! `@sensitive` value or a credential, and neither does the `tracing` output (one `call`
-//! span per call with its operation, attempts, status and request id).
+//! `Display` of every error shows its code, message and request id, and every error type
+//! gives them (with the HTTP status and the attempts made) through
+//! [`error::ProvideErrorMetadata`]. `Debug` never shows a `@sensitive` value or a
+//! credential, and neither does the `tracing` output (one `call` span per call with its
+//! operation, attempts, status and request id).
 //!
 //! # Features
 //!

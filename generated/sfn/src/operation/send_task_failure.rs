@@ -91,77 +91,39 @@ pub enum SendTaskFailureError {
     Request(crate::error::RequestError),
 }
 impl SendTaskFailureError {
+    /// The error this is, whichever variant holds it, as its metadata.
+    fn error_metadata(&self) -> &dyn crate::error::ProvideErrorMetadata {
+        match self {
+            Self::InvalidToken(error) => error,
+            Self::KmsAccessDeniedException(error) => error,
+            Self::KmsInvalidStateException(error) => error,
+            Self::KmsThrottlingException(error) => error,
+            Self::TaskDoesNotExist(error) => error,
+            Self::TaskTimedOut(error) => error,
+            Self::Unknown(error) => error,
+            Self::Request(error) => error,
+        }
+    }
     /// The error code: the service's for service errors, `None` for `Request` failures.
     pub fn code(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidToken(error) => ::std::option::Option::Some(error.code()),
-            Self::KmsAccessDeniedException(error) => {
-                ::std::option::Option::Some(error.code())
-            }
-            Self::KmsInvalidStateException(error) => {
-                ::std::option::Option::Some(error.code())
-            }
-            Self::KmsThrottlingException(error) => {
-                ::std::option::Option::Some(error.code())
-            }
-            Self::TaskDoesNotExist(error) => ::std::option::Option::Some(error.code()),
-            Self::TaskTimedOut(error) => ::std::option::Option::Some(error.code()),
-            Self::Unknown(error) => ::std::option::Option::Some(error.code()),
-            Self::Request(_) => ::std::option::Option::None,
-        }
+        crate::error::ProvideErrorMetadata::code(self)
     }
     /// The message the service sent, if any; for `Request` failures, what went wrong.
     pub fn message(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidToken(error) => error.message(),
-            Self::KmsAccessDeniedException(error) => error.message(),
-            Self::KmsInvalidStateException(error) => error.message(),
-            Self::KmsThrottlingException(error) => error.message(),
-            Self::TaskDoesNotExist(error) => error.message(),
-            Self::TaskTimedOut(error) => error.message(),
-            Self::Unknown(error) => error.message(),
-            Self::Request(error) => ::std::option::Option::Some(error.message()),
-        }
+        crate::error::ProvideErrorMetadata::message(self)
     }
     /// The request id of the failed call, when the service sent one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::InvalidToken(error) => error.request_id(),
-            Self::KmsAccessDeniedException(error) => error.request_id(),
-            Self::KmsInvalidStateException(error) => error.request_id(),
-            Self::KmsThrottlingException(error) => error.request_id(),
-            Self::TaskDoesNotExist(error) => error.request_id(),
-            Self::TaskTimedOut(error) => error.request_id(),
-            Self::Unknown(error) => error.request_id(),
-            Self::Request(error) => error.request_id(),
-        }
+        crate::error::ProvideErrorMetadata::request_id(self)
     }
     /// The HTTP status of the service's answer, when there was one.
     pub fn status(&self) -> ::std::option::Option<u16> {
-        match self {
-            Self::InvalidToken(error) => error.meta.status(),
-            Self::KmsAccessDeniedException(error) => error.meta.status(),
-            Self::KmsInvalidStateException(error) => error.meta.status(),
-            Self::KmsThrottlingException(error) => error.meta.status(),
-            Self::TaskDoesNotExist(error) => error.meta.status(),
-            Self::TaskTimedOut(error) => error.meta.status(),
-            Self::Unknown(error) => error.status(),
-            Self::Request(error) => error.status(),
-        }
+        crate::error::ProvideErrorMetadata::status(self)
     }
     /// How many attempts the call made, retries included (0 for a service error built
     /// by hand, e.g. in a mock).
     pub fn attempts(&self) -> u32 {
-        match self {
-            Self::InvalidToken(error) => error.meta.attempts(),
-            Self::KmsAccessDeniedException(error) => error.meta.attempts(),
-            Self::KmsInvalidStateException(error) => error.meta.attempts(),
-            Self::KmsThrottlingException(error) => error.meta.attempts(),
-            Self::TaskDoesNotExist(error) => error.meta.attempts(),
-            Self::TaskTimedOut(error) => error.meta.attempts(),
-            Self::Unknown(error) => error.attempts(),
-            Self::Request(error) => error.attempts(),
-        }
+        crate::error::ProvideErrorMetadata::attempts(self)
     }
     /// True for the `InvalidToken` error.
     pub fn is_invalid_token(&self) -> bool {
@@ -194,6 +156,23 @@ impl SendTaskFailureError {
     /// True when the call failed without an error answer from the service.
     pub fn is_request(&self) -> bool {
         matches!(self, Self::Request(_))
+    }
+}
+impl crate::error::ProvideErrorMetadata for SendTaskFailureError {
+    fn code(&self) -> ::std::option::Option<&str> {
+        self.error_metadata().code()
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.error_metadata().message()
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.error_metadata().request_id()
+    }
+    fn status(&self) -> ::std::option::Option<u16> {
+        self.error_metadata().status()
+    }
+    fn attempts(&self) -> u32 {
+        self.error_metadata().attempts()
     }
 }
 impl ::std::fmt::Display for SendTaskFailureError {

@@ -65,6 +65,33 @@ impl ::std::fmt::Display for InvalidToken {
     }
 }
 impl ::std::error::Error for InvalidToken {}
+impl crate::error::ProvideErrorMetadata for InvalidToken {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(Self::CODE)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+    fn status(&self) -> ::std::option::Option<u16> {
+        self.meta.status()
+    }
+    fn attempts(&self) -> u32 {
+        self.meta.attempts()
+    }
+}
+impl crate::orchestrator::ModeledError for InvalidToken {
+    fn metadata_mut(&mut self) -> &mut crate::error::ErrorMetadata {
+        &mut self.meta
+    }
+    fn message_mut(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+        ::std::option::Option::Some(&mut self.message)
+    }
+}
 /// The caller, or the policy of the KMS key, does not grant the permissions that are needed to use the KMS key.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -130,6 +157,33 @@ impl ::std::fmt::Display for KmsAccessDeniedException {
     }
 }
 impl ::std::error::Error for KmsAccessDeniedException {}
+impl crate::error::ProvideErrorMetadata for KmsAccessDeniedException {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(Self::CODE)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+    fn status(&self) -> ::std::option::Option<u16> {
+        self.meta.status()
+    }
+    fn attempts(&self) -> u32 {
+        self.meta.attempts()
+    }
+}
+impl crate::orchestrator::ModeledError for KmsAccessDeniedException {
+    fn metadata_mut(&mut self) -> &mut crate::error::ErrorMetadata {
+        &mut self.meta
+    }
+    fn message_mut(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+        ::std::option::Option::Some(&mut self.message)
+    }
+}
 /// The KMS key cannot be used in its current state, for example because it is disabled or has been deleted.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -206,6 +260,33 @@ impl ::std::fmt::Display for KmsInvalidStateException {
     }
 }
 impl ::std::error::Error for KmsInvalidStateException {}
+impl crate::error::ProvideErrorMetadata for KmsInvalidStateException {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(Self::CODE)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+    fn status(&self) -> ::std::option::Option<u16> {
+        self.meta.status()
+    }
+    fn attempts(&self) -> u32 {
+        self.meta.attempts()
+    }
+}
+impl crate::orchestrator::ModeledError for KmsInvalidStateException {
+    fn metadata_mut(&mut self) -> &mut crate::error::ErrorMetadata {
+        &mut self.meta
+    }
+    fn message_mut(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+        ::std::option::Option::Some(&mut self.message)
+    }
+}
 /// KMS answered with a `ThrottlingException` when Step Functions called it on behalf of the caller: KMS limited the rate of requests.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -271,6 +352,33 @@ impl ::std::fmt::Display for KmsThrottlingException {
     }
 }
 impl ::std::error::Error for KmsThrottlingException {}
+impl crate::error::ProvideErrorMetadata for KmsThrottlingException {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(Self::CODE)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+    fn status(&self) -> ::std::option::Option<u16> {
+        self.meta.status()
+    }
+    fn attempts(&self) -> u32 {
+        self.meta.attempts()
+    }
+}
+impl crate::orchestrator::ModeledError for KmsThrottlingException {
+    fn metadata_mut(&mut self) -> &mut crate::error::ErrorMetadata {
+        &mut self.meta
+    }
+    fn message_mut(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+        ::std::option::Option::Some(&mut self.message)
+    }
+}
 /// Step Functions could not find the activity that the request refers to.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -336,6 +444,33 @@ impl ::std::fmt::Display for TaskDoesNotExist {
     }
 }
 impl ::std::error::Error for TaskDoesNotExist {}
+impl crate::error::ProvideErrorMetadata for TaskDoesNotExist {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(Self::CODE)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+    fn status(&self) -> ::std::option::Option<u16> {
+        self.meta.status()
+    }
+    fn attempts(&self) -> u32 {
+        self.meta.attempts()
+    }
+}
+impl crate::orchestrator::ModeledError for TaskDoesNotExist {
+    fn metadata_mut(&mut self) -> &mut crate::error::ErrorMetadata {
+        &mut self.meta
+    }
+    fn message_mut(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+        ::std::option::Option::Some(&mut self.message)
+    }
+}
 /// The task token has expired, or the task that it belongs to has already been closed, so the task can no longer be reported on.
 #[non_exhaustive]
 #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -401,6 +536,33 @@ impl ::std::fmt::Display for TaskTimedOut {
     }
 }
 impl ::std::error::Error for TaskTimedOut {}
+impl crate::error::ProvideErrorMetadata for TaskTimedOut {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(Self::CODE)
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self.meta.request_id()
+    }
+    fn status(&self) -> ::std::option::Option<u16> {
+        self.meta.status()
+    }
+    fn attempts(&self) -> u32 {
+        self.meta.attempts()
+    }
+}
+impl crate::orchestrator::ModeledError for TaskTimedOut {
+    fn metadata_mut(&mut self) -> &mut crate::error::ErrorMetadata {
+        &mut self.meta
+    }
+    fn message_mut(
+        &mut self,
+    ) -> ::std::option::Option<&mut ::std::option::Option<::std::string::String>> {
+        ::std::option::Option::Some(&mut self.message)
+    }
+}
 /// Builders for the errors, for tests and mocks.
 pub mod builders {
     /// A builder for [`InvalidToken`](crate::types::error::InvalidToken).
