@@ -112,3 +112,52 @@ fn export_runtime_needs_an_out_folder() {
     assert_eq!(code, 2);
     assert!(String::from_utf8_lossy(&stderr).contains("`export-runtime` needs `--out DIR`"));
 }
+
+/// The committed crate and the test crates compile the runtime in the tree, not a copy: an edit
+/// to `codegen/runtime` is what the next `cargo test` tests. (Crates the tests write elsewhere get
+/// the same folder by `tests::write_crate`.)
+#[test]
+fn generated_crates_build_the_runtime_in_the_tree() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args([
+            "metadata",
+            "--offline",
+            "--format-version",
+            "1",
+            "--no-deps",
+        ])
+        .current_dir(repo_root())
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success());
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let runtime = runtime_dir().canonicalize().unwrap();
+    let packages = metadata["packages"].as_array().unwrap();
+    for name in ["sfn", "tests", "codegen"] {
+        let package = packages.iter().find(|p| p["name"] == name).unwrap();
+        let dependency = package["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == "smithy-rust-runtime")
+            .unwrap_or_else(|| panic!("{name} does not depend on the runtime"));
+        let path = Path::new(dependency["path"].as_str().expect("a path dependency"));
+        assert_eq!(path.canonicalize().unwrap(), runtime, "{name}");
+    }
+    let written = temp_path("runtime-path");
+    tests::write_crate(
+        &written,
+        &[(
+            "Cargo.toml".to_owned(),
+            "[dependencies]\nsmithy-rust-runtime = { version = \"0.1\", path = \"../../codegen/runtime\" }\n"
+                .to_owned(),
+        )],
+    );
+    let manifest = std::fs::read_to_string(written.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(&format!("path = {:?}", runtime_dir().display().to_string())),
+        "{manifest}"
+    );
+    std::fs::remove_dir_all(&written).unwrap();
+}
