@@ -1,66 +1,34 @@
-//! End to end entirely in Rust against moto: clients generated here (not committed) from the
-//! official SFN and SQS models run the whole task-token workflow in one program
-//! (`tests/e2e_rust/main.rs`): create a queue, create a state machine with an
-//! `sqs:sendMessage.waitForTaskToken` Task, start an execution, receive the token from the
-//! queue, SendTaskFailure, and DescribeExecution shows FAILED with our error. No python talks to
-//! moto here (python only runs the server).
+//! One runtime crate for every generated service, end to end and entirely in Rust against moto.
+//!
+//! Clients generated here (not committed) from the official SFN, SQS and DynamoDB models, the
+//! way a project outside this repository generates them (`export-runtime`, then `codegen
+//! --runtime-path ../smithy-rust-runtime` for each; `support/three_services.rs`), run in one
+//! program (`tests/e2e_rust/main.rs`) from ONE `Config`: the whole task-token workflow (create a
+//! queue, create a state machine with an `sqs:sendMessage.waitForTaskToken` Task, start an
+//! execution, receive the token from the queue, SendTaskFailure, and DescribeExecution shows
+//! FAILED with our error), then a DynamoDB table, an item written and the same item read back.
+//! No python talks to moto here (python only runs the server).
+//!
+//! Also here: the same crates generated with `--inline-runtime` each compile on their own, and a
+//! crate refuses a runtime of another version (cargo, before compiling anything) or of another
+//! seam (the crate's own build-time message that says to regenerate).
+
+#[path = "support/three_services.rs"]
+mod three_services;
 
 use std::path::Path;
 use std::time::Instant;
 
 use tests::moto::{self, Moto};
+use three_services::{Runtime, RUNTIME_DIR, SERVICES};
 
 /// The error `tests/e2e_rust/main.rs` fails the task with.
 const ERROR: &str = "Rust.OnlyError";
 /// The cause it fails the task with.
 const CAUSE: &str = "failed by the generated Rust clients, no python involved";
 
-/// `cargo xtask codegen --model MODEL --out OUT --package PACKAGE --operation ...`, in process.
-fn generate(model: &Path, out: &Path, package: &str, operations: &[&str]) {
-    let mut args: Vec<String> = vec![
-        "codegen".into(),
-        "--model".into(),
-        model.display().to_string(),
-        "--out".into(),
-        out.display().to_string(),
-        "--package".into(),
-        package.into(),
-    ];
-    for operation in operations {
-        args.extend(["--operation".into(), (*operation).to_owned()]);
-    }
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let code = xtask::run(&tests::repo_root(), &args, &mut stdout, &mut stderr);
-    assert_eq!(
-        code,
-        0,
-        "codegen {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr)
-    );
-}
-
-/// The program's manifest: the two generated crates by path, tokio for `main`, serde_json for
-/// the state machine definition and the message body.
-const PROGRAM_MANIFEST: &str = r#"[package]
-name = "e2e-rust-only"
-version = "0.1.0"
-edition = "2021"
-publish = false
-
-[[bin]]
-name = "e2e-rust-only"
-path = "main.rs"
-
-[dependencies]
-sfn-official = { path = "../sfn_official" }
-sqs-official = { path = "../sqs_official" }
-serde_json = "1"
-tokio = { version = "1", default-features = false, features = ["rt", "macros", "time"] }
-"#;
-
 #[test]
-fn generated_sfn_and_sqs_clients_fail_a_task_end_to_end() {
+fn three_services_share_one_config_and_runtime_against_moto() {
     let Some(models) = tests::aws_models_dir() else {
         return;
     };
@@ -68,33 +36,28 @@ fn generated_sfn_and_sqs_clients_fail_a_task_end_to_end() {
 
     let root = tests::temp_path("e2e-rust-only");
     let started = Instant::now();
-    generate(
-        &models.join("sfn.json"),
-        &root.join("sfn_official"),
-        "sfn-official",
-        &[
-            "CreateStateMachine",
-            "StartExecution",
-            "DescribeExecution",
-            "SendTaskFailure",
-        ],
+    let program = three_services::generate_program(&models, &root, Runtime::Shared)
+        .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!(
+        "exported the runtime and generated three crates in {:?}",
+        started.elapsed()
     );
-    generate(
-        &models.join("sqs.json"),
-        &root.join("sqs_official"),
-        "sqs-official",
-        &["CreateQueue", "ReceiveMessage"],
-    );
-    eprintln!("generated both crates in {:?}", started.elapsed());
-
-    let program = root.join("program");
-    std::fs::create_dir_all(&program).unwrap();
-    std::fs::write(program.join("Cargo.toml"), PROGRAM_MANIFEST).unwrap();
-    std::fs::copy(
-        tests::repo_root().join("tests/e2e_rust/main.rs"),
-        program.join("main.rs"),
-    )
-    .unwrap();
+    // The crates name the exported runtime, and nothing of this repository.
+    for service in &SERVICES {
+        let manifest = read(&root.join(service.package).join("Cargo.toml"));
+        assert!(
+            manifest.contains(
+                "smithy-rust-runtime = { version = \"0.1\", path = \"../smithy-rust-runtime\" }"
+            ),
+            "{}'s manifest:\n{manifest}",
+            service.package
+        );
+        assert!(
+            !root.join(service.package).join("src/config.rs").exists(),
+            "{} carries a runtime module of its own",
+            service.package
+        );
+    }
 
     let started = Instant::now();
     let built = tests::cargo_in(&program, &["build"]);
@@ -102,11 +65,28 @@ fn generated_sfn_and_sqs_clients_fail_a_task_end_to_end() {
     if let Err(e) = built {
         panic!("{e}");
     }
+    // One runtime package in the build, from the exported folder.
+    let tree = tests::cargo_in(&program, &["tree", "--prefix", "none", "--no-dedupe"])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let runtimes: std::collections::BTreeSet<&str> = tree
+        .lines()
+        .filter(|line| line.starts_with("smithy-rust-runtime "))
+        .collect();
+    let exported = root.join(RUNTIME_DIR);
+    assert!(
+        runtimes.len() == 1
+            && runtimes
+                .iter()
+                .all(|line| line.contains(&exported.display().to_string())),
+        "expected exactly the exported runtime at {}, found {runtimes:?}",
+        exported.display()
+    );
 
     // Run the binary itself: `cargo_in` appends `--offline --quiet`, which `cargo run --` would
     // hand to the program.
     let binary = tests::generated_target_dir().join(format!(
-        "debug/e2e-rust-only{}",
+        "debug/{}{}",
+        three_services::PROGRAM,
         std::env::consts::EXE_SUFFIX
     ));
     let started = Instant::now();
@@ -122,13 +102,13 @@ fn generated_sfn_and_sqs_clients_fail_a_task_end_to_end() {
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
-    eprintln!("ran the workflow in {:?}", started.elapsed());
+    eprintln!("ran the program in {:?}", started.elapsed());
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    eprintln!("workflow stderr:\n{stderr}workflow stdout: {stdout}");
+    eprintln!("program stderr:\n{stderr}program stdout: {stdout}");
     assert!(
         output.status.success(),
-        "the workflow failed with {}:\n{stderr}{stdout}",
+        "the program failed with {}:\n{stderr}{stdout}",
         output.status
     );
     let _ = std::fs::remove_dir_all(&root);
@@ -150,4 +130,169 @@ fn generated_sfn_and_sqs_clients_fail_a_task_end_to_end() {
             .is_some_and(|arn| arn.starts_with("arn:aws:states:")),
         "{result}"
     );
+
+    // The program already checked that the item read back equals the one written (`==` on the
+    // generated types); this checks what it read against the wire form of what it wrote.
+    let dynamodb = &result["dynamodb"];
+    let table = dynamodb["table"].as_str().expect("the table's name");
+    assert_eq!(dynamodb["tableStatus"], "ACTIVE", "{result}");
+    let expected = serde_json::json!({
+        "pk": {"S": table},
+        "count": {"N": "42"},
+        "payload": {"B": "AJ//cnM="},
+        "tags": {"SS": ["blue"]},
+        "sizes": {"NS": ["1.5"]},
+        "nested": {"M": {
+            "ok": {"BOOL": true},
+            "list": {"L": [{"S": "ünïcode ✓"}, {"N": "-7"}]}
+        }},
+        "nothing": {"NULL": true}
+    });
+    assert_eq!(dynamodb["item"], expected, "{result}");
+}
+
+#[test]
+fn inline_runtime_crates_each_compile_alone() {
+    let Some(models) = tests::aws_models_dir() else {
+        return;
+    };
+    let root = tests::temp_path("inline-runtime");
+    for service in &SERVICES {
+        let dir = three_services::generate_crate(&models, &root, service, Runtime::Inline)
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Self-contained: the runtime's modules are in the crate, the runtime crate is not named.
+        let manifest = read(&dir.join("Cargo.toml"));
+        assert!(
+            !manifest.contains("smithy-rust-runtime"),
+            "{}'s manifest names the runtime crate:\n{manifest}",
+            service.package
+        );
+        let lib = read(&dir.join("src/lib.rs"));
+        assert!(
+            !lib.contains("smithy_rust_runtime"),
+            "{}'s lib.rs names the runtime crate:\n{lib}",
+            service.package
+        );
+        for module in ["config", "credentials", "orchestrator", "transport"] {
+            assert!(
+                dir.join(format!("src/{module}.rs")).is_file(),
+                "{} has no src/{module}.rs",
+                service.package
+            );
+        }
+        // Each crate alone, in its own folder with its own lock file: no workspace around it.
+        let started = Instant::now();
+        if let Err(e) = tests::cargo_in(&dir, &["check", "--lib"]) {
+            panic!("{} (inline runtime) does not compile: {e}", service.package);
+        }
+        eprintln!(
+            "{} (inline runtime) checked in {:?}",
+            service.package,
+            started.elapsed()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A crate generated for runtime 0.1 against an exported runtime whose version says 0.2: cargo
+/// refuses the dependency while resolving it, before compiling anything, naming the runtime.
+#[test]
+fn a_runtime_of_another_version_is_refused_before_compiling() {
+    let Some(models) = tests::aws_models_dir() else {
+        return;
+    };
+    let root = tests::temp_path("runtime-version");
+    let krate = sfn_with_exported_runtime(&models, &root);
+    edit(&root.join(RUNTIME_DIR).join("Cargo.toml"), |manifest| {
+        replace_once(
+            manifest,
+            "\nversion = \"0.1.0\"\n",
+            "\nversion = \"0.2.0\"\n",
+        )
+    });
+
+    let error = tests::cargo_in(&krate, &["check", "--lib"])
+        .expect_err("a crate generated for runtime 0.1 compiled against runtime 0.2");
+    eprintln!("{error}");
+    // Cargo's words: "failed to select a version for the requirement `smithy-rust-runtime =
+    // "^0.1"`", "candidate versions found which didn't match: 0.2.0".
+    for words in [
+        "failed to select a version",
+        "`smithy-rust-runtime = \"^0.1\"`",
+        "0.2.0",
+    ] {
+        assert!(error.contains(words), "no `{words}` in:\n{error}");
+    }
+    // Refused while resolving: no compiler error, nothing compiled.
+    assert!(
+        !error.contains("error[E") && !error.contains("could not compile"),
+        "rustc ran:\n{error}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A crate generated for seam 1 against a runtime of the same version whose `SEAM` says 2 (a
+/// runtime changed without the version bump): the crate's build-time check fails with its own
+/// message, which says to regenerate.
+#[test]
+fn a_runtime_of_another_seam_fails_with_the_crates_message() {
+    let Some(models) = tests::aws_models_dir() else {
+        return;
+    };
+    let root = tests::temp_path("runtime-seam");
+    let krate = sfn_with_exported_runtime(&models, &root);
+    edit(&root.join(RUNTIME_DIR).join("src/lib.rs"), |lib| {
+        replace_once(lib, "pub const SEAM: u32 = 1;", "pub const SEAM: u32 = 2;")
+    });
+
+    let error = tests::cargo_in(&krate, &["check", "--lib"])
+        .expect_err("a crate generated for seam 1 compiled against seam 2");
+    eprintln!("{error}");
+    let message = "sfn-official was generated for seam 1 of smithy-rust-runtime 0.1, and this \
+                   runtime has another: regenerate sfn-official with the generator that matches \
+                   the runtime, or use the runtime it was generated for (`cargo xtask \
+                   export-runtime`)";
+    assert!(error.contains(message), "no `{message}` in:\n{error}");
+    // Our message is the only error: no wall of type errors around it.
+    let errors: Vec<&str> = error
+        .lines()
+        .filter(|line| line.starts_with("error"))
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .all(|line| line.starts_with("error[E0080]")
+                || line.starts_with("error: could not compile")),
+        "other errors beside the seam check: {errors:#?}\n{error}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// `export-runtime` into `ROOT/smithy-rust-runtime` and SFN's `SendTaskFailure` generated into
+/// `ROOT/sfn-official` with `--runtime-path ../smithy-rust-runtime`; returns the crate folder.
+fn sfn_with_exported_runtime(models: &Path, root: &Path) -> std::path::PathBuf {
+    three_services::export_runtime(&root.join(RUNTIME_DIR)).unwrap_or_else(|e| panic!("{e}"));
+    let sfn = three_services::Service {
+        model: "sfn.json",
+        package: "sfn-official",
+        operations: &["SendTaskFailure"],
+    };
+    three_services::generate_crate(models, root, &sfn, Runtime::Shared)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn edit(path: &Path, change: impl FnOnce(&str) -> String) {
+    let changed = change(&read(path));
+    std::fs::write(path, changed)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
+/// `text` with its one `from` replaced by `to`; panics unless `from` occurs exactly once.
+fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "`{from}` once in:\n{text}");
+    text.replacen(from, to, 1)
 }
