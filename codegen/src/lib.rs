@@ -11,6 +11,7 @@
 
 pub mod ast;
 pub mod closure;
+mod compliance;
 pub mod diagnostic;
 mod docs;
 mod emit;
@@ -120,8 +121,8 @@ pub fn generate_protocol_tests(
     let model = model::Model::build(ast::parse(model_json)?)?;
     let selection = closure::select(&model, settings.service.as_deref(), &settings.operations)?;
     let krate = lower::lower(&model, &selection, &settings.package, &settings.version)?;
-    let cases = emit::protocol_tests::collect(&model, &krate)?;
-    let tokens = emit::protocol_tests::test_file(&krate, &cases)?;
+    let cases = compliance::collect(&model, &krate)?;
+    let tokens = emit::compliance::test_file(&krate, &cases);
     Ok(render::rust_file("tests/protocol.rs", tokens, &settings.source)?.contents)
 }
 

@@ -4,11 +4,11 @@
 pub mod cargo;
 pub mod client;
 pub mod codec;
+pub mod compliance;
 pub mod data;
 pub mod example;
 pub mod lib_rs;
 pub mod operation;
-pub mod protocol_tests;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
