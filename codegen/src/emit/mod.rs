@@ -6,6 +6,7 @@ pub mod client;
 pub mod codec;
 pub mod data;
 pub mod example;
+pub mod krate;
 pub mod lib_rs;
 pub mod operation;
 pub mod protocol_tests;
