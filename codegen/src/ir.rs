@@ -89,6 +89,7 @@ impl Crate {
 #[derive(Debug, Clone)]
 pub struct Service {
     pub id: String,
+    #[expect(dead_code, reason = "lowering fills it in, no emitter reads it yet")]
     pub docs: Option<String>,
     /// A human title such as "AWS Step Functions".
     pub title: String,
@@ -102,6 +103,7 @@ pub struct Service {
     /// The SigV4 signing name (`aws.auth#sigv4`), e.g. `states`.
     pub signing_name: Option<String>,
     pub sdk_id: String,
+    #[expect(dead_code, reason = "lowering fills it in, no emitter reads it yet")]
     pub version: Option<String>,
     /// The suffix of the `AWS_ENDPOINT_URL_<NAME>` variable: the SDK id in upper case, `SFN`.
     pub env_name: String,
@@ -401,6 +403,7 @@ pub struct TypeRef {
 
 #[derive(Debug, Clone)]
 pub struct Enum {
+    #[expect(dead_code, reason = "lowering fills it in, no emitter reads it yet")]
     pub id: String,
     pub name: String,
     pub docs: Option<String>,
@@ -420,6 +423,7 @@ pub struct EnumVariant {
 
 #[derive(Debug, Clone)]
 pub struct Union {
+    #[expect(dead_code, reason = "lowering fills it in, no emitter reads it yet")]
     pub id: String,
     pub name: String,
     pub docs: Option<String>,

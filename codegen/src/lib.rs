@@ -1,34 +1,34 @@
 //! Turns a Smithy 2.0 JSON AST model into the source files of a Rust client crate.
 //!
 //! The pipeline, one module per step, flowing one way:
-//! [`ast`] (JSON to plain data) → [`model`] (prelude, `apply`, mixins, checked references) →
-//! [`closure`] (service, operations, reached shapes, unsupported features) → [`lower`] (Rust
-//! names and types: the IR in [`ir`]) → `emit` (token streams) → [`render`] (prettyplease and
-//! the `@generated` header).
+//! `ast` (JSON to plain data) → `model` (prelude, `apply`, mixins, checked references) →
+//! `closure` (service, operations, reached shapes, unsupported features) → `lower` (Rust names
+//! and types: the IR in `ir`) → `emit` (token streams; `emit::krate` assembles the crate's
+//! files) → `render` (prettyplease and the `@generated` header). The stages are private to this
+//! crate: `cargo doc -p codegen --document-private-items` documents them.
 //!
 //! This crate does no IO: [`generate`] takes the model text and [`Settings`] and returns files.
 //! Its output depends on nothing but its input, byte for byte.
 
-pub mod ast;
-pub mod closure;
+pub(crate) mod ast;
+pub(crate) mod closure;
 mod compliance;
-pub mod diagnostic;
+pub(crate) mod diagnostic;
 mod docs;
 mod emit;
-pub mod ir;
-pub mod lower;
-pub mod model;
-pub mod naming;
+pub(crate) mod ir;
+pub(crate) mod lower;
+pub(crate) mod model;
+pub(crate) mod naming;
 mod nesting;
-pub mod render;
+pub(crate) mod render;
 mod scc;
-pub mod shape_id;
+pub(crate) mod shape_id;
 mod strict_json;
-pub mod traits;
+pub(crate) mod traits;
 
 pub use diagnostic::Diagnostic;
-
-use quote::quote;
+pub use emit::krate::is_runtime_module;
 
 /// What to generate from a model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +106,7 @@ pub fn generate_with_notes(
         .map(|(id, why)| format!("{id}: skipped: {why}"))
         .collect();
     let krate = lower::lower(&model, &selection, &settings.package, &settings.version)?;
-    Ok((emit_files(&krate, settings)?, notes))
+    Ok((emit::krate::crate_files(&krate, settings)?, notes))
 }
 
 /// The source of `tests/protocol.rs` for the crate [`generate`] makes with the same model and
@@ -228,7 +228,7 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
 ];
 
 /// The runtime crate's manifest (see [`RUNTIME_SOURCES`]).
-pub const RUNTIME_MANIFEST: &str = include_str!("../runtime/Cargo.toml");
+pub(crate) const RUNTIME_MANIFEST: &str = include_str!("../runtime/Cargo.toml");
 
 /// The runtime crate's package name and version, as generated manifests name it.
 pub const RUNTIME_PACKAGE: &str = "smithy-rust-runtime";
@@ -254,138 +254,6 @@ pub fn runtime_crate_files() -> Vec<GeneratedFile> {
         contents: (*text).to_owned(),
     }));
     files
-}
-
-/// True for the paths of runtime modules a crate generated with [`RuntimeDependency::Inline`]
-/// carries (copied, not generated from the model).
-pub fn is_runtime_module(path: &str) -> bool {
-    path != "src/lib.rs" && RUNTIME_SOURCES.iter().any(|(runtime, _)| *runtime == path)
-}
-
-fn emit_files(krate: &ir::Crate, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostic> {
-    let source = settings.source.as_str();
-    let runtime = &settings.runtime;
-    let mut files = vec![
-        GeneratedFile {
-            path: "Cargo.toml".to_owned(),
-            contents: emit::cargo::cargo_toml(krate, runtime, &render::header("#", source)),
-        },
-        render::rust_file("src/lib.rs", emit::lib_rs::lib_file(krate, runtime), source)?,
-        render::rust_file("src/client.rs", emit::client::client_file(krate), source)?,
-        render::rust_file("src/codec.rs", emit::codec::codec_file(krate), source)?,
-    ];
-    if *runtime == RuntimeDependency::Inline {
-        for (path, text) in RUNTIME_SOURCES {
-            let unused = match *path {
-                "src/lib.rs" => true,
-                "src/sensitive.rs" => !krate.redacts(),
-                "src/idempotency.rs" => !krate.has_idempotency_tokens(),
-                _ => false,
-            };
-            if !unused {
-                files.push(render::runtime_file(path, text, source)?);
-            }
-        }
-    }
-    let mut op_modules = Vec::new();
-    for op in &krate.operations {
-        let module = emit::ident(&op.module);
-        let doc = emit::doc_lines(&format!("The `{}` operation.", op.wire_name));
-        op_modules.push(quote! { #doc pub mod #module; });
-        files.push(render::rust_file(
-            &format!("src/operation/{}.rs", op.module),
-            emit::operation::operation_file(op, &krate.service),
-            source,
-        )?);
-        files.push(render::rust_file(
-            &emit::example::example_path(op),
-            emit::example::example_entry(krate, op),
-            source,
-        )?);
-        files.push(render::rust_file(
-            &emit::example::program_path(op),
-            emit::example::example_file(krate, op),
-            source,
-        )?);
-    }
-    files.push(render::rust_file(
-        "src/operation.rs",
-        quote! {
-            //! Each operation's input, output, builders and error enum, one module per operation.
-            #( #op_modules )*
-        },
-        source,
-    )?);
-    let (types, errors) = emit_types(krate);
-    files.push(render::rust_file("src/types.rs", types, source)?);
-    files.push(render::rust_file("src/types/error.rs", errors, source)?);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
-/// `types.rs` (data types, their builders, `UnknownValue`) and `types/error.rs` (modeled errors).
-fn emit_types(krate: &ir::Crate) -> (proc_macro2::TokenStream, proc_macro2::TokenStream) {
-    let types_module = quote! { crate::types };
-    let mut items = Vec::new();
-    let mut builders = Vec::new();
-    for data in &krate.types {
-        match data {
-            ir::DataType::Structure(s) => {
-                let (item, builder) = emit::data::structure(s, &types_module);
-                items.push(item);
-                builders.push(builder);
-            }
-            ir::DataType::Enum(e) => items.push(emit::data::enumeration(e)),
-            ir::DataType::Union(u) => items.push(emit::data::union(u)),
-        }
-    }
-    // Only string enums keep unknown values in `UnknownValue`.
-    let unknown_value = if krate.has_string_enums() {
-        quote! {
-            /// An enum value this version of the crate does not know, as the service sent it.
-            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
-            #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize), serde(transparent))]
-            pub struct UnknownValue(::std::string::String);
-            impl UnknownValue {
-                pub(crate) fn new(value: &str) -> Self {
-                    Self(value.to_owned())
-                }
-                /// The value as the service sent it.
-                pub fn as_str(&self) -> &str {
-                    &self.0
-                }
-            }
-        }
-    } else {
-        quote! {}
-    };
-    let types = quote! {
-        //! The data types the operations use. Modeled errors are in [`error`].
-        #( #items )*
-        #unknown_value
-        /// Builders for the structures of this module.
-        pub mod builders {
-            #( #builders )*
-        }
-        pub mod error;
-    };
-    let errors_module = quote! { crate::types::error };
-    let mut error_items = Vec::new();
-    let mut error_builders = Vec::new();
-    for s in &krate.errors {
-        let (item, builder) = emit::data::structure(s, &errors_module);
-        error_items.push(item);
-        error_builders.push(builder);
-    }
-    let errors = quote! {
-        //! The errors the service models. Each operation's error enum wraps the ones it can return.
-        #( #error_items )*
-        /// Builders for the errors, for tests and mocks.
-        pub mod builders {
-            #( #error_builders )*
-        }
-    };
-    (types, errors)
 }
 
 #[cfg(test)]

@@ -276,6 +276,9 @@ impl Model {
 
     fn check_members(&self, shape: &Shape) -> Result<()> {
         let mut seen: HashMap<String, &str> = HashMap::new();
+        // The members of an enum or intEnum by their values (an enum member without
+        // `@enumValue` has its name as its value).
+        let mut values: HashMap<String, &str> = HashMap::new();
         for member in &shape.members {
             let member_id = shape.id.member(&member.name);
             traits::check(&member.traits, &member_id)?;
@@ -337,6 +340,17 @@ impl Model {
                             return Err(Diagnostic::at(member_id, "an intEnum member needs an integer `smithy.api#enumValue` that fits in 32 bits"))
                         }
                         _ => return Err(Diagnostic::at(member_id, "the `smithy.api#enumValue` of an enum member must be a string")),
+                    }
+                    let value = match value {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(Value::Number(n)) => n.to_string(),
+                        _ => member.name.clone(),
+                    };
+                    if let Some(other) = values.insert(value.clone(), &member.name) {
+                        return Err(Diagnostic::at(
+                            member_id,
+                            format!("its value `{value}` is also the value of member `{other}`"),
+                        ));
                     }
                 }
                 ShapeKind::Map
@@ -534,5 +548,28 @@ mod tests {
             "a#U": { "type": "union", "members": { "x": { "target": "smithy.api#Unit" } } }
         }))
         .expect("a union member may target Unit");
+    }
+
+    #[test]
+    fn enum_values_are_unique_counting_member_names_as_values() {
+        let unit = json!({ "target": "smithy.api#Unit" });
+        let red =
+            json!({ "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": "red" } });
+        let err = build(json!({
+            "a#E": { "type": "enum", "members": { "red": unit, "CRIMSON": red } }
+        }))
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a#E$CRIMSON: its value `red` is also the value of member `red`"
+        );
+        build(json!({
+            "a#E": { "type": "enum", "members": { "RED": red, "red_value": unit } },
+            "a#I": { "type": "intEnum", "members": {
+                "ONE": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": 1 } },
+                "TWO": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": 2 } }
+            } }
+        }))
+        .expect("distinct values");
     }
 }

@@ -3,7 +3,9 @@
 //! Every trait the generator reads is checked here once, over the whole model, so that emitters can
 //! read values without handling malformed JSON (a bad value is a diagnostic, not a default).
 
-use serde_json::Value;
+use std::cmp::Ordering;
+
+use serde_json::{Number, Value};
 
 use crate::ast::{json_kind, Traits};
 use crate::diagnostic::{Diagnostic, Result};
@@ -25,6 +27,10 @@ pub const OUTPUT: &str = "output";
 pub const TIMESTAMP_FORMAT: &str = "timestampFormat";
 /// `smithy.api#paginated`, on operations and (as defaults) on the service.
 pub const PAGINATED: &str = "paginated";
+/// `smithy.api#length` and `smithy.api#range`: constraints the generated crate does not enforce,
+/// whose bounds are checked all the same, as Smithy's validators do.
+pub const LENGTH: &str = "length";
+pub const RANGE: &str = "range";
 
 /// The values `@timestampFormat` may take.
 pub const TIMESTAMP_FORMATS: &[&str] = &["date-time", "http-date", "epoch-seconds"];
@@ -124,11 +130,18 @@ fn check_one(id: &ShapeId, value: &Value) -> std::result::Result<(), String> {
                 json_kind(other)
             )),
         },
-        (PRELUDE_NAMESPACE, "length" | "range") => {
+        (PRELUDE_NAMESPACE, name @ (LENGTH | RANGE)) => {
             expect_object("the value")?;
-            for bound in ["min", "max"] {
+            let mut bounds = [None, None];
+            for (bound, slot) in ["min", "max"].into_iter().zip(&mut bounds) {
                 match value.get(bound) {
-                    None | Some(Value::Number(_)) => {}
+                    None => {}
+                    Some(Value::Number(n))
+                        if name == LENGTH && n.as_f64().is_some_and(|n| n < 0.0) =>
+                    {
+                        return Err(format!("`{bound}` must not be negative, found {n}"))
+                    }
+                    Some(Value::Number(n)) => *slot = Some(n),
                     Some(other) => {
                         return Err(format!(
                             "`{bound}` must be a number, found {}",
@@ -137,7 +150,12 @@ fn check_one(id: &ShapeId, value: &Value) -> std::result::Result<(), String> {
                     }
                 }
             }
-            Ok(())
+            match bounds {
+                [Some(min), Some(max)] if compare_numbers(min, max) == Ordering::Greater => {
+                    Err(format!("`min` ({min}) is greater than `max` ({max})"))
+                }
+                _ => Ok(()),
+            }
         }
         ("aws.auth", "sigv4") => match value.get("name") {
             Some(Value::String(name)) if !name.is_empty() => Ok(()),
@@ -183,5 +201,74 @@ fn check_one(id: &ShapeId, value: &Value) -> std::result::Result<(), String> {
         }
         (AWS_PROTOCOLS_NAMESPACE, _) => expect_object("the value"),
         _ => Ok(()),
+    }
+}
+
+/// Orders two JSON numbers exactly when both are integers, else as floats.
+fn compare_numbers(a: &Number, b: &Number) -> Ordering {
+    if let (Some(a), Some(b)) = (a.as_i64(), b.as_i64()) {
+        return a.cmp(&b);
+    }
+    if let (Some(a), Some(b)) = (a.as_u64(), b.as_u64()) {
+        return a.cmp(&b);
+    }
+    match (a.as_i64(), b.as_i64()) {
+        // One is a negative integer and the other an integer past `i64::MAX`.
+        (Some(_), None) if b.is_u64() => Ordering::Less,
+        (None, Some(_)) if a.is_u64() => Ordering::Greater,
+        _ => {
+            let (a, b) = (
+                a.as_f64().unwrap_or(f64::NAN),
+                b.as_f64().unwrap_or(f64::NAN),
+            );
+            a.partial_cmp(&b).unwrap_or(Ordering::Equal)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::check_one;
+    use crate::shape_id::ShapeId;
+
+    fn check(name: &str, value: serde_json::Value) -> Result<(), String> {
+        check_one(&ShapeId::prelude(name), &value)
+    }
+
+    #[test]
+    fn length_and_range_bounds() {
+        assert_eq!(check("length", json!({ "min": 0, "max": 0 })), Ok(()));
+        assert_eq!(check("length", json!({ "max": 3 })), Ok(()));
+        assert_eq!(
+            check("length", json!({ "min": 3, "max": 2 })),
+            Err("`min` (3) is greater than `max` (2)".to_owned())
+        );
+        assert_eq!(
+            check("length", json!({ "max": -2 })),
+            Err("`max` must not be negative, found -2".to_owned())
+        );
+        assert_eq!(check("range", json!({ "min": -5, "max": -5 })), Ok(()));
+        assert_eq!(
+            check("range", json!({ "min": -1, "max": u64::MAX })),
+            Ok(())
+        );
+        assert_eq!(check("range", json!({ "min": 1.25, "max": 1.5 })), Ok(()));
+        assert_eq!(
+            check("range", json!({ "min": 1.5, "max": 1.25 })),
+            Err("`min` (1.5) is greater than `max` (1.25)".to_owned())
+        );
+        assert_eq!(
+            check("range", json!({ "min": u64::MAX, "max": -1 })),
+            Err(format!("`min` ({}) is greater than `max` (-1)", u64::MAX))
+        );
+        assert_eq!(
+            check(
+                "range",
+                json!({ "min": 9007199254740993_u64, "max": 9007199254740992_u64 })
+            ),
+            Err("`min` (9007199254740993) is greater than `max` (9007199254740992)".to_owned())
+        );
     }
 }

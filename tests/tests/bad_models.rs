@@ -97,6 +97,17 @@ const CASES: &[(&str, Expect)] = &[
         "default_blob_not_base64",
         At("com.example#GetWidgetOutput$payload"),
     ),
+    // Trait values Smithy's own validators reject, refused even where the generator does not
+    // use them (the generated crate does not enforce `@length` or `@range`) or, like `Level`,
+    // the service does not reach the shape.
+    ("length_min_greater_than_max", At("com.example#WidgetName")),
+    ("length_negative", At("com.example#GetWidgetInput$name")),
+    (
+        "range_min_greater_than_max",
+        At("com.example#GetWidgetInput$count"),
+    ),
+    ("enum_duplicate_value", At("com.example#Color$CRIMSON")),
+    ("int_enum_duplicate_value", At("com.example#Level$MINIMAL")),
     // Rust names that collide.
     (
         "member_rust_name_collision",

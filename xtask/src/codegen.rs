@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::files::{self, Drift};
+use crate::files::{self, CrateOutput, Drift};
 
 /// What to generate.
 pub enum Job {
@@ -29,17 +29,6 @@ pub enum RuntimeChoice {
     Path(String),
     /// `--inline-runtime`.
     Inline,
-}
-
-/// The planned contents of one crate folder.
-pub struct CrateOutput {
-    pub dir: PathBuf,
-    pub files: Vec<codegen::GeneratedFile>,
-    /// One line per operation the generator left out (e.g. event streams), printed as notes.
-    pub notes: Vec<String>,
-    /// Every file under `dir` not in `files` is stale (true for `generated/`, which the generator
-    /// owns); otherwise only files carrying our `@generated` header are.
-    pub owns_dir: bool,
 }
 
 pub fn run(root: &Path, job: &Job, check: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {

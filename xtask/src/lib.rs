@@ -8,7 +8,8 @@ mod codegen;
 mod files;
 
 pub use cli::{run, HELP};
-pub use codegen::{plan_repo, CrateOutput};
+pub use codegen::plan_repo;
+pub use files::CrateOutput;
 
 use std::path::PathBuf;
 

@@ -33,6 +33,8 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Without `client` (as the generator depends on it) the modules linked above are left out.
+#![cfg_attr(not(feature = "client"), allow(rustdoc::broken_intra_doc_links))]
 
 /// The version of the interface between generated code and this runtime. Generated crates
 /// assert at build time that it is the one they were generated for; it changes (with the crate's

@@ -1,22 +1,62 @@
 //! One file per operation, `crate::operation::<name>`: its input and output, their builders, the
 //! fluent request builder, and the operation's error enum.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::{data, doc_lines, docs, ident, rust_type};
 use crate::ir::{Operation, Paginator, PathStep, Service, Type, TypeRef};
 
+/// The names the fluent builder and the paginator of an operation both use, computed once.
+struct Names<'a> {
+    /// The operation's module, `crate::operation::<op>`.
+    module: TokenStream,
+    /// The input's builder type, in the operation's own `builders` or, for an input shared with
+    /// other operations, in `crate::types::builders`.
+    input_builder: TokenStream,
+    /// The output type and the error enum, by their paths.
+    output: TokenStream,
+    error: TokenStream,
+    /// The service trait's method taking a built input, `<op>_with`.
+    with_fn: Ident,
+    /// The service trait, e.g. `SfnApi`.
+    api: Ident,
+    fluent: Ident,
+    /// The operation's name in the model, for documentation.
+    wire: &'a str,
+}
+
+impl<'a> Names<'a> {
+    fn new(op: &'a Operation, service: &Service) -> Self {
+        let module_ident = ident(&op.module);
+        let module = quote! { crate::operation::#module_ident };
+        let input_modules = op.input_path.module.iter().map(|m| ident(m));
+        let input_builder = ident(&op.input.builder);
+        let output = ident(&op.output.name);
+        let error = ident(&op.error_enum);
+        Self {
+            input_builder: quote! { crate #( :: #input_modules )* ::builders::#input_builder },
+            output: quote! { #module::#output },
+            error: quote! { #module::#error },
+            module,
+            with_fn: ident(&op.with_fn_name),
+            api: ident(&service.trait_name),
+            fluent: ident(&op.fluent),
+            wire: &op.wire_name,
+        }
+    }
+}
+
 pub fn operation_file(op: &Operation, service: &Service) -> TokenStream {
-    let module_ident = ident(&op.module);
-    let module = quote! { crate::operation::#module_ident };
+    let names = Names::new(op, service);
+    let module = &names.module;
     let own_module = ["operation".to_owned(), op.module.clone()];
     let mut items = Vec::new();
     let mut builders = Vec::new();
     let mut reexported: Vec<&TypeRef> = Vec::new();
     for (structure, path) in [(&op.input, &op.input_path), (&op.output, &op.output_path)] {
         if path.module == own_module {
-            let (item, builder) = data::structure(structure, &module);
+            let (item, builder) = data::structure(structure, module);
             items.push(item);
             builders.push(builder);
         } else if !reexported.contains(&path) {
@@ -27,11 +67,11 @@ pub fn operation_file(op: &Operation, service: &Service) -> TokenStream {
         }
     }
     let error_enum = error_enum(op);
-    let fluent = fluent_builder(op, service);
+    let fluent = fluent_builder(op, &names);
     let paginator = op
         .paginator
         .as_ref()
-        .map(|paginator| paginator_module(op, paginator, service));
+        .map(|paginator| paginator_module(op, paginator, &names));
     quote! {
         #( #items )*
         #error_enum
@@ -87,22 +127,19 @@ fn owned_path(root: TokenStream, steps: &[PathStep]) -> TokenStream {
 
 /// `crate::operation::<op>::paginator`: the paginator of a `@paginated` operation, and the
 /// iterator over the items of its pages when the trait names them.
-fn paginator_module(op: &Operation, paginator: &Paginator, service: &Service) -> TokenStream {
-    let module_ident = ident(&op.module);
-    let module = quote! { crate::operation::#module_ident };
+fn paginator_module(op: &Operation, paginator: &Paginator, names: &Names) -> TokenStream {
+    let Names {
+        input_builder,
+        output,
+        error,
+        with_fn,
+        api,
+        fluent,
+        wire,
+        ..
+    } = names;
     let name = ident(&paginator.name);
     let items_name = ident(&paginator.items_name);
-    let api = ident(&service.trait_name);
-    let input_builder = ident(&op.input.builder);
-    let input_builders = {
-        let modules = op.input_path.module.iter().map(|m| ident(m));
-        quote! { crate #( :: #modules )* ::builders }
-    };
-    let output = ident(&op.output.name);
-    let error = ident(&op.error_enum);
-    let with_fn = ident(&op.with_fn_name);
-    let wire = &op.wire_name;
-    let fluent = &op.fluent;
     let fn_name = &paginator.fn_name;
     let token_field = &op.input.fields[paginator.input_token];
     let token_get = ident(&token_field.get_fn);
@@ -181,7 +218,7 @@ fn paginator_module(op: &Operation, paginator: &Paginator, service: &Service) ->
                 impl<'a, C: crate::client::#api + ?::std::marker::Sized> #items_name<'a, C> {
                     /// The next item, fetching the next page when the items so far are used up;
                     /// `None` after the last item (or after an error).
-                    pub async fn next(&mut self) -> ::std::option::Option<::std::result::Result<#item, #module::#error>> {
+                    pub async fn next(&mut self) -> ::std::option::Option<::std::result::Result<#item, #error>> {
                         loop {
                             if let ::std::option::Option::Some(item) = self.buffered.pop_front() {
                                 return ::std::option::Option::Some(::std::result::Result::Ok(item));
@@ -240,16 +277,16 @@ fn paginator_module(op: &Operation, paginator: &Paginator, service: &Service) ->
             #paginator_doc
             pub struct #name<'a, C: ?::std::marker::Sized = dyn crate::client::#api> {
                 client: &'a C,
-                input: #input_builders::#input_builder,
+                input: #input_builder,
                 done: bool,
             }
             impl<'a, C: crate::client::#api + ?::std::marker::Sized> #name<'a, C> {
-                pub(crate) fn new(client: &'a C, input: #input_builders::#input_builder) -> Self {
+                pub(crate) fn new(client: &'a C, input: #input_builder) -> Self {
                     Self { client, input, done: false }
                 }
                 #page_size
                 /// The next page: sends one request. `None` once the last page was given (or an error).
-                pub async fn next_page(&mut self) -> ::std::option::Option<::std::result::Result<#module::#output, #module::#error>> {
+                pub async fn next_page(&mut self) -> ::std::option::Option<::std::result::Result<#output, #error>> {
                     if self.done {
                         return ::std::option::Option::None;
                     }
@@ -288,20 +325,17 @@ fn paginator_module(op: &Operation, paginator: &Paginator, service: &Service) ->
 }
 
 /// The fluent builder returned by `client.send_task_failure()`: the input's setters plus `send`.
-fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
-    let module_ident = ident(&op.module);
-    let module = quote! { crate::operation::#module_ident };
-    let fluent = ident(&op.fluent);
-    let input_builder = ident(&op.input.builder);
-    let input_builders = {
-        let modules = op.input_path.module.iter().map(|m| ident(m));
-        quote! { crate #( :: #modules )* ::builders }
-    };
-    let output = ident(&op.output.name);
-    let error = ident(&op.error_enum);
-    let with_fn = ident(&op.with_fn_name);
-    let api = ident(&service.trait_name);
-    let wire = &op.wire_name;
+fn fluent_builder(op: &Operation, names: &Names) -> TokenStream {
+    let Names {
+        module,
+        input_builder,
+        output,
+        error,
+        with_fn,
+        api,
+        fluent,
+        wire,
+    } = names;
     let setters = op.input.fields.iter().map(|f| {
         let setter = ident(&f.setter);
         let set_fn = ident(&f.set_fn);
@@ -361,7 +395,7 @@ fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
         #fluent_doc
         pub struct #fluent<'a, C: ?::std::marker::Sized = dyn crate::client::#api> {
             client: &'a C,
-            input: #input_builders::#input_builder,
+            input: #input_builder,
         }
         impl<'a, C: crate::client::#api + ?::std::marker::Sized> #fluent<'a, C> {
             pub(crate) fn new(client: &'a C) -> Self {
@@ -369,12 +403,12 @@ fn fluent_builder(op: &Operation, service: &Service) -> TokenStream {
             }
             #( #setters )*
             /// The input set so far.
-            pub fn as_input(&self) -> &#input_builders::#input_builder {
+            pub fn as_input(&self) -> &#input_builder {
                 &self.input
             }
             #into_paginator
             /// Builds the input and makes the call. A missing required member fails here, before anything is sent.
-            pub async fn send(self) -> ::std::result::Result<#module::#output, #module::#error> {
+            pub async fn send(self) -> ::std::result::Result<#output, #error> {
                 #build
                 self.client.#with_fn(input).await
             }

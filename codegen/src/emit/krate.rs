@@ -1,0 +1,159 @@
+//! Crate assembly: which files a generated crate has, each rendered from its emitter.
+//!
+//! Every crate has `Cargo.toml`, `src/lib.rs`, `src/client.rs`, `src/codec.rs`,
+//! `src/operation.rs`, `src/types.rs` and `src/types/error.rs`; each operation adds
+//! `src/operation/<op>.rs` and its example program; an inline-runtime crate adds the runtime
+//! modules it uses.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{cargo, client, codec, data, doc_lines, example, ident, lib_rs, operation};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Crate, DataType};
+use crate::{render, GeneratedFile, RuntimeDependency, Settings, RUNTIME_SOURCES};
+
+/// The runtime crate's `lib.rs`: never copied, the generated `lib.rs` declares the modules.
+const RUNTIME_LIB: &str = "src/lib.rs";
+
+/// The files of the crate, sorted by path.
+pub(crate) fn crate_files(
+    krate: &Crate,
+    settings: &Settings,
+) -> Result<Vec<GeneratedFile>, Diagnostic> {
+    let source = settings.source.as_str();
+    let runtime = &settings.runtime;
+    let mut files = vec![
+        GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: cargo::cargo_toml(krate, runtime, &render::header("#", source)),
+        },
+        render::rust_file("src/lib.rs", lib_rs::lib_file(krate, runtime), source)?,
+        render::rust_file("src/client.rs", client::client_file(krate), source)?,
+        render::rust_file("src/codec.rs", codec::codec_file(krate), source)?,
+    ];
+    if *runtime == RuntimeDependency::Inline {
+        for (path, text) in RUNTIME_SOURCES {
+            if copies_runtime_module(krate, path) {
+                files.push(render::runtime_file(path, text, source)?);
+            }
+        }
+    }
+    let mut op_modules = Vec::new();
+    for op in &krate.operations {
+        let module = ident(&op.module);
+        let doc = doc_lines(&format!("The `{}` operation.", op.wire_name));
+        op_modules.push(quote! { #doc pub mod #module; });
+        files.push(render::rust_file(
+            &format!("src/operation/{}.rs", op.module),
+            operation::operation_file(op, &krate.service),
+            source,
+        )?);
+        files.push(render::rust_file(
+            &example::example_path(op),
+            example::example_entry(krate, op),
+            source,
+        )?);
+        files.push(render::rust_file(
+            &example::program_path(op),
+            example::example_file(krate, op),
+            source,
+        )?);
+    }
+    files.push(render::rust_file(
+        "src/operation.rs",
+        quote! {
+            //! Each operation's input, output, builders and error enum, one module per operation.
+            #( #op_modules )*
+        },
+        source,
+    )?);
+    let (types, errors) = types_files(krate);
+    files.push(render::rust_file("src/types.rs", types, source)?);
+    files.push(render::rust_file("src/types/error.rs", errors, source)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// True for the paths of runtime modules a crate generated with [`RuntimeDependency::Inline`]
+/// carries (copied, not generated from the model).
+pub fn is_runtime_module(path: &str) -> bool {
+    path != RUNTIME_LIB && RUNTIME_SOURCES.iter().any(|(runtime, _)| *runtime == path)
+}
+
+/// Whether an inline-runtime crate copies the runtime module at `path`: every module but
+/// `lib.rs`, except those the crate would not use (no redaction, no idempotency tokens), which
+/// would only be dead code.
+fn copies_runtime_module(krate: &Crate, path: &str) -> bool {
+    match path {
+        RUNTIME_LIB => false,
+        "src/sensitive.rs" => krate.redacts(),
+        "src/idempotency.rs" => krate.has_idempotency_tokens(),
+        _ => true,
+    }
+}
+
+/// `types.rs` (data types, their builders, `UnknownValue`) and `types/error.rs` (modeled errors).
+fn types_files(krate: &Crate) -> (TokenStream, TokenStream) {
+    let types_module = quote! { crate::types };
+    let mut items = Vec::new();
+    let mut builders = Vec::new();
+    for ty in &krate.types {
+        match ty {
+            DataType::Structure(s) => {
+                let (item, builder) = data::structure(s, &types_module);
+                items.push(item);
+                builders.push(builder);
+            }
+            DataType::Enum(e) => items.push(data::enumeration(e)),
+            DataType::Union(u) => items.push(data::union(u)),
+        }
+    }
+    // Only string enums keep unknown values in `UnknownValue`.
+    let unknown_value = if krate.has_string_enums() {
+        quote! {
+            /// An enum value this version of the crate does not know, as the service sent it.
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+            #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize), serde(transparent))]
+            pub struct UnknownValue(::std::string::String);
+            impl UnknownValue {
+                pub(crate) fn new(value: &str) -> Self {
+                    Self(value.to_owned())
+                }
+                /// The value as the service sent it.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let types = quote! {
+        //! The data types the operations use. Modeled errors are in [`error`].
+        #( #items )*
+        #unknown_value
+        /// Builders for the structures of this module.
+        pub mod builders {
+            #( #builders )*
+        }
+        pub mod error;
+    };
+    let errors_module = quote! { crate::types::error };
+    let mut error_items = Vec::new();
+    let mut error_builders = Vec::new();
+    for s in &krate.errors {
+        let (item, builder) = data::structure(s, &errors_module);
+        error_items.push(item);
+        error_builders.push(builder);
+    }
+    let errors = quote! {
+        //! The errors the service models. Each operation's error enum wraps the ones it can return.
+        #( #error_items )*
+        /// Builders for the errors, for tests and mocks.
+        pub mod builders {
+            #( #error_builders )*
+        }
+    };
+    (types, errors)
+}
