@@ -199,6 +199,8 @@ fn check_one(id: &ShapeId, value: &Value) -> std::result::Result<(), String> {
                 _ => Err("`httpResponseCode` must be an HTTP status code".to_owned()),
             }
         }
+        // The only string-valued trait of the namespace (the ec2Query name of a member).
+        (AWS_PROTOCOLS_NAMESPACE, "ec2QueryName") => expect_string("the value"),
         (AWS_PROTOCOLS_NAMESPACE, _) => expect_object("the value"),
         _ => Ok(()),
     }
@@ -235,6 +237,23 @@ mod tests {
 
     fn check(name: &str, value: serde_json::Value) -> Result<(), String> {
         check_one(&ShapeId::prelude(name), &value)
+    }
+
+    #[test]
+    fn aws_protocol_traits_are_objects_but_ec2_query_name() {
+        let protocol = |name: &str, value| {
+            check_one(&ShapeId::parse(&format!("aws.protocols#{name}")).unwrap(), &value)
+        };
+        assert_eq!(protocol("awsJson1_0", json!({})), Ok(()));
+        assert_eq!(
+            protocol("awsJson1_0", json!("x")),
+            Err("the value must be an object, found a string".to_owned())
+        );
+        assert_eq!(protocol("ec2QueryName", json!("Name")), Ok(()));
+        assert_eq!(
+            protocol("ec2QueryName", json!({})),
+            Err("the value must be a string, found an object".to_owned())
+        );
     }
 
     #[test]
