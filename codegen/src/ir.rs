@@ -24,6 +24,17 @@ pub enum Named<'a> {
     Union(&'a Union),
 }
 
+impl<'a> Named<'a> {
+    /// The codec functions of a structure or union; enums are read and written inline.
+    pub fn codec(self) -> Option<&'a CodecFns> {
+        match self {
+            Named::Structure(s) => Some(&s.codec),
+            Named::Union(u) => Some(&u.codec),
+            Named::Enum(_) => None,
+        }
+    }
+}
+
 impl Crate {
     /// Every named type by its path: data types (`types::X`), errors (`types::error::X`) and the
     /// operations' inputs and outputs. Emitters look types up here rather than rebuilding paths.
@@ -234,6 +245,19 @@ pub struct Structure {
     pub fallible_build: bool,
     /// For error structures: how the error shows itself.
     pub error: Option<ErrorInfo>,
+    /// Its serializer and deserializer in `crate::codec`.
+    pub codec: CodecFns,
+}
+
+/// The functions of `crate::codec` that write a structure or union as JSON and read it back, e.g.
+/// `ser_send_task_failure_input` and `de_invalid_token`: unique in the crate (one pair per type
+/// path). Only those the operations need are generated.
+#[derive(Debug, Clone)]
+pub struct CodecFns {
+    /// The serializer, `ser_...`.
+    pub ser: String,
+    /// The deserializer, `de_...`.
+    pub de: String,
 }
 
 /// What an error structure needs beyond its members.
@@ -429,6 +453,8 @@ pub struct Union {
     pub docs: Option<String>,
     pub sensitive: bool,
     pub variants: Vec<UnionVariant>,
+    /// Its serializer and deserializer in `crate::codec`.
+    pub codec: CodecFns,
 }
 
 #[derive(Debug, Clone)]

@@ -100,6 +100,52 @@ fn fix_leading_digit(name: String, prefix: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The `.rs` files under `codegen/src/DIR`, with their text.
+    fn sources(dir: &str) -> Vec<(std::path::PathBuf, String)> {
+        let mut work = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
+        let mut files = Vec::new();
+        while let Some(dir) = work.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a source folder") {
+                let path = entry.expect("a folder entry").path();
+                if path.is_dir() {
+                    work.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("a source file");
+                    files.push((path, text));
+                }
+            }
+        }
+        assert!(!files.is_empty(), "no sources under {dir}");
+        files
+    }
+
+    /// This module is the only one that calls heck, and emitters compute no names: they take
+    /// every name (types, fields, methods, codec functions) from the IR.
+    #[test]
+    fn names_come_from_here_only() {
+        for (path, text) in sources("src") {
+            if path.ends_with("src/naming.rs") {
+                continue;
+            }
+            for banned in ["heck::", "use heck"] {
+                assert!(!text.contains(banned), "{} has `{banned}`", path.display());
+            }
+        }
+        for (path, text) in sources("src/emit") {
+            for banned in [
+                "to_snake_case",
+                "to_upper_camel_case",
+                "naming::snake",
+                "naming::camel",
+                "naming::module",
+                "format!(\"ser_",
+                "format!(\"de_",
+            ] {
+                assert!(!text.contains(banned), "{} has `{banned}`", path.display());
+            }
+        }
+    }
+
     #[test]
     fn table() {
         let cases = [

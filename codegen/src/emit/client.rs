@@ -236,11 +236,14 @@ fn client_call(
         .map(|(name, scalar)| {
             quote! { crate::aws_json::Member { name: #name, scalar: #scalar } }
         });
-    let ser = super::codec::ser_fn(&op.input_path);
-    let de = super::codec::de_fn(&op.output_path);
+    let ser = ident(&op.input.codec.ser);
+    let de = ident(&op.output.codec.de);
     let arms = op.errors.iter().map(|case| {
         let code = &case.code;
-        let de_error = super::codec::de_fn(&case.ty);
+        let de_error = named[&case.ty]
+            .codec()
+            .expect("modeled errors are structures");
+        let de_error = ident(&de_error.de);
         quote! {
             #code => crate::orchestrator::modeled_error(&OPERATION, &response, #code, crate::codec::#de_error),
         }

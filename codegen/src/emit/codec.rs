@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{default_expr, ident, timestamp_format, type_path};
-use crate::ir::{Crate, Named, Presence, Type, TypeRef};
+use crate::ir::{CodecFns, Crate, Named, Presence, Type, TypeRef};
 
 /// All named types by path, and which need a serializer or a deserializer.
 struct Plan<'a> {
@@ -72,6 +72,21 @@ impl<'a> Plan<'a> {
     fn kind(&self, path: &TypeRef) -> Named<'a> {
         self.named[path]
     }
+
+    /// The codec functions of a structure or union, as the lowering named them.
+    fn codec(&self, path: &TypeRef) -> &'a CodecFns {
+        self.kind(path)
+            .codec()
+            .expect("only structures and unions have codec functions")
+    }
+
+    fn ser_fn(&self, path: &TypeRef) -> proc_macro2::Ident {
+        ident(&self.codec(path).ser)
+    }
+
+    fn de_fn(&self, path: &TypeRef) -> proc_macro2::Ident {
+        ident(&self.codec(path).de)
+    }
 }
 
 fn collect_named(ty: &Type, out: &mut Vec<TypeRef>) {
@@ -84,29 +99,6 @@ fn collect_named(ty: &Type, out: &mut Vec<TypeRef>) {
         Type::Named(path) => out.push(path.clone()),
         _ => {}
     }
-}
-
-/// `ser_types_kms_key_state`: one function name per type path.
-fn fn_name(prefix: &str, path: &TypeRef) -> proc_macro2::Ident {
-    let mut name = prefix.to_owned();
-    for part in path.module.iter().chain(std::iter::once(&path.name)) {
-        let part = heck::ToSnakeCase::to_snake_case(crate::naming::unraw(part));
-        let part = part.trim_matches('_');
-        if !part.is_empty() {
-            name.push('_');
-            name.push_str(part);
-        }
-    }
-    ident(&name)
-}
-
-/// The serializer's and deserializer's names for a type, for the client code that calls them.
-pub fn ser_fn(path: &TypeRef) -> proc_macro2::Ident {
-    fn_name("ser", path)
-}
-
-pub fn de_fn(path: &TypeRef) -> proc_macro2::Ident {
-    fn_name("de", path)
 }
 
 pub fn codec_file(krate: &Crate) -> TokenStream {
@@ -125,9 +117,14 @@ pub fn codec_file(krate: &Crate) -> TokenStream {
 }
 
 fn ser_item(plan: &Plan, path: &TypeRef) -> TokenStream {
-    let name = ser_fn(path);
     let ty = type_path(path);
-    match plan.kind(path) {
+    let kind = plan.kind(path);
+    let Some(codec) = kind.codec() else {
+        // Enums are written inline.
+        return quote! {};
+    };
+    let name = ident(&codec.ser);
+    match kind {
         Named::Structure(s) => {
             let fields = s.fields.iter().map(|f| {
                 let field = ident(&f.ident);
@@ -201,7 +198,7 @@ fn ser_item_fn(plan: &Plan, ty: &Type) -> Option<TokenStream> {
         Type::Named(path) => match plan.kind(path) {
             Named::Enum(_) => None,
             _ => {
-                let f = ser_fn(path);
+                let f = plan.ser_fn(path);
                 Some(quote! { #f })
             }
         },
@@ -265,7 +262,7 @@ fn ser_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
             Named::Enum(e) if e.int => quote! { ::serde_json::Value::from(#value.as_i32()) },
             Named::Enum(_) => quote! { ::serde_json::Value::String(#value.as_str().to_owned()) },
             _ => {
-                let f = ser_fn(path);
+                let f = plan.ser_fn(path);
                 quote! { #f(#value) }
             }
         },
@@ -273,9 +270,14 @@ fn ser_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
 }
 
 fn de_item(plan: &Plan, path: &TypeRef) -> TokenStream {
-    let name = de_fn(path);
     let ty = type_path(path);
-    match plan.kind(path) {
+    let kind = plan.kind(path);
+    let Some(codec) = kind.codec() else {
+        // Enums are read inline.
+        return quote! {};
+    };
+    let name = ident(&codec.de);
+    match kind {
         Named::Structure(s) => {
             let fields = s.fields.iter().map(|f| {
                 let field = ident(&f.ident);
@@ -437,7 +439,7 @@ fn de_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
                 }
                 Named::Enum(_) => quote! { crate::json::string(#value).map(#path_tokens::from) },
                 _ => {
-                    let f = de_fn(path);
+                    let f = plan.de_fn(path);
                     quote! { #f(#value) }
                 }
             }
@@ -465,7 +467,7 @@ fn correction(plan: &Plan, ty: &Type) -> TokenStream {
                 Named::Enum(_) => quote! { #path_tokens::from("") },
                 Named::Union(_) => quote! { #path_tokens::Unknown },
                 Named::Structure(_) => {
-                    let f = de_fn(path);
+                    let f = plan.de_fn(path);
                     quote! { #f(&::serde_json::Value::Object(::serde_json::Map::new()))? }
                 }
             }

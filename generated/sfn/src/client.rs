@@ -168,18 +168,14 @@ impl SfnApi for Client {
             ],
         };
         ::std::boxed::Box::pin(async move {
-            let body = crate::codec::ser_operation_send_task_failure_send_task_failure_input(
-                &input,
-            );
+            let body = crate::codec::ser_send_task_failure_input(&input);
             match self
                 .runtime
                 .invoke(&OPERATION, body, ::std::option::Option::None)
                 .await
             {
                 ::std::result::Result::Ok(answer) => {
-                    crate::codec::de_operation_send_task_failure_send_task_failure_output(
-                            &answer.body,
-                        )
+                    crate::codec::de_send_task_failure_output(&answer.body)
                         .map_err(|why| {
                             crate::error::RequestError::new(
                                     crate::error::RequestErrorKind::InvalidResponse,
@@ -206,7 +202,7 @@ impl SfnApi for Client {
                                     &OPERATION,
                                     &response,
                                     "InvalidToken",
-                                    crate::codec::de_types_error_invalid_token,
+                                    crate::codec::de_invalid_token,
                                 )
                             }
                             "KmsAccessDeniedException" => {
@@ -214,7 +210,7 @@ impl SfnApi for Client {
                                     &OPERATION,
                                     &response,
                                     "KmsAccessDeniedException",
-                                    crate::codec::de_types_error_kms_access_denied_exception,
+                                    crate::codec::de_kms_access_denied_exception,
                                 )
                             }
                             "KmsInvalidStateException" => {
@@ -222,7 +218,7 @@ impl SfnApi for Client {
                                     &OPERATION,
                                     &response,
                                     "KmsInvalidStateException",
-                                    crate::codec::de_types_error_kms_invalid_state_exception,
+                                    crate::codec::de_kms_invalid_state_exception,
                                 )
                             }
                             "KmsThrottlingException" => {
@@ -230,7 +226,7 @@ impl SfnApi for Client {
                                     &OPERATION,
                                     &response,
                                     "KmsThrottlingException",
-                                    crate::codec::de_types_error_kms_throttling_exception,
+                                    crate::codec::de_kms_throttling_exception,
                                 )
                             }
                             "TaskDoesNotExist" => {
@@ -238,7 +234,7 @@ impl SfnApi for Client {
                                     &OPERATION,
                                     &response,
                                     "TaskDoesNotExist",
-                                    crate::codec::de_types_error_task_does_not_exist,
+                                    crate::codec::de_task_does_not_exist,
                                 )
                             }
                             "TaskTimedOut" => {
@@ -246,7 +242,7 @@ impl SfnApi for Client {
                                     &OPERATION,
                                     &response,
                                     "TaskTimedOut",
-                                    crate::codec::de_types_error_task_timed_out,
+                                    crate::codec::de_task_timed_out,
                                 )
                             }
                             _ => {

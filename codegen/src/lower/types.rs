@@ -1,0 +1,540 @@
+//! Structures, enums and unions: fields and their builder methods, presence and defaults, value
+//! types, variants, and `Debug` redaction.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::{Lowering, MAX_COLLECTION_NESTING, RESERVED_BUILDER_METHODS};
+use crate::ast::{Member, Shape, ShapeKind};
+use crate::diagnostic::{Diagnostic, Result};
+use crate::ir::*;
+use crate::naming;
+use crate::shape_id::ShapeId;
+use crate::traits;
+use smithy_rust_runtime::primitives::{base64, DateTime, TimestampFormat as WireFormat};
+
+/// The field of error structures that holds the response metadata (request id, ...).
+const META_FIELD: &str = "meta";
+/// Field names error structures keep for themselves (members get a `_value` suffix instead).
+const RESERVED_ERROR_FIELDS: &[&str] = &[META_FIELD];
+/// The builder method of error structures that sets the request id, unless a member takes it.
+const REQUEST_ID_SETTER: &str = "request_id";
+/// Methods every union has besides the `is_*` of its members.
+const RESERVED_UNION_METHODS: &[&str] = &["is_unknown"];
+
+fn too_deep(member_id: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::at(
+        member_id,
+        format!("lists and maps nest more than {MAX_COLLECTION_NESTING} levels deep, which is not supported"),
+    )
+}
+
+impl Lowering<'_> {
+    pub(super) fn structure(&self, shape: &Shape) -> Result<Structure> {
+        let path = &self.paths[&shape.id];
+        let error = traits::error_kind(&shape.traits).map(str::to_owned);
+        let reserved_fields: &[&str] = if error.is_some() {
+            RESERVED_ERROR_FIELDS
+        } else {
+            &[]
+        };
+        let (fields, request_id_setter) = self.fields(shape, reserved_fields, error.is_some())?;
+        self.check_not_self_requiring(shape)?;
+        let error = error.map(|fault| {
+            let message_field = fields
+                .iter()
+                .position(|f| f.wire_name.eq_ignore_ascii_case("message") && f.ty == Type::String);
+            ErrorInfo {
+                // What the service reports: on awsQuery-compatible services, the error's awsQuery
+                // code where the model gives one (`x-amzn-query-error` carries it).
+                code: self
+                    .query_error_code(shape)
+                    .unwrap_or_else(|| self.shape_name(&shape.id)),
+                fault,
+                fill_message: message_field
+                    .is_some_and(|i| fields[i].presence == Presence::Optional),
+                message_field,
+                meta_field: META_FIELD.to_owned(),
+                request_id_setter: request_id_setter.expect("error structures get one"),
+            }
+        });
+        Ok(Structure {
+            id: shape.id.to_string(),
+            name: path.name.clone(),
+            docs: traits::documentation(&shape.traits).map(str::to_owned),
+            sensitive: traits::has(&shape.traits, traits::SENSITIVE),
+            fallible_build: fields.iter().any(|f| f.presence == Presence::Required),
+            builder: naming::camel_join(&[&path.name, "Builder"]),
+            fields,
+            error,
+            codec: self.codec[path].clone(),
+        })
+    }
+
+    /// The fields of a structure and, for an error structure, the builder method that sets the
+    /// request id.
+    pub(super) fn fields(
+        &self,
+        shape: &Shape,
+        reserved_fields: &[&str],
+        is_error: bool,
+    ) -> Result<(Vec<Field>, Option<String>)> {
+        // Members keep their natural names first; those named like a reserved field then take a
+        // `_value` suffix that no other member has.
+        let mut idents: HashMap<String, &str> = HashMap::new();
+        for member in &shape.members {
+            let ident = naming::snake(&member.name);
+            if reserved_fields.contains(&ident.as_str()) {
+                continue;
+            }
+            if let Some(other) = idents.insert(ident.clone(), &member.name) {
+                return Err(Diagnostic::at(
+                    shape.id.member(&member.name),
+                    format!("its Rust name `{ident}` collides with that of member `{other}`"),
+                ));
+            }
+        }
+        // Operation input: a client leaves unset defaulted members out, so that the service
+        // applies its own (possibly newer) default (Smithy's `@input` nullability for clients).
+        let top_level_input = traits::has(&shape.traits, traits::INPUT);
+        let mut fields: Vec<Field> = Vec::new();
+        for member in &shape.members {
+            let member_id = shape.id.member(&member.name);
+            let mut ident = naming::snake(&member.name);
+            if reserved_fields.contains(&ident.as_str()) {
+                while idents.contains_key(&ident) || reserved_fields.contains(&ident.as_str()) {
+                    ident = naming::snake_join(&[&ident, "value"]);
+                }
+                idents.insert(ident.clone(), &member.name);
+            }
+            let ty = self.value_type(member, &member_id)?;
+            let presence = self.presence(member, &ty, &member_id)?;
+            let service_default = match &presence {
+                Presence::Default(_)
+                    if top_level_input && !traits::has(&member.traits, traits::REQUIRED) =>
+                {
+                    traits::prelude(&member.traits, traits::DEFAULT).map(Value::to_string)
+                }
+                _ => None,
+            };
+            // An idempotency token is optional to the caller: the client fills in a fresh one.
+            // Only a token of the operation input itself is filled in; elsewhere it would be sent
+            // unset without a word, so it is refused.
+            let idempotency_token = traits::has(&member.traits, traits::IDEMPOTENCY_TOKEN);
+            if idempotency_token && (!top_level_input || !matches!(ty, Type::String)) {
+                return Err(Diagnostic::at(
+                    member_id,
+                    "`smithy.api#idempotencyToken` is supported on string members of an operation input (`@input`) only",
+                ));
+            }
+            let presence = if service_default.is_some() || idempotency_token {
+                Presence::Optional
+            } else {
+                presence
+            };
+            fields.push(Field {
+                wire_name: member.name.clone(),
+                setter: String::new(),
+                set_fn: String::new(),
+                get_fn: String::new(),
+                docs: idempotency_doc(
+                    traits::documentation(&member.traits)
+                        .or_else(|| traits::documentation(&self.model.shape(&member.target).traits))
+                        .map(str::to_owned),
+                    idempotency_token,
+                ),
+                boxed: self.is_recursive_edge(&shape.id, &member.target),
+                sensitive: self.is_sensitive_member(member),
+                ident,
+                ty,
+                presence,
+                service_default,
+                idempotency_token,
+            });
+        }
+        let request_id_setter = assign_builder_methods(&mut fields, is_error);
+        Ok((fields, request_id_setter))
+    }
+
+    pub(super) fn presence(
+        &self,
+        member: &Member,
+        ty: &Type,
+        member_id: &dyn std::fmt::Display,
+    ) -> Result<Presence> {
+        if traits::has(&member.traits, traits::CLIENT_OPTIONAL) {
+            return Ok(Presence::Optional);
+        }
+        if let Some(value) = traits::prelude(&member.traits, traits::DEFAULT) {
+            if value.is_null() {
+                return Ok(Presence::Optional);
+            }
+            return Ok(Presence::Default(self.default_value(value, ty, member_id)?));
+        }
+        if traits::has(&member.traits, traits::REQUIRED) {
+            return Ok(Presence::Required);
+        }
+        Ok(Presence::Optional)
+    }
+
+    pub(super) fn default_value(
+        &self,
+        value: &Value,
+        ty: &Type,
+        member_id: &dyn std::fmt::Display,
+    ) -> Result<DefaultValue> {
+        let bad = || {
+            Diagnostic::at(
+                member_id,
+                format!("`smithy.api#default` value {value} does not fit the member's type"),
+            )
+        };
+        Ok(match (ty, value) {
+            (Type::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
+            (Type::I8 | Type::I16 | Type::I32 | Type::I64, Value::Number(n)) => {
+                let n = n.as_i64().ok_or_else(bad)?;
+                let fits = match ty {
+                    Type::I8 => i8::try_from(n).is_ok(),
+                    Type::I16 => i16::try_from(n).is_ok(),
+                    Type::I32 => i32::try_from(n).is_ok(),
+                    _ => true,
+                };
+                if !fits {
+                    return Err(bad());
+                }
+                DefaultValue::Int(n)
+            }
+            (Type::F32 | Type::F64, Value::Number(n)) => {
+                DefaultValue::Float(n.as_f64().ok_or_else(bad)?)
+            }
+            (Type::String, Value::String(s)) => DefaultValue::String(s.clone()),
+            (Type::List { .. }, Value::Array(items)) if items.is_empty() => DefaultValue::EmptyList,
+            (Type::Map { .. }, Value::Object(items)) if items.is_empty() => DefaultValue::EmptyMap,
+            (Type::Timestamp { .. }, Value::Number(_) | Value::String(_)) => {
+                // A number of epoch seconds, or an RFC 3339 date-time.
+                let parsed = match value {
+                    Value::Number(n) => match n.as_i64() {
+                        Some(secs) => Ok(DateTime::from_secs(secs)),
+                        None => {
+                            let secs = n.as_f64().ok_or_else(bad)?;
+                            DateTime::parse(&secs.to_string(), WireFormat::EpochSeconds)
+                        }
+                    },
+                    _ => DateTime::parse(value.as_str().unwrap_or_default(), WireFormat::DateTime),
+                };
+                let time = parsed.map_err(|e| {
+                    Diagnostic::at(
+                        member_id,
+                        format!("`smithy.api#default` value {value} is not a timestamp: {e}"),
+                    )
+                })?;
+                DefaultValue::Timestamp {
+                    secs: time.secs(),
+                    nanos: time.subsec_nanos(),
+                }
+            }
+            (Type::Blob, Value::String(text)) => {
+                let bytes = base64::decode(text).map_err(|e| {
+                    Diagnostic::at(
+                        member_id,
+                        format!("`smithy.api#default` value {value} is not a blob: {e}"),
+                    )
+                })?;
+                DefaultValue::Blob(bytes)
+            }
+            (Type::Document, _) => DefaultValue::Document(DocumentValue::from_json(value)),
+            (Type::Named(path), _) => {
+                let id = self
+                    .paths
+                    .iter()
+                    .find(|(_, p)| *p == path)
+                    .map(|(id, _)| id)
+                    .ok_or_else(bad)?;
+                let shape = self.model.shape(id);
+                let wanted = match (shape.kind, value) {
+                    (ShapeKind::Enum, Value::String(s)) => s.clone(),
+                    (ShapeKind::IntEnum, Value::Number(n)) => n.to_string(),
+                    _ => return Err(bad()),
+                };
+                let variant = enum_variants(shape)?
+                    .into_iter()
+                    .find(|v| v.value == wanted)
+                    .ok_or_else(bad)?;
+                DefaultValue::EnumVariant(path.clone(), variant.name)
+            }
+            _ => return Err(bad()),
+        })
+    }
+
+    /// The Rust type for a member's target, refusing lists and maps nested more than
+    /// [`MAX_COLLECTION_NESTING`] deep.
+    pub(super) fn value_type(
+        &self,
+        member: &Member,
+        member_id: &dyn std::fmt::Display,
+    ) -> Result<Type> {
+        // Lists of lists of ... are walked iteratively so that absurd nesting cannot overflow.
+        let mut wrappers: Vec<(ShapeKind, bool, Option<Type>)> = Vec::new();
+        let mut current = member.target.clone();
+        // The `@timestampFormat` of the member leading to `current`: it wins over the target's.
+        let mut member_format = traits::timestamp_format(&member.traits);
+        let base = loop {
+            let shape = self.model.shape(&current);
+            if let Some(path) = self.paths.get(&current) {
+                break Type::Named(path.clone());
+            }
+            match shape.kind {
+                ShapeKind::String => break Type::String,
+                ShapeKind::Boolean => break Type::Bool,
+                ShapeKind::Byte => break Type::I8,
+                ShapeKind::Short => break Type::I16,
+                ShapeKind::Integer => break Type::I32,
+                ShapeKind::Long => break Type::I64,
+                ShapeKind::Float => break Type::F32,
+                ShapeKind::Double => break Type::F64,
+                ShapeKind::Timestamp => {
+                    let format = member_format.or_else(|| traits::timestamp_format(&shape.traits));
+                    break Type::Timestamp {
+                        format: match format {
+                            Some("date-time") => TimestampFormat::DateTime,
+                            Some("http-date") => TimestampFormat::HttpDate,
+                            _ => TimestampFormat::EpochSeconds,
+                        },
+                    };
+                }
+                ShapeKind::Blob => break Type::Blob,
+                ShapeKind::Document => break Type::Document,
+                ShapeKind::List | ShapeKind::Set => {
+                    if wrappers.len() == MAX_COLLECTION_NESTING {
+                        return Err(too_deep(member_id));
+                    }
+                    wrappers.push((
+                        ShapeKind::List,
+                        traits::has(&shape.traits, traits::SPARSE),
+                        None,
+                    ));
+                    member_format = traits::timestamp_format(&shape.members[0].traits);
+                    current = shape.members[0].target.clone();
+                }
+                ShapeKind::Map => {
+                    if wrappers.len() == MAX_COLLECTION_NESTING {
+                        return Err(too_deep(member_id));
+                    }
+                    let key = self.value_type(&shape.members[0], member_id)?;
+                    wrappers.push((
+                        ShapeKind::Map,
+                        traits::has(&shape.traits, traits::SPARSE),
+                        Some(key),
+                    ));
+                    member_format = traits::timestamp_format(&shape.members[1].traits);
+                    current = shape.members[1].target.clone();
+                }
+                other => {
+                    return Err(Diagnostic::at(
+                        member_id,
+                        format!(
+                            "targets a {} shape, which is not supported yet",
+                            other.as_str()
+                        ),
+                    ))
+                }
+            }
+        };
+        let mut ty = base;
+        while let Some((kind, sparse, key)) = wrappers.pop() {
+            ty = match kind {
+                ShapeKind::List => Type::List {
+                    item: Box::new(ty),
+                    sparse,
+                },
+                _ => Type::Map {
+                    key: Box::new(key.expect("maps carry their key")),
+                    value: Box::new(ty),
+                    sparse,
+                },
+            };
+        }
+        Ok(ty)
+    }
+
+    /// A member is shown redacted when it, its target, or anything its target collects is `@sensitive`.
+    pub(super) fn is_sensitive_member(&self, member: &Member) -> bool {
+        if traits::has(&member.traits, traits::SENSITIVE) {
+            return true;
+        }
+        let mut work = vec![member.target.clone()];
+        let mut seen = HashSet::new();
+        while let Some(id) = work.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let shape = self.model.shape(&id);
+            if traits::has(&shape.traits, traits::SENSITIVE) {
+                return true;
+            }
+            if matches!(
+                shape.kind,
+                ShapeKind::List | ShapeKind::Set | ShapeKind::Map
+            ) {
+                for m in &shape.members {
+                    if traits::has(&m.traits, traits::SENSITIVE) {
+                        return true;
+                    }
+                    work.push(m.target.clone());
+                }
+            }
+        }
+        false
+    }
+
+    pub(super) fn enumeration(&self, shape: &Shape) -> Result<Enum> {
+        let path = &self.paths[&shape.id];
+        Ok(Enum {
+            id: shape.id.to_string(),
+            name: path.name.clone(),
+            docs: traits::documentation(&shape.traits).map(str::to_owned),
+            sensitive: traits::has(&shape.traits, traits::SENSITIVE),
+            int: shape.kind == ShapeKind::IntEnum,
+            variants: enum_variants(shape)?,
+        })
+    }
+
+    pub(super) fn union(&self, shape: &Shape) -> Result<Union> {
+        let path = &self.paths[&shape.id];
+        let mut names = VariantNames::default();
+        let mut methods: HashSet<String> = RESERVED_UNION_METHODS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut variants = Vec::new();
+        for member in &shape.members {
+            let member_id = shape.id.member(&member.name);
+            let name = names.claim(shape, member)?;
+            let ty = if member.target == ShapeId::prelude("Unit") {
+                None
+            } else {
+                Some(self.value_type(member, &member_id)?)
+            };
+            // From the variant's name, so that the `unknown` member (variant `UnknownValue`) gets
+            // `is_unknown_value`, leaving `is_unknown` to the catch-all variant.
+            let is_fn = naming::snake_join(&["is", &naming::snake(&name)]);
+            if !methods.insert(is_fn.clone()) {
+                return Err(Diagnostic::at(
+                    member_id,
+                    format!("its accessor `{is_fn}` collides with another method of the union"),
+                ));
+            }
+            variants.push(UnionVariant {
+                wire_name: member.name.clone(),
+                is_fn,
+                name,
+                docs: traits::documentation(&member.traits).map(str::to_owned),
+                boxed: ty.is_some() && self.is_recursive_edge(&shape.id, &member.target),
+                sensitive: self.is_sensitive_member(member),
+                ty,
+            });
+        }
+        Ok(Union {
+            id: shape.id.to_string(),
+            name: path.name.clone(),
+            docs: traits::documentation(&shape.traits).map(str::to_owned),
+            sensitive: traits::has(&shape.traits, traits::SENSITIVE),
+            variants,
+            codec: self.codec[path].clone(),
+        })
+    }
+}
+
+/// The cases of an enum or intEnum, with Rust names checked for collisions.
+fn enum_variants(shape: &Shape) -> Result<Vec<EnumVariant>> {
+    let mut names = VariantNames::default();
+    let mut values: HashMap<String, &str> = HashMap::new();
+    let mut variants = Vec::new();
+    for member in &shape.members {
+        let member_id = shape.id.member(&member.name);
+        let name = names.claim(shape, member)?;
+        let value = match traits::prelude(&member.traits, traits::ENUM_VALUE) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => member.name.clone(),
+        };
+        if let Some(other) = values.insert(value.clone(), &member.name) {
+            return Err(Diagnostic::at(
+                member_id,
+                format!("its value `{value}` is also the value of member `{other}`"),
+            ));
+        }
+        variants.push(EnumVariant {
+            name,
+            value,
+            docs: traits::documentation(&member.traits).map(str::to_owned),
+        });
+    }
+    Ok(variants)
+}
+
+/// The Rust names of the variants of one enum or union, claimed member by member: the member's
+/// name in `UpperCamelCase`, with `Unknown` becoming `UnknownValue` (enums and unions have an
+/// `Unknown` variant of their own, for values this crate does not know), and two members with
+/// one name refused.
+#[derive(Default)]
+struct VariantNames<'s> {
+    /// Each name given so far, and the member that has it.
+    taken: HashMap<String, &'s str>,
+}
+
+impl<'s> VariantNames<'s> {
+    fn claim(&mut self, owner: &Shape, member: &'s Member) -> Result<String> {
+        let mut name = naming::camel(&member.name);
+        if name == "Unknown" {
+            name = "UnknownValue".to_owned();
+        }
+        if let Some(other) = self.taken.insert(name.clone(), &member.name) {
+            return Err(Diagnostic::at(
+                owner.id.member(&member.name),
+                format!("its Rust name `{name}` collides with that of member `{other}`"),
+            ));
+        }
+        Ok(name)
+    }
+}
+
+/// Chooses the builder methods of each field: `x`, `set_x`, `get_x`, with a `_value` suffix where
+/// a name is reserved or already taken, so that no member can shadow `build` or `send`. Setters
+/// named after the fields come first; for error structures, the request id setter comes last.
+fn assign_builder_methods(fields: &mut [Field], is_error: bool) -> Option<String> {
+    let mut taken: HashSet<String> = RESERVED_BUILDER_METHODS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut claim = |wanted: String| -> String {
+        let mut name = wanted;
+        while taken.contains(naming::unraw(&name)) {
+            name = naming::snake_join(&[&name, "value"]);
+        }
+        taken.insert(naming::unraw(&name).to_owned());
+        name
+    };
+    for field in fields.iter_mut() {
+        field.setter = claim(field.ident.clone());
+    }
+    for field in fields.iter_mut() {
+        field.set_fn = claim(naming::snake_join(&["set", &field.ident]));
+        field.get_fn = claim(naming::snake_join(&["get", &field.ident]));
+    }
+    is_error.then(|| claim(REQUEST_ID_SETTER.to_owned()))
+}
+
+/// An idempotency token's documentation says that the client fills it in.
+fn idempotency_doc(docs: Option<String>, idempotency_token: bool) -> Option<String> {
+    if !idempotency_token {
+        return docs;
+    }
+    const NOTE: &str = "<p>Idempotency token: when left unset, the client fills in a fresh random UUID (version 4) for each call (retries of that call reuse it).</p>";
+    Some(match docs {
+        Some(docs) if docs.trim_start().starts_with('<') => format!("{docs}{NOTE}"),
+        Some(docs) => format!("{docs}\n\nIdempotency token: when left unset, the client fills in a fresh random UUID (version 4) for each call (retries of that call reuse it)."),
+        None => NOTE.to_owned(),
+    })
+}
