@@ -183,58 +183,33 @@ const SEAM: u32 = smithy_rust_runtime::SEAM;
 
 /// The runtime's modules, copied into the crate (`--inline-runtime`).
 fn inline_runtime_modules(krate: &Crate) -> TokenStream {
-    // The redaction marker exists only in crates with something to redact.
-    let sensitive_module = if krate.redacts() {
-        quote! {
-            #[rustfmt::skip]
-            mod sensitive;
-        }
-    } else {
-        quote! {}
-    };
-    // Idempotency tokens are filled in only by crates whose operations have them.
-    let idempotency_module = if krate.has_idempotency_tokens() {
-        quote! {
-            #[rustfmt::skip]
-            mod idempotency;
-        }
-    } else {
-        quote! {}
-    };
+    let public = ["config", "credentials", "error", "primitives", "retry", "transport"].map(ident);
+    // Shared by every generated crate; each crate uses part of them.
+    let seam = ["aws_json", "endpoint", "json", "orchestrator", "profile", "sign"].map(ident);
+    // The redaction marker exists only in crates with something to redact, idempotency tokens
+    // only in crates whose operations have them.
+    let optional = [
+        ("sensitive", krate.redacts()),
+        ("idempotency", krate.has_idempotency_tokens()),
+    ];
+    let optional = optional
+        .iter()
+        .filter(|(_, used)| *used)
+        .map(|(module, _)| ident(module));
     quote! {
-        #[rustfmt::skip]
-        pub mod config;
-        #[rustfmt::skip]
-        pub mod credentials;
-        #[rustfmt::skip]
-        pub mod error;
-        #[rustfmt::skip]
-        pub mod primitives;
-        #[rustfmt::skip]
-        pub mod retry;
-        #[rustfmt::skip]
-        pub mod transport;
-        // Runtime modules shared by every generated crate; each crate uses part of them.
-        #[rustfmt::skip]
-        #[allow(dead_code)]
-        mod aws_json;
-        #[rustfmt::skip]
-        #[allow(dead_code)]
-        mod endpoint;
-        #[rustfmt::skip]
-        #[allow(dead_code)]
-        mod json;
-        #[rustfmt::skip]
-        #[allow(dead_code)]
-        mod orchestrator;
-        #[rustfmt::skip]
-        #[allow(dead_code)]
-        mod profile;
-        #[rustfmt::skip]
-        #[allow(dead_code)]
-        mod sign;
-        #sensitive_module
-        #idempotency_module
+        #(
+            #[rustfmt::skip]
+            pub mod #public;
+        )*
+        #(
+            #[rustfmt::skip]
+            #[allow(dead_code)]
+            mod #seam;
+        )*
+        #(
+            #[rustfmt::skip]
+            mod #optional;
+        )*
         // `Serialize`/`Deserialize` for the primitives; the data types derive theirs.
         #[cfg(feature = "serde")]
         #[rustfmt::skip]

@@ -449,22 +449,15 @@ impl Lowering<'_> {
 /// The cases of an enum or intEnum, with Rust names checked for collisions.
 fn enum_variants(shape: &Shape) -> Result<Vec<EnumVariant>> {
     let mut names = VariantNames::default();
-    let mut values: HashMap<String, &str> = HashMap::new();
     let mut variants = Vec::new();
     for member in &shape.members {
-        let member_id = shape.id.member(&member.name);
         let name = names.claim(shape, member)?;
         let value = match traits::prelude(&member.traits, traits::ENUM_VALUE) {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
             _ => member.name.clone(),
         };
-        if let Some(other) = values.insert(value.clone(), &member.name) {
-            return Err(Diagnostic::at(
-                member_id,
-                format!("its value `{value}` is also the value of member `{other}`"),
-            ));
-        }
+        // Duplicate values were refused for the whole model by `Model::build`.
         variants.push(EnumVariant {
             name,
             value,
