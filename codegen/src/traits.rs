@@ -242,7 +242,10 @@ mod tests {
     #[test]
     fn aws_protocol_traits_are_objects_but_ec2_query_name() {
         let protocol = |name: &str, value| {
-            check_one(&ShapeId::parse(&format!("aws.protocols#{name}")).unwrap(), &value)
+            check_one(
+                &ShapeId::parse(&format!("aws.protocols#{name}")).unwrap(),
+                &value,
+            )
         };
         assert_eq!(protocol("awsJson1_0", json!({})), Ok(()));
         assert_eq!(

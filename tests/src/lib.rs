@@ -116,8 +116,48 @@ pub mod codegen_files {
 }
 
 /// The target folder generated crates build in: shared, so their dependencies build once.
+///
+/// Kept pruned: every test run writes its crates to new temporary folders, so their own
+/// artifacts never serve again and the folder would grow with every run (it reached 28 GB over a
+/// few sessions once). The first build of a test process empties it when it has grown past
+/// [`GENERATED_TARGET_LIMIT`] (the dependencies then build once more, about a minute), and
+/// [`cargo_in`] builds without incremental state, which was over half of it.
 pub fn generated_target_dir() -> PathBuf {
-    repo_root().join("target/generated-crates")
+    let dir = repo_root().join("target/generated-crates");
+    static PRUNED: std::sync::Once = std::sync::Once::new();
+    PRUNED.call_once(|| {
+        if size_of(&dir) > GENERATED_TARGET_LIMIT {
+            eprintln!(
+                "pruning {} (over {GENERATED_TARGET_LIMIT} bytes)",
+                dir.display()
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    });
+    dir
+}
+
+/// How large `target/generated-crates` may grow before a test process empties it: 6 GiB, about
+/// three full runs of the suite.
+pub const GENERATED_TARGET_LIMIT: u64 = 6 << 30;
+
+/// The bytes of the files under `dir` (0 when it does not exist).
+fn size_of(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            match entry.metadata() {
+                Ok(meta) if meta.is_dir() => pending.push(entry.path()),
+                Ok(meta) => total += meta.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
 }
 
 /// Runs `cargo ARGS` in the generated crate at `dir`, offline and with the workspace's lock file,
@@ -138,6 +178,9 @@ pub fn cargo_in(dir: &Path, args: &[&str]) -> Result<String, String> {
         .args(&args[split..])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", generated_target_dir())
+        // Each crate is built once, from a folder no later run reuses: incremental state would
+        // only fill the disk.
+        .env("CARGO_INCREMENTAL", "0")
         .env("RUSTFLAGS", "-D warnings -W missing_docs")
         .env("RUSTDOCFLAGS", "-D warnings")
         .env_remove("CARGO_MAKEFLAGS")

@@ -183,9 +183,25 @@ const SEAM: u32 = smithy_rust_runtime::SEAM;
 
 /// The runtime's modules, copied into the crate (`--inline-runtime`).
 fn inline_runtime_modules(krate: &Crate) -> TokenStream {
-    let public = ["config", "credentials", "error", "primitives", "retry", "transport"].map(ident);
+    let public = [
+        "config",
+        "credentials",
+        "error",
+        "primitives",
+        "retry",
+        "transport",
+    ]
+    .map(ident);
     // Shared by every generated crate; each crate uses part of them.
-    let seam = ["aws_json", "endpoint", "json", "orchestrator", "profile", "sign"].map(ident);
+    let seam = [
+        "aws_json",
+        "endpoint",
+        "json",
+        "orchestrator",
+        "profile",
+        "sign",
+    ]
+    .map(ident);
     // The redaction marker exists only in crates with something to redact, idempotency tokens
     // only in crates whose operations have them.
     let optional = [
