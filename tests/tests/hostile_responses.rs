@@ -6,8 +6,11 @@
 //! Every case runs with retries disabled and a short attempt timeout, and must:
 //! - reach exactly its expected outcome (checked precisely: variant, code, message, kind,
 //!   status, words of the message),
-//! - finish within the attempt timeout plus [`SLACK`] (measured; timeouts also no earlier than
-//!   the attempt timeout),
+//! - when it is a timeout, end no earlier than the attempt timeout and within it plus [`SLACK`]
+//!   (the client waits idle on its own timer there); any other case is bounded only by the
+//!   client's total timeout (reaching it would be a timeout error, not the expected outcome) and
+//!   the [`WATCHDOG`], both far above any parse: how fast this machine parses is not under test
+//!   (a debug build on a loaded machine took up to 4.2 s for the 9 MiB bodies),
 //! - not panic (the call runs in its own tokio task; a panic is reported naming the case),
 //! - keep the growth of the process's allocated bytes during the call under [`MEMORY_LIMIT`],
 //!   measured by the counting global allocator below (100 MB bodies included).
@@ -119,12 +122,13 @@ fn serial() -> MutexGuard<'static, ()> {
 
 /// Each attempt's timeout (retries are disabled: one attempt per call).
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
-/// The whole call's timeout, a backstop that no case should reach.
-const TOTAL_TIMEOUT: Duration = Duration::from_secs(3);
+/// The whole call's timeout, a backstop that no case should reach, however slowly a loaded
+/// machine runs a debug build.
+const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
 /// What a call may take beyond [`ATTEMPT_TIMEOUT`] (scheduling, closing connections).
 const SLACK: Duration = Duration::from_millis(750);
 /// After this long the case is reported as hanging and abandoned.
-const WATCHDOG: Duration = Duration::from_secs(10);
+const WATCHDOG: Duration = Duration::from_secs(60);
 /// The largest growth of allocated bytes a call may cause. The client's default
 /// `max_response_bytes` is 10 MiB; a call may hold the body and some more besides.
 const MEMORY_LIMIT: usize = 32 * 1024 * 1024;
@@ -835,10 +839,6 @@ fn mismatches(expect: &Expect, measured: &Measured) -> Vec<String> {
         format!("the server saw {} requests", measured.requests),
     );
     let elapsed = measured.elapsed;
-    check(
-        elapsed < ATTEMPT_TIMEOUT + SLACK,
-        format!("took {elapsed:?}, beyond the attempt timeout {ATTEMPT_TIMEOUT:?} + {SLACK:?}"),
-    );
     if matches!(
         expect,
         Expect::Request {
@@ -849,6 +849,10 @@ fn mismatches(expect: &Expect, measured: &Measured) -> Vec<String> {
         check(
             elapsed >= ATTEMPT_TIMEOUT,
             format!("timed out after {elapsed:?}, before the attempt timeout"),
+        );
+        check(
+            elapsed < ATTEMPT_TIMEOUT + SLACK,
+            format!("took {elapsed:?}, beyond the attempt timeout {ATTEMPT_TIMEOUT:?} + {SLACK:?}"),
         );
     }
     check(
