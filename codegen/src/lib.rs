@@ -183,8 +183,20 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ("src/json.rs", include_str!("../runtime/src/json.rs")),
     ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
     (
-        "src/orchestrator.rs",
-        include_str!("../runtime/src/orchestrator.rs"),
+        "src/orchestrator/host_prefix.rs",
+        include_str!("../runtime/src/orchestrator/host_prefix.rs"),
+    ),
+    (
+        "src/orchestrator/mod.rs",
+        include_str!("../runtime/src/orchestrator/mod.rs"),
+    ),
+    (
+        "src/orchestrator/modeled_error.rs",
+        include_str!("../runtime/src/orchestrator/modeled_error.rs"),
+    ),
+    (
+        "src/orchestrator/request.rs",
+        include_str!("../runtime/src/orchestrator/request.rs"),
     ),
     (
         "src/primitives/blob.rs",

@@ -81,19 +81,25 @@ pub fn runtime_dir() -> PathBuf {
 /// `generated/NAME` of this repository.
 const IN_REPOSITORY_RUNTIME: &str = "path = \"../../codegen/runtime\"";
 
-/// Writes generated files into `dir` (which must not exist yet). A manifest generated with the
-/// default settings (the runtime at `../../codegen/runtime`, right for `generated/NAME`) gets
-/// the runtime's absolute path instead, so the crate builds wherever it is written.
-pub fn write_crate(dir: &Path, files: &[codegen_files::File]) {
-    for file in files {
-        let path = dir.join(&file.0);
+/// Writes generated files, `(path, contents)` pairs, into `dir` (which must not exist yet); for
+/// `codegen::GeneratedFile`s, `files.iter().map(|f| (&f.path, &f.contents))` (this helper crate
+/// does not depend on the generator). A manifest generated with the default settings (the runtime
+/// at `../../codegen/runtime`, right for `generated/NAME`) gets the runtime's absolute path
+/// instead, so the crate builds wherever it is written.
+pub fn write_crate<P: AsRef<str>, C: AsRef<str>>(
+    dir: &Path,
+    files: impl IntoIterator<Item = (P, C)>,
+) {
+    for (name, contents) in files {
+        let (name, contents) = (name.as_ref(), contents.as_ref());
+        let path = dir.join(name);
         std::fs::create_dir_all(path.parent().expect("files live in folders"))
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
-        let contents = if file.0.ends_with("Cargo.toml") {
+        let contents = if name.ends_with("Cargo.toml") {
             let runtime = format!("path = {:?}", runtime_dir().display().to_string());
-            file.1.replace(IN_REPOSITORY_RUNTIME, &runtime)
+            contents.replace(IN_REPOSITORY_RUNTIME, &runtime)
         } else {
-            file.1.clone()
+            contents.to_owned()
         };
         std::fs::write(&path, contents)
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
@@ -108,12 +114,6 @@ const TEST_DEV_DEPENDENCIES: &str = "\
 aws-sigv4 = { version = \"1\", default-features = false, features = [\"sign-http\", \"http1\"] }
 aws-credential-types = \"1\"
 ";
-
-/// Plain `(path, contents)` pairs, so this helper crate does not depend on the generator.
-pub mod codegen_files {
-    /// A file of a generated crate: path relative to the crate folder, and contents.
-    pub type File = (String, String);
-}
 
 /// The target folder generated crates build in: shared, so their dependencies build once.
 ///
@@ -214,17 +214,20 @@ pub fn temp_path(label: &str) -> PathBuf {
     path
 }
 
-/// Writes a generated crate (its `files`) plus `tests/{test}.rs` holding `test_source`, runs that
-/// test with `cargo test` (see [`cargo_in`]), removes the crate, and returns cargo's output, or
-/// the build or test failure.
-pub fn run_test_in_generated_crate(
+/// Writes a generated crate (its `files`, as for [`write_crate`]) plus `tests/{test}.rs` holding
+/// `test_source`, runs that test with `cargo test` (see [`cargo_in`]), removes the crate, and
+/// returns cargo's output, or the build or test failure.
+pub fn run_test_in_generated_crate<P: AsRef<str>, C: AsRef<str>>(
     label: &str,
-    files: &[codegen_files::File],
+    files: impl IntoIterator<Item = (P, C)>,
     test: &str,
     test_source: &str,
 ) -> Result<String, String> {
     let dir = temp_path(label);
-    let mut files = files.to_vec();
+    let mut files: Vec<(String, String)> = files
+        .into_iter()
+        .map(|(path, contents)| (path.as_ref().to_owned(), contents.as_ref().to_owned()))
+        .collect();
     for file in &mut files {
         if file.0 == "Cargo.toml" {
             let last_section = file.1.rsplit("\n[").next().unwrap_or_default();
@@ -236,7 +239,7 @@ pub fn run_test_in_generated_crate(
         }
     }
     files.push((format!("tests/{test}.rs"), test_source.to_owned()));
-    write_crate(&dir, &files);
+    write_crate(&dir, files);
     let outcome = cargo_in(&dir, &["test", "--test", test]);
     let _ = std::fs::remove_dir_all(&dir);
     outcome

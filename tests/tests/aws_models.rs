@@ -27,11 +27,7 @@ fn check_model(file: &str) -> Option<Vec<String>> {
     let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
 
     let dir = temp_path(&format!("aws-{file}"));
-    let pairs: Vec<(String, String)> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.contents.clone()))
-        .collect();
-    write_crate(&dir, &pairs);
+    write_crate(&dir, files.iter().map(|f| (&f.path, &f.contents)));
     let started = Instant::now();
     let clippy = cargo_in(&dir, &["clippy", "--lib", "--", "-D", "warnings"]);
     let clippy_time = started.elapsed();

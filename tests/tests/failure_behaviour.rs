@@ -1246,5 +1246,5 @@ async fn no_secret_shows_in_any_rendering_of_client_config_or_errors() {
     }
 }
 
-#[path = "support/scripted_server.rs"]
+#[path = "../../codegen/runtime/tests/support/scripted_server.rs"]
 mod scripted_server;

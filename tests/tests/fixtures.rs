@@ -58,11 +58,7 @@ fn check_fixture(fixture: &str) -> Vec<codegen::GeneratedFile> {
     }
 
     let dir = temp_path(&format!("fixture-{fixture}"));
-    let pairs: Vec<(String, String)> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.contents.clone()))
-        .collect();
-    write_crate(&dir, &pairs);
+    write_crate(&dir, files.iter().map(|f| (&f.path, &f.contents)));
     compile_lib(&dir).unwrap_or_else(|e| panic!("the {fixture} crate does not build:\n{e}"));
     cargo_in(&dir, &["doc", "--no-deps"]).unwrap_or_else(|e| panic!("{e}"));
     let usage = fixtures_dir().join(format!("{fixture}.usage.rs"));

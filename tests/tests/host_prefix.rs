@@ -98,8 +98,8 @@ fn the_generated_client_prefixes_the_host() {
         .contents;
     assert!(client.contains("template: \"{name}.data.\""), "{client}");
     assert!(client.contains("template: \"foo.\""), "{client}");
-    let files: Vec<(String, String)> = files.into_iter().map(|f| (f.path, f.contents)).collect();
-    tests::run_test_in_generated_crate("host-prefix", &files, "calls", CALLS)
+    let files = files.iter().map(|f| (&f.path, &f.contents));
+    tests::run_test_in_generated_crate("host-prefix", files, "calls", CALLS)
         .unwrap_or_else(|e| panic!("{e}"));
 }
 

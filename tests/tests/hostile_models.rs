@@ -64,9 +64,7 @@ fn hostile_models_generate_crates_that_compile() {
                     t.elapsed()
                 );
                 let dir = temp_path(&format!("hostile-{name}"));
-                let pairs: Vec<(String, String)> =
-                    files.into_iter().map(|f| (f.path, f.contents)).collect();
-                write_crate(&dir, &pairs);
+                write_crate(&dir, files.iter().map(|f| (&f.path, &f.contents)));
                 crates.push((name, dir));
             }
             Err(e) => failures.push(format!("{name}: the generator refused it: {e}")),

@@ -33,7 +33,7 @@ use sfn::retry::RetryConfig;
 
 use scripted_server::{Reply, ScriptedServer};
 
-#[path = "support/scripted_server.rs"]
+#[path = "../../codegen/runtime/tests/support/scripted_server.rs"]
 mod scripted_server;
 
 // ---------------------------------------------------------------------------------------------

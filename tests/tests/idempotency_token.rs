@@ -81,8 +81,8 @@ fn an_unset_token_is_filled_and_a_set_one_is_kept() {
         ),
         "{input}"
     );
-    let files: Vec<(String, String)> = files.into_iter().map(|f| (f.path, f.contents)).collect();
-    tests::run_test_in_generated_crate("idempotency-token", &files, "calls", CALLS)
+    let files = files.iter().map(|f| (&f.path, &f.contents));
+    tests::run_test_in_generated_crate("idempotency-token", files, "calls", CALLS)
         .unwrap_or_else(|e| panic!("{e}"));
 }
 

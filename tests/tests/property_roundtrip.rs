@@ -164,48 +164,22 @@ impl ModelBuilder<'_> {
                         )
                     })
                     .collect();
-                let members: Map<String, Value> = values
-                    .iter()
-                    .enumerate()
-                    .map(|(k, v)| {
-                        (
-                            format!("V{k}"),
-                            json!({"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": v}}),
-                        )
-                    })
-                    .collect();
-                self.shapes
-                    .insert(id.clone(), json!({"type": "enum", "members": members}));
+                self.shapes.insert(id.clone(), enum_shape("enum", &values));
                 Shape::Enum(id, values)
             }
             11 => {
                 let id = self.fresh("IntEnum");
                 let n = self.rng.range(1, 4) as usize;
                 let values: Vec<i64> = (0..n).map(|k| k as i64 * 7 - 3).collect();
-                let members: Map<String, Value> = values
-                    .iter()
-                    .enumerate()
-                    .map(|(k, v)| {
-                        (
-                            format!("V{k}"),
-                            json!({"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": v}}),
-                        )
-                    })
-                    .collect();
                 self.shapes
-                    .insert(id.clone(), json!({"type": "intEnum", "members": members}));
+                    .insert(id.clone(), enum_shape("intEnum", &values));
                 Shape::IntEnum(id, values)
             }
             12 => {
                 let id = self.fresh("List");
                 let item = self.shape(depth + 1);
                 let target = self.target(&item);
-                let sparse = self.rng.chance(30);
-                let traits = if sparse {
-                    json!({"smithy.api#sparse": {}})
-                } else {
-                    json!({})
-                };
+                let (sparse, traits) = self.sparse();
                 self.shapes.insert(
                     id.clone(),
                     json!({"type": "list", "member": {"target": target}, "traits": traits}),
@@ -216,12 +190,7 @@ impl ModelBuilder<'_> {
                 let id = self.fresh("Map");
                 let value = self.shape(depth + 1);
                 let target = self.target(&value);
-                let sparse = self.rng.chance(30);
-                let traits = if sparse {
-                    json!({"smithy.api#sparse": {}})
-                } else {
-                    json!({})
-                };
+                let (sparse, traits) = self.sparse();
                 self.shapes.insert(
                     id.clone(),
                     json!({"type": "map", "key": {"target": "smithy.api#String"}, "value": {"target": target}, "traits": traits}),
@@ -278,6 +247,17 @@ impl ModelBuilder<'_> {
         );
     }
 
+    /// Whether a new list or map is `@sparse` (30 % are), and its traits.
+    fn sparse(&mut self) -> (bool, Value) {
+        let sparse = self.rng.chance(30);
+        let traits = if sparse {
+            json!({"smithy.api#sparse": {}})
+        } else {
+            json!({})
+        };
+        (sparse, traits)
+    }
+
     fn target(&self, shape: &Shape) -> String {
         match shape {
             Shape::String => "smithy.api#String".into(),
@@ -298,6 +278,22 @@ impl ModelBuilder<'_> {
             | Shape::Union(id, _) => id.clone(),
         }
     }
+}
+
+/// An `enum` or `intEnum` shape (`kind`) with members `V0`, `V1`, ... holding `values`.
+fn enum_shape<T: Clone + Into<Value>>(kind: &str, values: &[T]) -> Value {
+    let members: Map<String, Value> = values
+        .iter()
+        .enumerate()
+        .map(|(k, v)| {
+            let value: Value = v.clone().into();
+            (
+                format!("V{k}"),
+                json!({"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": value}}),
+            )
+        })
+        .collect();
+    json!({"type": kind, "members": members})
 }
 
 /// A random model (JSON AST text) and the members of its `Echo` input (and output).
@@ -487,7 +483,7 @@ fn random_models_round_trip_through_json() {
             .replace("    // CASES\n", &cases)
             .replace("// ECHO_TRANSPORTS\n", transports),
     ));
-    write_crate(&dir, &files);
+    write_crate(&dir, files);
 
     let outcome = cargo_in(&dir, &["run", "-p", "prog"]);
     eprintln!(

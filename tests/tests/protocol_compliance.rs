@@ -170,13 +170,9 @@ fn run_service(text: &str, service: &str, operations: Vec<String>, skip: &[Strin
         codegen::generate_protocol_tests(text, &settings).unwrap(),
         "generating the protocol tests twice gave different text"
     );
-    let mut pairs: Vec<(String, String)> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.contents.clone()))
-        .collect();
-    pairs.push(("tests/protocol.rs".to_owned(), tests));
     let dir = temp_path("protocol-compliance");
-    write_crate(&dir, &pairs);
+    let files = files.iter().map(|f| (f.path.as_str(), f.contents.as_str()));
+    write_crate(&dir, files.chain([("tests/protocol.rs", tests.as_str())]));
     let executable = build_tests(&dir);
 
     let mut outcome = Outcome::default();

@@ -55,11 +55,9 @@ fn file<'a>(files: &'a [codegen::GeneratedFile], path: &str) -> &'a str {
 
 #[test]
 fn the_generated_client_speaks_query_compatible_json() {
-    let files: Vec<(String, String)> = generate(MODEL)
-        .into_iter()
-        .map(|f| (f.path, f.contents))
-        .collect();
-    tests::run_test_in_generated_crate("query-compatible", &files, "calls", CALLS)
+    let files = generate(MODEL);
+    let files = files.iter().map(|f| (&f.path, &f.contents));
+    tests::run_test_in_generated_crate("query-compatible", files, "calls", CALLS)
         .unwrap_or_else(|e| panic!("{e}"));
 }
 

@@ -10,13 +10,6 @@ fn generate_ours() -> Vec<codegen::GeneratedFile> {
         .expect("our model generates")
 }
 
-fn as_pairs(files: &[codegen::GeneratedFile]) -> Vec<(String, String)> {
-    files
-        .iter()
-        .map(|f| (f.path.clone(), f.contents.clone()))
-        .collect()
-}
-
 #[test]
 fn every_generated_file_matches_its_snapshot() {
     let files = generate_ours();
@@ -168,7 +161,7 @@ fn without_docs(source: &str) -> String {
 #[test]
 fn our_crate_compiles_standalone() {
     let dir = temp_path("ours");
-    write_crate(&dir, &as_pairs(&generate_ours()));
+    write_crate(&dir, generate_ours().iter().map(|f| (&f.path, &f.contents)));
     compile_lib(&dir).unwrap_or_else(|e| panic!("{e}"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -148,10 +148,9 @@ fn generated_crates_build_the_runtime_in_the_tree() {
     let written = temp_path("runtime-path");
     tests::write_crate(
         &written,
-        &[(
-            "Cargo.toml".to_owned(),
-            "[dependencies]\nsmithy-rust-runtime = { version = \"0.1\", path = \"../../codegen/runtime\" }\n"
-                .to_owned(),
+        [(
+            "Cargo.toml",
+            "[dependencies]\nsmithy-rust-runtime = { version = \"0.1\", path = \"../../codegen/runtime\" }\n",
         )],
     );
     let manifest = std::fs::read_to_string(written.join("Cargo.toml")).unwrap();

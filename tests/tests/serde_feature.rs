@@ -114,11 +114,7 @@ fn check_fixture_with_serde(fixture: &str) {
     let settings = codegen::Settings::new(&package, format!("tests/fixtures/{fixture}.json"));
     let files = codegen::generate(&text, &settings).unwrap();
     let dir = temp_path(&format!("serde-{fixture}"));
-    let pairs: Vec<(String, String)> = files
-        .iter()
-        .map(|f| (f.path.clone(), f.contents.clone()))
-        .collect();
-    write_crate(&dir, &pairs);
+    write_crate(&dir, files.iter().map(|f| (&f.path, &f.contents)));
     // Without the feature (serde is not even a dependency then), and with it.
     cargo_in(&dir, &["clippy", "--all-targets"]).unwrap_or_else(|e| panic!("{fixture}: {e}"));
     // The usage program needs the feature, so it joins the crate only now.

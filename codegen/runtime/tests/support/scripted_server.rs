@@ -5,8 +5,9 @@
 //! `script exhausted`. Its tasks never panic, every loop is bounded, and dropping (or
 //! [`ScriptedServer::stop`]) ends them and closes its port.
 //!
-//! Shared by several test binaries (`#[path = "support/scripted_server.rs"] mod
-//! scripted_server;`), each of which uses only part of it.
+//! Shared, by `#[path]`, by the runtime's `tests/transport.rs` and by the generated client's
+//! tests in `tests/tests/` (`failure_behaviour.rs`, `hostile_responses.rs`), each of which uses
+//! only part of it. It needs nothing but std and tokio.
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -33,7 +34,8 @@ const STALL_LIMIT: Duration = Duration::from_secs(30);
 /// One answer of the script.
 #[derive(Debug, Clone)]
 pub enum Reply {
-    /// A complete response. `Content-Length` is added unless a header sets it.
+    /// A complete response. `Content-Length` is added unless a header sets it or sets
+    /// `Transfer-Encoding` (then `body` is written as it is, chunk framing included).
     Respond {
         status: u16,
         headers: Vec<(String, Vec<u8>)>,
@@ -94,6 +96,8 @@ pub struct Recorded {
     pub connection: usize,
     pub method: String,
     pub path: String,
+    /// `HTTP/1.1`, as the request line says.
+    pub version: String,
     /// Names lowercased; values decoded lossily.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -122,6 +126,9 @@ pub struct State {
     pub connections: usize,
     /// Stalled answers whose connection the client closed.
     pub closed_while_stalled: usize,
+    /// Streamed bodies (`Huge`, `HugeUndeclared`, `HugeChunked`) the client stopped reading:
+    /// how many bytes of each had been written when it did.
+    pub cut_off_bodies: Vec<u64>,
 }
 
 struct Shared {
@@ -185,6 +192,11 @@ impl ScriptedServer {
     /// The connections accepted so far.
     pub fn connections(&self) -> usize {
         lock(&self.shared.state).connections
+    }
+
+    /// The streamed bodies the client stopped reading so far: the bytes written of each.
+    pub fn cut_off_bodies(&self) -> Vec<u64> {
+        lock(&self.shared.state).cut_off_bodies.clone()
     }
 
     /// Waits until `done` holds for the server's state; `false` if it does not `within`.
@@ -293,11 +305,13 @@ async fn serve_connection(stream: TcpStream, id: usize, shared: Arc<Shared>) {
                 every,
             } => conn.trickle(status, &body, every).await,
             Reply::Huge(n) => {
-                let _ = conn.zeros(Some(n)).await;
+                let streamed = conn.zeros(n, true).await;
+                note_cut_off(&shared, streamed);
                 false
             }
             Reply::HugeUndeclared(n) => {
-                let _ = conn.zeros(None).await && conn.zeros_body(n).await;
+                let streamed = conn.zeros(n, false).await;
+                note_cut_off(&shared, streamed);
                 false
             }
             Reply::Raw(bytes) => {
@@ -311,7 +325,8 @@ async fn serve_connection(stream: TcpStream, id: usize, shared: Arc<Shared>) {
                 false
             }
             Reply::HugeChunked(n) => {
-                let _ = conn.zeros_chunked(n).await;
+                let streamed = conn.zeros_chunked(n).await;
+                note_cut_off(&shared, streamed);
                 false
             }
             Reply::Delayed(..) => false,
@@ -323,7 +338,15 @@ async fn serve_connection(stream: TcpStream, id: usize, shared: Arc<Shared>) {
     }
 }
 
-/// A response head; `Content-Length: length` is added when given and no header sets it.
+/// Records a streamed body the client stopped reading (`Err` with the bytes written).
+fn note_cut_off(shared: &Shared, streamed: Result<(), u64>) {
+    if let Err(written) = streamed {
+        shared.update(|state| state.cut_off_bodies.push(written));
+    }
+}
+
+/// A response head; `Content-Length: length` is added when given and no header sets it or
+/// `Transfer-Encoding`.
 fn head(status: u16, headers: &[(String, Vec<u8>)], length: Option<u64>) -> Vec<u8> {
     let mut bytes = format!("HTTP/1.1 {status} Scripted\r\n").into_bytes();
     for (name, value) in headers {
@@ -332,9 +355,10 @@ fn head(status: u16, headers: &[(String, Vec<u8>)], length: Option<u64>) -> Vec<
         bytes.extend_from_slice(value);
         bytes.extend_from_slice(b"\r\n");
     }
-    let has_length = headers
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("content-length"));
+    let has_length = headers.iter().any(|(name, _)| {
+        name.eq_ignore_ascii_case("content-length")
+            || name.eq_ignore_ascii_case("transfer-encoding")
+    });
     if let (Some(length), false) = (length, has_length) {
         bytes.extend_from_slice(format!("Content-Length: {length}\r\n").as_bytes());
     }
@@ -358,6 +382,7 @@ impl Conn {
         let mut start = lines.next()?.split(' ');
         let method = start.next()?.to_owned();
         let path = start.next()?.to_owned();
+        let version = start.next()?.to_owned();
         let headers: Vec<(String, String)> = lines
             .filter_map(|line| {
                 let (name, value) = line.split_once(':')?;
@@ -384,6 +409,7 @@ impl Conn {
             connection: 0,
             method,
             path,
+            version,
             headers,
             body,
         })
@@ -432,51 +458,57 @@ impl Conn {
         true
     }
 
-    /// A 200 head (with `Content-Length` when `length` is given) and `length` zeros.
-    async fn zeros(&mut self, length: Option<u64>) -> bool {
-        if !self.write(&head(200, &[], length)).await {
-            return false;
+    /// A 200 head (with `Content-Length: n` when `declared`) and `n` zeros; `Err` with the
+    /// body bytes written when the client stops reading.
+    async fn zeros(&mut self, n: u64, declared: bool) -> Result<(), u64> {
+        if !self.write(&head(200, &[], declared.then_some(n))).await {
+            return Err(0);
         }
-        match length {
-            Some(n) => self.zeros_body(n).await,
-            None => true,
+        self.zeros_in_pieces(n, false).await?;
+        if self.stream.flush().await.is_ok() {
+            Ok(())
+        } else {
+            Err(n)
         }
     }
 
-    /// `n` zero bytes in chunks; stops when the client stops reading.
-    async fn zeros_body(&mut self, n: u64) -> bool {
-        let chunk = [0u8; 64 * 1024];
-        let mut left = n;
-        while left > 0 {
-            let size = left.min(chunk.len() as u64) as usize;
-            if self.stream.write_all(&chunk[..size]).await.is_err() {
-                return false;
-            }
-            left -= size as u64;
-        }
-        self.stream.flush().await.is_ok()
-    }
-
-    /// A 200 head with `Transfer-Encoding: chunked`, `n` zeros in chunks and the last chunk;
-    /// stops when the client stops reading.
-    async fn zeros_chunked(&mut self, n: u64) -> bool {
+    /// A 200 head with `Transfer-Encoding: chunked`, `n` zeros in 64 KiB chunks and the last
+    /// chunk; `Err` with the body bytes written when the client stops reading.
+    async fn zeros_chunked(&mut self, n: u64) -> Result<(), u64> {
         let headers = [("Transfer-Encoding".to_owned(), b"chunked".to_vec())];
         if !self.write(&head(200, &headers, None)).await {
-            return false;
+            return Err(0);
         }
-        let chunk = [0u8; 64 * 1024];
-        let mut left = n;
-        while left > 0 {
-            let size = left.min(chunk.len() as u64) as usize;
-            let mut framed = format!("{size:x}\r\n").into_bytes();
-            framed.extend_from_slice(&chunk[..size]);
-            framed.extend_from_slice(b"\r\n");
-            if self.stream.write_all(&framed).await.is_err() {
-                return false;
+        self.zeros_in_pieces(n, true).await?;
+        if self.write(b"0\r\n\r\n").await {
+            Ok(())
+        } else {
+            Err(n)
+        }
+    }
+
+    /// `n` zeros in 64 KiB pieces, each framed as a chunk when `chunked`; `Err` with the bytes
+    /// of zeros written when a write fails (the client stopped reading).
+    async fn zeros_in_pieces(&mut self, n: u64, chunked: bool) -> Result<(), u64> {
+        let piece = [0u8; 64 * 1024];
+        let mut written = 0;
+        while written < n {
+            let size = (n - written).min(piece.len() as u64) as usize;
+            let sent = if chunked {
+                let mut framed = format!("{size:x}\r\n").into_bytes();
+                framed.extend_from_slice(&piece[..size]);
+                framed.extend_from_slice(b"\r\n");
+                self.stream.write_all(&framed).await
+            } else {
+                // Unframed, not copied: hostile_responses.rs counts this process's allocations.
+                self.stream.write_all(&piece[..size]).await
+            };
+            if sent.is_err() {
+                return Err(written);
             }
-            left -= size as u64;
+            written += size as u64;
         }
-        self.write(b"0\r\n\r\n").await
+        Ok(())
     }
 
     /// Waits until the client closes (or resets) the connection; `true` if it did `within`.

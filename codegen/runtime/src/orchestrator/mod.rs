@@ -9,6 +9,10 @@
 //! made). A timeout or a connection lost after sending is reported instead of retried, because the
 //! service may have acted on the request, and repeating it could act twice or report a misleading
 //! error (for `SendTaskFailure`, `TaskTimedOut` for a task the first attempt already failed).
+//!
+//! Here: the specs generated code passes, [`Runtime`] and its attempts loop. `request.rs` builds
+//! each attempt's HTTP request, `host_prefix.rs` fills in and applies an operation's `@endpoint`
+//! host prefix, `modeled_error.rs` completes a modeled error decoded from an error answer.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -19,11 +23,16 @@ use serde_json::Value;
 use crate::aws_json::{self, ErrorResponse};
 use crate::config::Config;
 use crate::credentials::ProvideCredentials;
-use crate::endpoint::{ParamValue, Params};
-use crate::error::{ErrorMetadata, RequestError, RequestErrorKind};
-use crate::json::DeError;
+use crate::error::{RequestError, RequestErrorKind};
 use crate::retry::{self, RetryKind, RetryState};
 use crate::transport::{HttpClient, Limits, TransportErrorKind};
+
+mod host_prefix;
+mod modeled_error;
+mod request;
+
+pub use host_prefix::HostPrefix;
+pub use modeled_error::{modeled_error, ModeledError};
 
 /// What the generated code knows about the service.
 #[derive(Debug)]
@@ -69,118 +78,6 @@ pub struct Answer {
     pub request_id: Option<String>,
 }
 
-/// An operation's `@endpoint` host prefix, e.g. `sync-` or `{label}.data.`: prepended to the
-/// host of the endpoint (resolved or configured) unless the configuration disables it.
-#[derive(Debug, Clone, Copy)]
-pub struct HostPrefix<'a> {
-    /// The template, labels in braces.
-    pub template: &'static str,
-    /// Each label's name and the value of the input member of that name (`None` when unset).
-    pub labels: &'a [(&'static str, Option<&'a str>)],
-}
-
-impl HostPrefix<'_> {
-    /// The prefix with its labels filled in. A label value that is not a valid host label
-    /// (RFC 1123: 1 to 63 letters, digits and hyphens, no hyphen first or last) fails as
-    /// invalid input naming its member, before anything is sent.
-    fn expand(&self) -> Result<String, RequestError> {
-        let template = self.template;
-        let mut prefix = String::with_capacity(template.len());
-        let mut rest = template;
-        while let Some(start) = rest.find('{') {
-            prefix.push_str(&rest[..start]);
-            let end = rest[start..]
-                .find('}')
-                .map(|end| start + end)
-                .ok_or_else(|| {
-                    RequestError::new(
-                        RequestErrorKind::Endpoint,
-                        format!("the host prefix `{template}` has a `{{` without its `}}`"),
-                    )
-                })?;
-            let name = &rest[start + 1..end];
-            match self.labels.iter().find(|(label, _)| *label == name).map(|(_, value)| *value) {
-                Some(Some(value)) if is_host_label(value) => prefix.push_str(value),
-                Some(Some(_)) => {
-                    return Err(RequestError::new(
-                        RequestErrorKind::InvalidInput,
-                        format!(
-                            "invalid input: `{name}` is not a valid host label (1 to 63 ASCII letters, digits and hyphens, \
-                             not starting or ending with a hyphen), and it becomes part of the host name through the host prefix `{template}`"
-                        ),
-                    ))
-                }
-                Some(None) => {
-                    return Err(RequestError::new(
-                        RequestErrorKind::InvalidInput,
-                        format!("invalid input: `{name}` is not set, and the host prefix `{template}` needs it"),
-                    ))
-                }
-                None => {
-                    return Err(RequestError::new(
-                        RequestErrorKind::Endpoint,
-                        format!("the host prefix `{template}` has the label `{name}`, which has no value"),
-                    ))
-                }
-            }
-            rest = &rest[end + 1..];
-        }
-        prefix.push_str(rest);
-        Ok(prefix)
-    }
-}
-
-/// A valid host label (RFC 1123): 1 to 63 ASCII letters, digits and hyphens, no hyphen first or last.
-fn is_host_label(value: &str) -> bool {
-    (1..=63).contains(&value.len())
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !value.starts_with('-')
-        && !value.ends_with('-')
-}
-
-/// `url` with `prefix` put in front of its host, e.g. `https://sync-states.us-east-1.amazonaws.com`.
-fn with_host_prefix(url: &str, prefix: &str) -> Result<String, RequestError> {
-    let invalid = |why: &str| {
-        RequestError::new(
-            RequestErrorKind::Endpoint,
-            format!(
-                "cannot put the host prefix `{prefix}` in front of the endpoint `{url}`: {why}"
-            ),
-        )
-    };
-    let host_start = url
-        .find("://")
-        .map(|i| i + 3)
-        .ok_or_else(|| invalid("it has no scheme"))?;
-    let authority_end = url[host_start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| host_start + i);
-    // Past any `user@`.
-    let host_start = url[host_start..authority_end]
-        .rfind('@')
-        .map_or(host_start, |i| host_start + i + 1);
-    let host = &url[host_start..authority_end];
-    let name = match host.rfind(':') {
-        Some(colon) if !host.ends_with(']') => &host[..colon],
-        _ => host,
-    };
-    if name.starts_with('[') || name.parse::<std::net::Ipv4Addr>().is_ok() {
-        return Err(invalid(
-            "its host is an IP address; set Config::builder().disable_host_prefix(true) to call it without the prefix",
-        ));
-    }
-    if name.is_empty() {
-        return Err(invalid("it has no host"));
-    }
-    Ok(format!(
-        "{}{prefix}{}",
-        &url[..host_start],
-        &url[host_start..]
-    ))
-}
-
 /// How a call failed.
 #[derive(Debug)]
 pub enum Failure {
@@ -193,63 +90,6 @@ pub enum Failure {
 impl From<RequestError> for Failure {
     fn from(error: RequestError) -> Self {
         Failure::Request(error)
-    }
-}
-
-/// A modeled error structure, as the client completes it after decoding it from an error
-/// answer's body. Generated code implements it for every error structure.
-#[doc(hidden)]
-pub trait ModeledError {
-    /// The error's response metadata, for the client to set.
-    fn metadata_mut(&mut self) -> &mut ErrorMetadata;
-
-    /// The error's optional string member holding the message, if it has one: when the body has
-    /// no value under the member's own name, the client fills it with the message the protocol
-    /// found under another spelling (`message`, `Message` or `errorMessage`).
-    fn message_mut(&mut self) -> Option<&mut Option<String>> {
-        None
-    }
-}
-
-/// The modeled error that `response` (an answer to `operation` whose code is the error's wire
-/// `code`) carries, decoded by `decode`, with its message filled in when the body spells it
-/// differently and its metadata set; or, when the body does not match the model, an
-/// `InvalidResponse` request failure naming the operation, the code and what is wrong, with the
-/// answer's status and request id. Either way converted into the operation's error enum.
-#[doc(hidden)]
-pub fn modeled_error<E, T>(
-    operation: &OperationSpec,
-    response: &ErrorResponse,
-    code: &str,
-    decode: fn(&Value) -> Result<E, DeError>,
-) -> T
-where
-    E: ModeledError,
-    T: From<E> + From<RequestError>,
-{
-    match decode(&response.body) {
-        Ok(mut modeled) => {
-            if let Some(message) = modeled.message_mut().filter(|message| message.is_none()) {
-                *message = response.message.clone();
-            }
-            *modeled.metadata_mut() = ErrorMetadata::from_response(
-                response.request_id.clone(),
-                response.status,
-                response.attempts,
-            );
-            T::from(modeled)
-        }
-        Err(why) => T::from(
-            RequestError::new(
-                RequestErrorKind::InvalidResponse,
-                format!(
-                    "{} answered {code} with a body that does not match the model: {why}",
-                    operation.name
-                ),
-            )
-            .with_status(response.status)
-            .with_request_id(response.request_id.clone()),
-        ),
     }
 }
 
@@ -400,7 +240,7 @@ impl Runtime {
         })?;
         let mut endpoint = self.endpoint()?;
         if let Some(prefix) = host_prefix {
-            endpoint.url = with_host_prefix(&endpoint.url, prefix)?;
+            endpoint.url = host_prefix::with_host_prefix(&endpoint.url, prefix)?;
         }
         let region = self.config.region.as_deref().ok_or_else(|| {
             RequestError::new(
@@ -415,7 +255,7 @@ impl Runtime {
             .map_err(|e| RequestError::new(RequestErrorKind::Credentials, e.to_string()))?;
         let body = serde_json::to_vec(&input).unwrap_or_else(|_| b"{}".to_vec());
         let target = format!("{}.{operation}", self.spec.target_prefix);
-        let invocation_id = invocation_id();
+        let invocation_id = request::invocation_id();
         let max_attempts = self.retry.config().max_attempts().max(1);
         let limits = Limits::new(self.config.max_response_bytes);
         let mut last_retry: Option<RetryKind> = None;
@@ -580,98 +420,6 @@ impl Runtime {
             }
         }
     }
-
-    fn endpoint(&self) -> Result<crate::endpoint::Endpoint, RequestError> {
-        let mut params = Params::new();
-        if let Some(region) = &self.config.region {
-            params.insert("Region".to_owned(), ParamValue::String(region.clone()));
-        }
-        params.insert("UseFIPS".to_owned(), ParamValue::Bool(self.config.use_fips));
-        params.insert(
-            "UseDualStack".to_owned(),
-            ParamValue::Bool(self.config.use_dual_stack),
-        );
-        if let Some(url) = &self.config.endpoint_url {
-            params.insert("Endpoint".to_owned(), ParamValue::String(url.clone()));
-        }
-        match &self.rules {
-            Some(rules) => crate::endpoint::resolve(rules, &params).map_err(|e| {
-                RequestError::new(
-                    RequestErrorKind::Endpoint,
-                    format!("cannot resolve the endpoint: {e}"),
-                )
-            }),
-            None => match &self.config.endpoint_url {
-                Some(url) => Ok(crate::endpoint::Endpoint {
-                    url: url.clone(),
-                    headers: Default::default(),
-                    properties: Default::default(),
-                }),
-                None => Err(RequestError::new(
-                    RequestErrorKind::Endpoint,
-                    "the model has no endpoint rules: set Config::builder().endpoint_url(..)",
-                )),
-            },
-        }
-    }
-
-    fn request(
-        &self,
-        endpoint: &crate::endpoint::Endpoint,
-        target: &str,
-        body: &[u8],
-        invocation_id: &str,
-        attempt: u32,
-        max_attempts: u32,
-    ) -> Result<http::Request<Vec<u8>>, RequestError> {
-        // AWS JSON posts to the endpoint's path, which always ends in `/`.
-        let url = if endpoint.url.ends_with('/') {
-            endpoint.url.clone()
-        } else {
-            format!("{}/", endpoint.url)
-        };
-        let uri: http::Uri = url.parse().map_err(|e| {
-            RequestError::new(
-                RequestErrorKind::Endpoint,
-                format!("the endpoint `{url}` is not a valid URL: {e}"),
-            )
-        })?;
-        let host = uri
-            .authority()
-            .map(|a| a.as_str().to_owned())
-            .ok_or_else(|| {
-                RequestError::new(
-                    RequestErrorKind::Endpoint,
-                    format!("the endpoint `{url}` has no host"),
-                )
-            })?;
-        let mut builder = http::Request::builder()
-            .method(http::Method::POST)
-            .uri(uri)
-            .header(http::header::HOST, host)
-            .header(http::header::CONTENT_TYPE, self.spec.content_type)
-            .header("x-amz-target", target)
-            .header(http::header::USER_AGENT, self.spec.user_agent)
-            .header("amz-sdk-invocation-id", invocation_id)
-            .header(
-                "amz-sdk-request",
-                format!("attempt={attempt}; max={max_attempts}"),
-            );
-        if self.spec.query_compatible {
-            builder = builder.header(aws_json::QUERY_MODE_HEADER, "true");
-        }
-        for (name, values) in &endpoint.headers {
-            for value in values {
-                builder = builder.header(name.as_str(), value.as_str());
-            }
-        }
-        builder.body(body.to_vec()).map_err(|e| {
-            RequestError::new(
-                RequestErrorKind::Endpoint,
-                format!("cannot build the request: {e}"),
-            )
-        })
-    }
 }
 
 /// Notes in a request failure how many attempts were made.
@@ -686,28 +434,4 @@ async fn sleep(delay: Duration) {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-}
-
-/// A random id for all attempts of one call, so the service can tell retries apart from repeats.
-fn invocation_id() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    let high = hasher.finish();
-    hasher.write_u64(high);
-    let low = hasher.finish();
-    let hex = format!("{high:016x}{low:016x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
 }
