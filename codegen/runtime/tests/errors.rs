@@ -154,8 +154,10 @@ fn a_body_that_does_not_match_the_model_is_an_invalid_response() {
     assert_eq!(
         error.to_string(),
         "DoThing answered Oops with a body that does not match the model: \
-         at `message`: expected a string, found a number (request id: rid-1)"
+         at `message`: expected a string, found a number (after 2 attempts) (request id: rid-1)"
     );
+    // The answer came on the second attempt, and the failure says so.
+    assert_eq!(error.attempts(), 2);
     assert_eq!(error.status(), Some(400));
     assert_eq!(error.request_id(), Some("rid-1"));
     assert!(std::error::Error::source(&error).is_none());

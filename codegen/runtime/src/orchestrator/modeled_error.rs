@@ -60,7 +60,8 @@ where
                 ),
             )
             .with_status(response.status)
-            .with_request_id(response.request_id.clone()),
+            .with_request_id(response.request_id.clone())
+            .after_attempts(response.attempts),
         ),
     }
 }
