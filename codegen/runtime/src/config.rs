@@ -114,7 +114,8 @@ impl Config {
 
     /// This configuration as a client of the service whose `AWS_ENDPOINT_URL_<SERVICE>` suffix is
     /// `env_name` uses it: the endpoint URL chosen (explicit, then that variable, then
-    /// `AWS_ENDPOINT_URL`), and the default credentials chain filled in when none was given.
+    /// `AWS_ENDPOINT_URL`). (A configuration without a credentials provider, which only
+    /// `Config::default()` can be, gets the default chain from the client's runtime.)
     pub fn for_service(&self, env_name: &str) -> Config {
         let mut config = self.clone();
         let from_service_variable = || {
@@ -128,9 +129,6 @@ impl Config {
             .or_else(|| self.env_endpoint_url.clone());
         config.env_endpoint_url = None;
         config.env = None;
-        if config.credentials.is_none() {
-            config.credentials = Some(default_credentials());
-        }
         config
     }
 
