@@ -152,8 +152,56 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ),
     ("src/config.rs", include_str!("../runtime/src/config.rs")),
     (
-        "src/credentials.rs",
-        include_str!("../runtime/src/credentials.rs"),
+        "src/credentials/cache.rs",
+        include_str!("../runtime/src/credentials/cache.rs"),
+    ),
+    (
+        "src/credentials/chain.rs",
+        include_str!("../runtime/src/credentials/chain.rs"),
+    ),
+    (
+        "src/credentials/container.rs",
+        include_str!("../runtime/src/credentials/container.rs"),
+    ),
+    (
+        "src/credentials/environment.rs",
+        include_str!("../runtime/src/credentials/environment.rs"),
+    ),
+    (
+        "src/credentials/error.rs",
+        include_str!("../runtime/src/credentials/error.rs"),
+    ),
+    (
+        "src/credentials/from_profile.rs",
+        include_str!("../runtime/src/credentials/from_profile.rs"),
+    ),
+    (
+        "src/credentials/http.rs",
+        include_str!("../runtime/src/credentials/http.rs"),
+    ),
+    (
+        "src/credentials/imds.rs",
+        include_str!("../runtime/src/credentials/imds.rs"),
+    ),
+    (
+        "src/credentials/mod.rs",
+        include_str!("../runtime/src/credentials/mod.rs"),
+    ),
+    (
+        "src/credentials/process.rs",
+        include_str!("../runtime/src/credentials/process.rs"),
+    ),
+    (
+        "src/credentials/sso.rs",
+        include_str!("../runtime/src/credentials/sso.rs"),
+    ),
+    (
+        "src/credentials/sts.rs",
+        include_str!("../runtime/src/credentials/sts.rs"),
+    ),
+    (
+        "src/credentials/web_identity.rs",
+        include_str!("../runtime/src/credentials/web_identity.rs"),
     ),
     (
         "src/endpoint/eval.rs",

@@ -62,6 +62,8 @@ fn main() {
                 "AKIDEXAMPLE",
                 "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                 None,
+                None,
+                "test",
             ))
             .build(),
     );
@@ -352,6 +354,8 @@ impl Signer {
                 "AKIDEXAMPLE",
                 "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                 None,
+                None,
+                "test",
             ),
         }
     }

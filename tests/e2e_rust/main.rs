@@ -53,6 +53,8 @@ async fn main() {
                     key.as_str(),
                     secret.as_str(),
                     None,
+                    None,
+                    "test",
                 ))
                 .build()
         };

@@ -59,6 +59,8 @@ macro_rules! round_trip {
                 .endpoint_url("https://example.com")
                 .credentials($krate::credentials::Credentials::new(
                     "AKID", "SECRET", None,
+                    None,
+                    "test",
                 ))
                 .retry_config($krate::retry::RetryConfig::disabled())
                 .http_client(Echo)

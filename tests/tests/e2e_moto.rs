@@ -13,6 +13,8 @@ fn client_for(moto: &Moto) -> Client {
                 moto::ACCESS_KEY_ID,
                 moto::SECRET_ACCESS_KEY,
                 None,
+                None,
+                "test",
             ))
             .build(),
     )

@@ -41,7 +41,7 @@ fn builder(server: &ScriptedServer) -> ConfigBuilder {
     Config::builder()
         .region("us-east-1")
         .endpoint_url(server.url())
-        .credentials(Credentials::new("AKID", "SECRET", None))
+        .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
         .retry_config(fast_retries())
 }
 
@@ -1148,6 +1148,8 @@ async fn no_secret_shows_in_any_rendering_of_client_config_or_errors() {
                 "AKID",
                 "CANARY-SECRET-123",
                 Some("CANARY-TOKEN-456".to_owned()),
+                None,
+                "test",
             ))
             .retry_config(RetryConfig::disabled())
     };

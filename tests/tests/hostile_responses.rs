@@ -701,7 +701,7 @@ fn client(server: &ScriptedServer) -> Client {
         Config::builder()
             .region("us-east-1")
             .endpoint_url(server.url())
-            .credentials(Credentials::new("AKID", "SECRET", None))
+            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
             .retry_config(RetryConfig::disabled())
             .connect_timeout(Duration::from_millis(500))
             .attempt_timeout(ATTEMPT_TIMEOUT)

@@ -286,7 +286,9 @@ fn a_client_without_a_region_says_so_before_sending_anything() {
     let client = Client::new(
         Config::builder()
             .endpoint_url("http://127.0.0.1:1")
-            .credentials(sfn::credentials::Credentials::new("AKID", "SECRET", None))
+            .credentials(sfn::credentials::Credentials::new(
+                "AKID", "SECRET", None, None, "test",
+            ))
             .build(),
     );
     assert_eq!(client.config().region(), None);

@@ -91,6 +91,8 @@ fn calls_are_traced_without_secrets() {
                         "AKIDCANARY",
                         SECRET_KEY,
                         Some(SESSION_TOKEN.to_owned()),
+                        None,
+                        "test",
                     ))
                     .retry_config(
                         sfn::retry::RetryConfig::standard()

@@ -13,7 +13,9 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use crate::credentials::{Credentials, DefaultCredentialsChain, ProvideCredentials};
+use crate::credentials::{
+    Credentials, CredentialsCache, DefaultCredentialsChain, ProvideCredentials,
+};
 use crate::retry::RetryConfig;
 use crate::transport::{HttpClient, HyperClient};
 
@@ -235,12 +237,25 @@ impl ConfigBuilder {
     }
 
     /// Uses these fixed credentials.
-    pub fn credentials(self, credentials: Credentials) -> Self {
-        self.credentials_provider(credentials)
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.config.credentials = Some(Arc::new(credentials));
+        self
     }
 
-    /// Gets credentials from this provider on every call.
+    /// Gets credentials from this provider (any implementation of `aws-credential-types`'
+    /// `ProvideCredentials`, e.g. `aws-config`'s), through a [`CredentialsCache`]: it is asked
+    /// again only shortly before what it gave expires.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.config.credentials = Some(Arc::new(CredentialsCache::new(provider)));
+        self
+    }
+
+    /// Gets credentials from this provider on every call, without a cache (for a provider
+    /// that caches on its own).
+    pub fn credentials_provider_uncached(
+        mut self,
+        provider: impl ProvideCredentials + 'static,
+    ) -> Self {
         self.config.credentials = Some(Arc::new(provider));
         self
     }
@@ -297,13 +312,19 @@ impl ConfigBuilder {
     /// one instance that every client made from it shares.
     pub fn build(mut self) -> Config {
         if self.config.credentials.is_none() {
-            self.config.credentials = Some(default_credentials());
+            // The chain reads the environment the configuration was read from (see
+            // `from_env_with`), else the process environment.
+            let chain = match &self.config.env {
+                Some(env) => DefaultCredentialsChain::from_shared(env.clone()),
+                None => DefaultCredentialsChain::new(),
+            };
+            self.config.credentials = Some(Arc::new(CredentialsCache::new(chain)));
         }
         self.config
     }
 }
 
-/// The credentials a client uses when none were configured.
+/// The credentials a client uses when none were configured: the default chain, cached.
 pub(crate) fn default_credentials() -> Arc<dyn ProvideCredentials> {
-    Arc::new(DefaultCredentialsChain::new())
+    Arc::new(CredentialsCache::new(DefaultCredentialsChain::new()))
 }

@@ -43,45 +43,7 @@ impl Profile {
     /// Missing files are not an error. When neither file has the profile this is `Ok(None)`,
     /// unless `AWS_PROFILE` named it, in which case it is an error naming the profile.
     pub fn load(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<Profile>, ProfileError> {
-        let (name, explicit) = selected_profile(env);
-        let config = config_file(env);
-        let credentials = credentials_file(env);
-
-        let mut properties = BTreeMap::new();
-        let mut sources = Vec::new();
-        // Config first, so the credentials file overrides it.
-        for (path, kind) in [
-            (&config, FileKind::Config),
-            (&credentials, FileKind::Credentials),
-        ] {
-            let Some(path) = path else { continue };
-            let Some(text) = read_optional(path)? else {
-                continue;
-            };
-            let mut profiles = parse(&text, kind, path)?;
-            if let Some(found) = profiles.remove(&name) {
-                properties.extend(found);
-                sources.push(path.clone());
-            }
-        }
-
-        if sources.is_empty() {
-            if explicit {
-                return Err(ProfileError {
-                    kind: ErrorKind::NotFound {
-                        name,
-                        config,
-                        credentials,
-                    },
-                });
-            }
-            return Ok(None);
-        }
-        Ok(Some(Profile {
-            name,
-            properties,
-            sources,
-        }))
+        ProfileSet::load(env)?.selected()
     }
 
     /// The profile's name, e.g. `default`.
@@ -118,6 +80,116 @@ impl fmt::Debug for Profile {
             .field("name", &self.name)
             .field("keys", &self.properties.keys().collect::<Vec<_>>())
             .field("sources", &self.sources)
+            .finish()
+    }
+}
+
+/// Every profile and `[sso-session NAME]` section of the shared files, for sources that follow
+/// one profile to another (`source_profile`, `sso_session`).
+#[derive(Clone)]
+pub struct ProfileSet {
+    selected: String,
+    explicit: bool,
+    config: Option<PathBuf>,
+    credentials: Option<PathBuf>,
+    profiles: BTreeMap<String, Profile>,
+    sso_sessions: BTreeMap<String, Profile>,
+}
+
+impl ProfileSet {
+    /// Reads both shared files (see [`Profile::load`] for which files and which profile is
+    /// selected). Missing files are not an error; unreadable or malformed ones are.
+    pub fn load(env: &dyn Fn(&str) -> Option<String>) -> Result<ProfileSet, ProfileError> {
+        let (selected, explicit) = selected_profile(env);
+        let config = config_file(env);
+        let credentials = credentials_file(env);
+        let mut set = ProfileSet {
+            selected,
+            explicit,
+            config: config.clone(),
+            credentials: credentials.clone(),
+            profiles: BTreeMap::new(),
+            sso_sessions: BTreeMap::new(),
+        };
+        // Config first, so the credentials file overrides it.
+        for (path, kind) in [
+            (config, FileKind::Config),
+            (credentials, FileKind::Credentials),
+        ] {
+            let Some(path) = path else { continue };
+            let Some(text) = read_optional(&path)? else {
+                continue;
+            };
+            let parsed = parse(&text, kind, &path)?;
+            for (into, from) in [
+                (&mut set.profiles, parsed.profiles),
+                (&mut set.sso_sessions, parsed.sso_sessions),
+            ] {
+                for (name, properties) in from {
+                    let entry = into.entry(name.clone()).or_insert_with(|| Profile {
+                        name,
+                        properties: BTreeMap::new(),
+                        sources: Vec::new(),
+                    });
+                    entry.properties.extend(properties);
+                    entry.sources.push(path.clone());
+                }
+            }
+        }
+        Ok(set)
+    }
+
+    /// The selected profile's name: `AWS_PROFILE`, else `default`.
+    pub fn selected_name(&self) -> &str {
+        &self.selected
+    }
+
+    /// The selected profile; `Ok(None)` when no file defines it, an error when `AWS_PROFILE`
+    /// named it and no file defines it.
+    pub fn selected(&self) -> Result<Option<Profile>, ProfileError> {
+        match self.profiles.get(&self.selected) {
+            Some(profile) => Ok(Some(profile.clone())),
+            None if self.explicit => Err(ProfileError {
+                kind: ErrorKind::NotFound {
+                    name: self.selected.clone(),
+                    config: self.config.clone(),
+                    credentials: self.credentials.clone(),
+                },
+            }),
+            None => Ok(None),
+        }
+    }
+
+    /// The profile `name`, from either file.
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.get(name)
+    }
+
+    /// The `[sso-session NAME]` section of the config file.
+    pub fn sso_session(&self, name: &str) -> Option<&Profile> {
+        self.sso_sessions.get(name)
+    }
+
+    /// "FILE or FILE": the files that were looked at, for messages.
+    pub fn files(&self) -> String {
+        match (&self.config, &self.credentials) {
+            (Some(a), Some(b)) => format!("{} or {}", a.display(), b.display()),
+            (Some(a), None) | (None, Some(a)) => a.display().to_string(),
+            (None, None) => "any shared file (HOME is not set)".to_owned(),
+        }
+    }
+}
+
+impl fmt::Debug for ProfileSet {
+    // Names only: the values include secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfileSet")
+            .field("selected", &self.selected)
+            .field("profiles", &self.profiles.keys().collect::<Vec<_>>())
+            .field(
+                "sso_sessions",
+                &self.sso_sessions.keys().collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -267,15 +339,35 @@ enum FileKind {
 enum Section {
     /// Before the first section header.
     None,
-    /// A section that is not a profile (e.g. `[sso-session x]` in config).
+    /// A section that is neither a profile nor an SSO session (e.g. `[services x]` in config).
     Skipped,
-    Profile(String),
+    /// A profile or an `[sso-session NAME]` section: its name, and which of the two.
+    Named(String, bool),
 }
 
-type Profiles = BTreeMap<String, BTreeMap<String, String>>;
+type Properties = BTreeMap<String, String>;
+type Profiles = BTreeMap<String, Properties>;
+
+/// One file's profiles and `[sso-session NAME]` sections.
+#[derive(Default)]
+struct Parsed {
+    profiles: Profiles,
+    sso_sessions: Profiles,
+}
+
+impl Parsed {
+    fn section(&mut self, name: &str, sso_session: bool) -> &mut Properties {
+        let map = if sso_session {
+            &mut self.sso_sessions
+        } else {
+            &mut self.profiles
+        };
+        map.entry(name.to_owned()).or_default()
+    }
+}
 
 /// Parses one file into its profiles' properties (later definitions win).
-fn parse(text: &str, kind: FileKind, path: &Path) -> Result<Profiles, ProfileError> {
+fn parse(text: &str, kind: FileKind, path: &Path) -> Result<Parsed, ProfileError> {
     let error = |line: usize, reason: &'static str| ProfileError {
         kind: ErrorKind::Parse {
             path: path.to_owned(),
@@ -284,7 +376,7 @@ fn parse(text: &str, kind: FileKind, path: &Path) -> Result<Profiles, ProfileErr
         },
     };
 
-    let mut profiles = Profiles::new();
+    let mut parsed = Parsed::default();
     let mut section = Section::None;
     // The last property of the current section, and whether it opened a sub-section.
     let mut last: Option<(String, bool)> = None;
@@ -301,8 +393,8 @@ fn parse(text: &str, kind: FileKind, path: &Path) -> Result<Profiles, ProfileErr
             // A continuation line, or a line of a nested sub-section.
             match (&section, &last) {
                 (Section::Skipped, _) | (_, Some((_, true))) => {}
-                (Section::Profile(name), Some((key, false))) => {
-                    if let Some(value) = profiles.get_mut(name).and_then(|p| p.get_mut(key)) {
+                (Section::Named(name, sso), Some((key, false))) => {
+                    if let Some(value) = parsed.section(name, *sso).get_mut(key) {
                         value.push('\n');
                         value.push_str(trimmed);
                     }
@@ -317,10 +409,10 @@ fn parse(text: &str, kind: FileKind, path: &Path) -> Result<Profiles, ProfileErr
                 return Err(error(number, "section header without a closing `]`"));
             };
             last = None;
-            section = match profile_from_header(header[..end].trim(), kind) {
-                Some(name) => {
-                    profiles.entry(name.clone()).or_default();
-                    Section::Profile(name)
+            section = match section_from_header(header[..end].trim(), kind) {
+                Some((name, sso)) => {
+                    parsed.section(&name, sso);
+                    Section::Named(name, sso)
                 }
                 None => Section::Skipped,
             };
@@ -338,30 +430,33 @@ fn parse(text: &str, kind: FileKind, path: &Path) -> Result<Profiles, ProfileErr
         match &section {
             Section::None => return Err(error(number, "property before any section header")),
             Section::Skipped => {}
-            Section::Profile(name) => {
-                profiles
-                    .entry(name.clone())
-                    .or_default()
+            Section::Named(name, sso) => {
+                parsed
+                    .section(name, *sso)
                     .insert(key.clone(), value.to_owned());
             }
         }
         last = Some((key, value.is_empty()));
     }
-    Ok(profiles)
+    Ok(parsed)
 }
 
-/// The profile a section header (without brackets) defines, if it defines one.
-fn profile_from_header(header: &str, kind: FileKind) -> Option<String> {
-    let name = match kind {
-        FileKind::Credentials => header,
-        FileKind::Config if header == "default" => header,
+/// The profile (`false`) or SSO session (`true`) a section header (without brackets) defines,
+/// if it defines one.
+fn section_from_header(header: &str, kind: FileKind) -> Option<(String, bool)> {
+    let (name, sso) = match kind {
+        FileKind::Credentials => (header, false),
+        FileKind::Config if header == "default" => (header, false),
         FileKind::Config => {
-            let rest = header.strip_prefix("profile")?;
+            let (rest, sso) = match header.strip_prefix("profile") {
+                Some(rest) => (rest, false),
+                None => (header.strip_prefix("sso-session")?, true),
+            };
             if !rest.starts_with([' ', '\t']) {
                 return None;
             }
-            rest.trim()
+            (rest.trim(), sso)
         }
     };
-    (!name.is_empty()).then(|| name.to_owned())
+    (!name.is_empty()).then(|| (name.to_owned(), sso))
 }

@@ -46,14 +46,7 @@ pub fn sign_request(
         request.headers_mut().remove(name);
     }
 
-    let identity = aws_credential_types::Credentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key(),
-        credentials.session_token().map(str::to_owned),
-        None,
-        "generated-client",
-    )
-    .into();
+    let identity = credentials.clone().into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)

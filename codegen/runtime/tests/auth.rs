@@ -110,8 +110,20 @@ fn provide(provider: &dyn ProvideCredentials) -> Result<Credentials, Credentials
     ready(provider.provide_credentials())
 }
 
-fn chain(env: &Env) -> Result<Credentials, CredentialsError> {
-    provide(&DefaultCredentialsChain::with_env(env.lookup()))
+/// The default chain's answer in `env`, with its error as a caller sees it. Instance metadata is
+/// off unless `env` turns it on (these tests run where there is none).
+fn chain(env: &Env) -> Result<Credentials, String> {
+    let mut env = env.clone();
+    env.0
+        .entry("AWS_EC2_METADATA_DISABLED".into())
+        .or_insert_with(|| "true".into());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime
+        .block_on(DefaultCredentialsChain::with_env(env.lookup()).provide_credentials())
+        .map_err(|e| credentials::describe(&e))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,22 +357,22 @@ fn profile_debug_shows_keys_not_values() {
 
 #[test]
 fn credentials_debug_redacts_secret_and_token() {
-    let credentials =
-        Credentials::new("AKIDCANARY", "SECRETCANARY", Some("TOKENCANARY".to_owned()));
+    let credentials = Credentials::new(
+        "AKIDCANARY",
+        "SECRETCANARY",
+        Some("TOKENCANARY".to_owned()),
+        None,
+        "test",
+    );
     for debug in [format!("{credentials:?}"), format!("{credentials:#?}")] {
         assert!(debug.contains("AKIDCANARY"), "{debug}");
         assert!(!debug.contains("SECRETCANARY"), "{debug}");
         assert!(!debug.contains("TOKENCANARY"), "{debug}");
-        assert_eq!(
-            debug.matches("*** Sensitive Data Redacted ***").count(),
-            2,
-            "{debug}"
-        );
+        assert!(debug.contains("redacted"), "{debug}");
     }
-    let without_token = format!("{:?}", Credentials::new("AKIDCANARY", "SECRETCANARY", None));
-    assert!(
-        without_token.contains("session_token: None"),
-        "{without_token}"
+    let without_token = format!(
+        "{:?}",
+        Credentials::new("AKIDCANARY", "SECRETCANARY", None, None, "test")
     );
     assert!(!without_token.contains("SECRETCANARY"), "{without_token}");
 
@@ -426,7 +438,7 @@ fn half_set_profile_is_an_error() {
     // `dev` has a key id in config but no secret anywhere.
     let home = Home::new().config(CONFIG);
     let env = home.env(&[("AWS_PROFILE", "dev")]);
-    let err = chain(&env).unwrap_err().to_string();
+    let err = chain(&env).unwrap_err();
     assert!(err.contains("no aws_secret_access_key"), "{err}");
     assert!(!err.contains("config-key"), "{err}");
 }
@@ -434,7 +446,7 @@ fn half_set_profile_is_an_error() {
 #[test]
 fn nothing_configured_says_where_it_looked() {
     let home = Home::new();
-    let err = chain(&home.env(&[])).unwrap_err().to_string();
+    let err = chain(&home.env(&[])).unwrap_err();
     assert!(err.starts_with("no AWS credentials: "), "{err}");
     assert!(err.contains("AWS_ACCESS_KEY_ID is not set"), "{err}");
     assert!(err.contains("no profile `default`"), "{err}");
@@ -444,14 +456,17 @@ fn nothing_configured_says_where_it_looked() {
     );
 
     let home = Home::new().config("[default]\nregion = us-east-1\n");
-    let err = chain(&home.env(&[])).unwrap_err().to_string();
+    let err = chain(&home.env(&[])).unwrap_err();
     assert!(
-        err.contains("AWS_ACCESS_KEY_ID is not set and profile `default` in "),
+        err.contains("environment (AWS_ACCESS_KEY_ID is not set), "),
         "{err}"
     );
-    assert!(err.ends_with("has no aws_access_key_id"), "{err}");
+    assert!(
+        err.contains("profile `default` (profile `default` has no credentials settings)"),
+        "{err}"
+    );
 
-    let err = chain(&Env::new(&[])).unwrap_err().to_string();
+    let err = chain(&Env::new(&[])).unwrap_err();
     assert!(err.contains("HOME is not set"), "{err}");
 }
 
@@ -485,60 +500,6 @@ fn half_set_environment_is_an_error_not_a_fallback() {
 }
 
 #[test]
-fn unsupported_profile_kinds_are_named() {
-    let cases = [
-        (
-            "[profile x]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = default\n",
-            "role_arn",
-            "assume-role",
-        ),
-        (
-            "[profile x]\nsso_session = corp\nsso_account_id = 123456789012\n\
-             sso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://x\n",
-            "sso_session",
-            "SSO",
-        ),
-        (
-            "[profile x]\nsso_start_url = https://x\nsso_region = us-east-1\n",
-            "sso_start_url",
-            "SSO",
-        ),
-        (
-            "[profile x]\ncredential_process = /usr/bin/get-creds --secret SECRETCANARY\n",
-            "credential_process",
-            "credential_process",
-        ),
-        (
-            "[profile x]\nweb_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/r\n",
-            "web_identity_token_file",
-            "web identity",
-        ),
-        // Static keys next to role_arn are not silently used instead of the role.
-        (
-            "[profile x]\naws_access_key_id = k\naws_secret_access_key = SECRETCANARY\n\
-             role_arn = arn:aws:iam::1:role/r\n",
-            "role_arn",
-            "assume-role",
-        ),
-    ];
-    for (config, key, kind) in cases {
-        let home = Home::new().config(config);
-        let env = home.env(&[("AWS_PROFILE", "x")]);
-        let err = chain(&env).unwrap_err().to_string();
-        assert!(err.contains("does not support"), "{err}");
-        assert!(err.contains(&format!("`{key}`")), "{key}: {err}");
-        assert!(err.contains(kind), "{kind}: {err}");
-        assert!(err.contains("profile `x`"), "{err}");
-        assert!(err.contains("AWS_ACCESS_KEY_ID is not set"), "{err}");
-        assert!(!err.contains("SECRETCANARY"), "{err}");
-        assert!(!err.contains("arn:aws"), "{err}");
-
-        let err = provide(&ProfileCredentials::with_env(env.lookup())).unwrap_err();
-        assert!(err.to_string().contains(key), "{err}");
-    }
-}
-
-#[test]
 fn provider_debug_output_has_no_secrets() {
     let env = Env::new(&[
         ("AWS_ACCESS_KEY_ID", "AKIDCANARY"),
@@ -561,7 +522,7 @@ fn provider_debug_output_has_no_secrets() {
 fn providers_are_object_safe_and_thread_safe() {
     fn assert_send_sync<T: Send + Sync>(_: &T) {}
     let providers: Vec<Box<dyn ProvideCredentials>> = vec![
-        Box::new(Credentials::new("a", "b", None)),
+        Box::new(Credentials::new("a", "b", None, None, "test")),
         Box::new(EnvironmentCredentials::with_env(Env::new(&[]).lookup())),
         Box::new(ProfileCredentials::with_env(Env::new(&[]).lookup())),
         Box::new(DefaultCredentialsChain::with_env(Env::new(&[]).lookup())),
@@ -702,7 +663,7 @@ const SIGNED_HEADERS: [(&str, &str); 4] = [
 #[test]
 fn sign_send_task_failure_known_answer() {
     let mut request = send_task_failure_request();
-    let credentials = Credentials::new(AKID, SECRET, None);
+    let credentials = Credentials::new(AKID, SECRET, None, None, "test");
     sign::sign_request(
         &mut request,
         &credentials,
@@ -741,7 +702,7 @@ fn sign_send_task_failure_known_answer() {
 fn sign_with_session_token() {
     let token = "session-token-EXAMPLE";
     let mut request = send_task_failure_request();
-    let credentials = Credentials::new(AKID, SECRET, Some(token.to_owned()));
+    let credentials = Credentials::new(AKID, SECRET, Some(token.to_owned()), None, "test");
     sign::sign_request(
         &mut request,
         &credentials,
@@ -773,7 +734,7 @@ fn sign_matches_the_aws_suite_get_vanilla() {
         .uri("https://example.amazonaws.com/")
         .body(Vec::new())
         .unwrap();
-    let credentials = Credentials::new(AKID, SECRET, None);
+    let credentials = Credentials::new(AKID, SECRET, None, None, "test");
     sign::sign_request(
         &mut request,
         &credentials,
@@ -793,11 +754,11 @@ fn sign_matches_the_aws_suite_get_vanilla() {
 #[test]
 fn re_signing_replaces_the_previous_signature() {
     let mut request = send_task_failure_request();
-    let with_token = Credentials::new(AKID, SECRET, Some("old-token".to_owned()));
+    let with_token = Credentials::new(AKID, SECRET, Some("old-token".to_owned()), None, "test");
     let later = test_time() + Duration::from_secs(3600);
     sign::sign_request(&mut request, &with_token, "us-east-1", "states", later).unwrap();
     // A retry signs again with new credentials and time: no stale header is signed or kept.
-    let credentials = Credentials::new(AKID, SECRET, None);
+    let credentials = Credentials::new(AKID, SECRET, None, None, "test");
     sign::sign_request(
         &mut request,
         &credentials,
@@ -816,7 +777,13 @@ fn re_signing_replaces_the_previous_signature() {
 
 #[test]
 fn sign_errors_have_no_secrets() {
-    let credentials = Credentials::new(AKID, "SECRETCANARY", Some("TOKENCANARY".to_owned()));
+    let credentials = Credentials::new(
+        AKID,
+        "SECRETCANARY",
+        Some("TOKENCANARY".to_owned()),
+        None,
+        "test",
+    );
 
     let mut relative = http::Request::builder().uri("/").body(Vec::new()).unwrap();
     let err = sign::sign_request(
@@ -848,7 +815,13 @@ fn sign_errors_have_no_secrets() {
         assert!(!message.contains(canary), "{message}");
     }
 
-    let bad_token = Credentials::new(AKID, "SECRETCANARY", Some("TOKENCANARY\n".to_owned()));
+    let bad_token = Credentials::new(
+        AKID,
+        "SECRETCANARY",
+        Some("TOKENCANARY\n".to_owned()),
+        None,
+        "test",
+    );
     let mut request = send_task_failure_request();
     let err = sign::sign_request(&mut request, &bad_token, "us-east-1", "states", test_time())
         .unwrap_err();

@@ -50,7 +50,7 @@ impl HttpClient for Recorder {
 fn config(http: &Recorder) -> widgets::config::ConfigBuilder {
     Config::builder()
         .region("us-west-2")
-        .credentials(Credentials::new(AKID, SECRET, None))
+        .credentials(Credentials::new(AKID, SECRET, None, None, "test"))
         .http_client(http.clone())
 }
 

@@ -55,7 +55,7 @@ async fn unset_tokens_are_fresh_uuids_and_set_tokens_stay() {
     let client = Client::new(
         Config::builder()
             .region("us-west-2")
-            .credentials(Credentials::new("AKID", "SECRET", None))
+            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
             .http_client(http.clone())
             .endpoint_url("https://example.com")
             .build(),
@@ -88,7 +88,7 @@ async fn an_output_that_does_not_match_the_model_names_member_status_and_request
         Config::builder()
             .region("us-east-1")
             .endpoint_url("https://example.com")
-            .credentials(Credentials::new("AKID", "SECRET", None))
+            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
             .http_client(recorder)
             .build(),
     );

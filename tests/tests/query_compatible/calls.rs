@@ -49,7 +49,7 @@ async fn call(
         Config::builder()
             .region("us-east-1")
             .endpoint_url("https://example.com")
-            .credentials(Credentials::new("AKID", "SECRET", None))
+            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
             .retry_config(RetryConfig::disabled())
             .http_client(answer.clone())
             .build(),

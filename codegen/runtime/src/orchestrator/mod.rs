@@ -248,11 +248,12 @@ impl Runtime {
                 "no AWS region: set it with Config::builder().region(..), AWS_REGION or the profile's `region`",
             )
         })?;
-        let credentials = self
-            .credentials
-            .provide_credentials()
-            .await
-            .map_err(|e| RequestError::new(RequestErrorKind::Credentials, e.to_string()))?;
+        let credentials = self.credentials.provide_credentials().await.map_err(|e| {
+            RequestError::new(
+                RequestErrorKind::Credentials,
+                crate::credentials::describe(&e),
+            )
+        })?;
         let body = serde_json::to_vec(&input).unwrap_or_else(|_| b"{}".to_vec());
         let target = format!("{}.{operation}", self.spec.target_prefix);
         let invocation_id = request::invocation_id();

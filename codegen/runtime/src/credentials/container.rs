@@ -1,0 +1,56 @@
+//! Credentials from container credentials (ECS, EKS Pod Identity). STUB: to be implemented.
+
+use super::error::not_configured;
+use super::{process_env, Env};
+use aws_credential_types::provider::{self, future, ProvideCredentials};
+use std::fmt;
+use std::sync::Arc;
+
+/// Credentials from container credentials (ECS, EKS Pod Identity).
+#[derive(Clone)]
+pub struct ContainerCredentials {
+    env: Env,
+}
+
+impl ContainerCredentials {
+    /// Reads the process environment.
+    pub fn new() -> Self {
+        Self { env: process_env() }
+    }
+
+    /// Reads variables through `env` instead of the process environment (for tests).
+    pub fn with_env(env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        Self { env: Arc::new(env) }
+    }
+
+    pub(crate) fn from_shared(env: Env) -> Self {
+        Self { env }
+    }
+
+    async fn load(&self) -> provider::Result {
+        let _ = &self.env;
+        Err(not_configured("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set"))
+    }
+}
+
+impl Default for ContainerCredentials {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for ContainerCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContainerCredentials")
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProvideCredentials for ContainerCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(self.load())
+    }
+}

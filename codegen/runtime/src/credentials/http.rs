@@ -1,0 +1,87 @@
+//! The HTTP the credentials sources speak (STS, the SSO portal, container and instance
+//! metadata endpoints): the built-in transport with bounds of its own.
+//!
+//! Every fetch has a connect timeout, a whole-answer timeout and a small body limit, so a
+//! source that does not answer, answers slowly or answers with 100 MB fails fast and clearly.
+
+use crate::transport::{HttpClient, HyperClient, Limits};
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// The largest answer a credentials source may give: real ones are a few KiB.
+pub(crate) const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+
+/// An HTTP client made on first use (sources that are never reached never make one) and shared
+/// by the source's clones.
+#[derive(Clone)]
+pub(crate) struct SourceHttp {
+    client: Arc<OnceLock<Arc<dyn HttpClient>>>,
+    connect_timeout: Duration,
+    timeout: Duration,
+}
+
+impl SourceHttp {
+    /// Connections give up after `connect_timeout`; a whole exchange after `timeout`.
+    pub(crate) fn new(connect_timeout: Duration, timeout: Duration) -> Self {
+        Self {
+            client: Arc::default(),
+            connect_timeout,
+            timeout,
+        }
+    }
+
+    /// Sends `request` and reads the whole answer (at most [`MAX_ANSWER_BYTES`]). The error is
+    /// a sentence naming the target (scheme, host and port) and the cause; it never holds the
+    /// request's headers or body, or the answer.
+    pub(crate) async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, String> {
+        let client = self
+            .client
+            .get_or_init(|| Arc::new(HyperClient::new(self.connect_timeout)));
+        let target = target_of(request.uri());
+        let sent = client.send(request, Limits::new(MAX_ANSWER_BYTES));
+        match tokio::time::timeout(self.timeout, sent).await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("{target} did not answer within {:?}", self.timeout)),
+        }
+    }
+}
+
+impl fmt::Debug for SourceHttp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SourceHttp")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// `scheme://host:port` of a URI, for messages: never the path or the query.
+pub(crate) fn target_of(uri: &http::Uri) -> String {
+    match (uri.scheme_str(), uri.host()) {
+        (Some(scheme), Some(host)) => match uri.port_u16() {
+            Some(port) => format!("{scheme}://{host}:{port}"),
+            None => format!("{scheme}://{host}"),
+        },
+        _ => "(a relative URI)".to_owned(),
+    }
+}
+
+/// The start of an answer's body as text for an error message: at most 200 characters, on one
+/// line. Only for answers that carry no credentials (error answers).
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(400)]);
+    let mut line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    if body.len() > 200 {
+        line.push('…');
+    }
+    line.trim().to_owned()
+}
