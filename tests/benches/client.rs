@@ -9,6 +9,10 @@
 //!   transport), nothing else: the baseline;
 //! - **client**: `N` sequential `send_task_failure()` calls through the real generated client
 //!   (endpoint, credentials, request, SigV4, transport, response parsing, error sorting);
+//! - **client, cached chain** and **client, uncached environment**: the same calls with the
+//!   credentials coming from an environment provider behind the `CredentialsCache` every
+//!   `Config` puts in front of its provider (the default chain's path), and from the same
+//!   provider asked on every call (how every call got its credentials before the cache);
 //! - **signing**: `N` SigV4 signings of the request the client sends, alone, with the generated
 //!   runtime's own signing module (`smithy_rust_runtime::sign`, over `aws-sigv4`).
 //!
@@ -67,6 +71,22 @@ fn main() {
             ))
             .build(),
     );
+    let bench_env = |key: &str| match key {
+        "AWS_ACCESS_KEY_ID" => Some("AKIDEXAMPLE".to_owned()),
+        "AWS_SECRET_ACCESS_KEY" => Some("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".to_owned()),
+        _ => None,
+    };
+    let provider_config = || Config::builder().region(REGION).endpoint_url(&endpoint);
+    let cached = Client::new(
+        provider_config()
+            .credentials_provider(credentials::EnvironmentCredentials::with_env(bench_env))
+            .build(),
+    );
+    let uncached = Client::new(
+        provider_config()
+            .credentials_provider_uncached(credentials::EnvironmentCredentials::with_env(bench_env))
+            .build(),
+    );
     let mut raw = RawHyper::new(&endpoint);
     let mut signer = Signer::new(&endpoint);
 
@@ -75,6 +95,8 @@ fn main() {
     runtime.block_on(async {
         for _ in 0..n / 10 + 1 {
             call(&client).await;
+            call(&cached).await;
+            call(&uncached).await;
             raw.post().await;
         }
     });
@@ -85,6 +107,8 @@ fn main() {
     let mut client_rounds = Vec::new();
     let mut raw_rounds = Vec::new();
     let mut sign_rounds = Vec::new();
+    let mut cached_rounds = Vec::new();
+    let mut uncached_rounds = Vec::new();
     for round in 0..rounds {
         if round > 0 && started.elapsed() > BUDGET {
             eprintln!("stopping after {round} rounds: over the time budget of {BUDGET:?}");
@@ -104,6 +128,20 @@ fn main() {
                 }
             })
         }));
+        cached_rounds.push(measure(n, || {
+            runtime.block_on(async {
+                for _ in 0..n {
+                    call(&cached).await;
+                }
+            })
+        }));
+        uncached_rounds.push(measure(n, || {
+            runtime.block_on(async {
+                for _ in 0..n {
+                    call(&uncached).await;
+                }
+            })
+        }));
         sign_rounds.push(measure(n, || {
             for _ in 0..n {
                 signer.sign();
@@ -113,6 +151,8 @@ fn main() {
     let raw = Sample::of(&raw_rounds);
     let ours = Sample::of(&client_rounds);
     let signing = Sample::of(&sign_rounds);
+    let cached = Sample::of(&cached_rounds);
+    let uncached = Sample::of(&uncached_rounds);
 
     println!();
     println!(
@@ -128,7 +168,12 @@ fn main() {
         "{:<22} {:>10} {:>14} {:>22} {:>22}",
         "", "calls/s", "wall µs/call", "client-thread CPU µs", "process CPU µs"
     );
-    for (label, sample) in [("raw hyper (baseline)", &raw), ("generated client", &ours)] {
+    for (label, sample) in [
+        ("raw hyper (baseline)", &raw),
+        ("generated client", &ours),
+        ("  cached chain", &cached),
+        ("  uncached env", &uncached),
+    ] {
         println!(
             "{label:<22} {:>10.0} {:>14.1} {:>22} {:>22}",
             1e6 / sample.wall_us,
@@ -166,6 +211,14 @@ fn main() {
         "client overhead over raw hyper: {:.1} µs wall per call, of which signing {:.1} µs",
         ours.wall_us - raw.wall_us,
         signing.wall_us
+    );
+    println!(
+        "credentials, client-thread CPU per call against fixed credentials: cached provider {}, \
+         uncached provider {}; wall: {:.2}x, {:.2}x",
+        ratio(cached.thread_cpu_us, ours.thread_cpu_us),
+        ratio(uncached.thread_cpu_us, ours.thread_cpu_us),
+        cached.wall_us / ours.wall_us,
+        uncached.wall_us / ours.wall_us,
     );
 }
 

@@ -848,3 +848,71 @@ fn provided_credentials_sign_end_to_end() {
         SEND_TASK_FAILURE_AUTHORIZATION
     );
 }
+
+/// Profile settings that cannot work are errors that name the profile and the setting, never a
+/// fallback to another source, and never echo a secret or the role's ARN.
+#[test]
+fn misconfigured_profile_chains_are_named() {
+    let cases = [
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\n",
+            "neither `source_profile` nor `credential_source`",
+        ),
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = y\ncredential_source = Environment\n",
+            "both `source_profile` and `credential_source`",
+        ),
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = nowhere\n",
+            "`source_profile = nowhere`, which is not defined",
+        ),
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = y\n\
+             [profile y]\nrole_arn = arn:aws:iam::1:role/s\nsource_profile = x\n",
+            "cycle: x -> y -> x",
+        ),
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Laptop\n",
+            "`credential_source = Laptop` is not one of",
+        ),
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = y\n\
+             mfa_serial = arn:aws:iam::1:mfa/me\n[profile y]\naws_access_key_id = k\n\
+             aws_secret_access_key = SECRETCANARY\n",
+            "`mfa_serial`",
+        ),
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = y\n[profile y]\nregion = us-east-1\n",
+            "profile `y` (a `source_profile`) has no credentials",
+        ),
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = x\n",
+            "its own `source_profile` but has no aws_access_key_id",
+        ),
+        (
+            "[profile x]\nweb_identity_token_file = /t\n",
+            "`web_identity_token_file` but no `role_arn`",
+        ),
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = y\n\
+             duration_seconds = an hour\n[profile y]\naws_access_key_id = k\naws_secret_access_key = s\n",
+            "`duration_seconds` is not a whole number",
+        ),
+        (
+            "[profile x]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Environment\n",
+            "`credential_source = Environment`, which gave no credentials: AWS_ACCESS_KEY_ID is not set",
+        ),
+    ];
+    for (config, expected) in cases {
+        let home = Home::new().config(config);
+        let env = home.env(&[("AWS_PROFILE", "x")]);
+        let err = chain(&env).unwrap_err();
+        assert!(
+            err.starts_with("AWS credentials from the profile `x`: "),
+            "{err}"
+        );
+        assert!(err.contains(expected), "{expected}: {err}");
+        assert!(!err.contains("SECRETCANARY"), "{err}");
+        assert!(!err.contains("arn:aws:iam"), "{err}");
+    }
+}
