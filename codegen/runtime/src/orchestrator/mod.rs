@@ -16,6 +16,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
@@ -94,7 +95,6 @@ impl From<RequestError> for Failure {
 }
 
 /// What a client shares between its calls (and its clones).
-#[derive(Debug)]
 pub struct Runtime {
     /// The configuration, made specific to the service (see [`Config::for_service`]).
     pub config: Config,
@@ -103,6 +103,21 @@ pub struct Runtime {
     credentials: Arc<dyn ProvideCredentials>,
     retry: RetryState,
     rules: Option<Value>,
+}
+
+impl fmt::Debug for Runtime {
+    // The endpoint rule set (often tens of KiB) is left out: it is the model's, not this
+    // client's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("service", &self.spec.target_prefix)
+            .field("config", &self.config)
+            .field("http", &self.http)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("endpoint_rules", &self.rules.is_some())
+            .finish()
+    }
 }
 
 impl Runtime {
