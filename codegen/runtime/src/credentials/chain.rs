@@ -90,7 +90,13 @@ impl DefaultCredentialsChain {
 
 /// The error of the configured source that stopped the chain, naming it.
 fn stopped_at(name: &str, error: CredentialsError) -> CredentialsError {
-    let text = format!("AWS credentials from the {name}: {}", describe(&error));
+    let why = describe(&error);
+    // Profile messages start with the profile's name already.
+    let text = match why.strip_prefix(name) {
+        Some(rest) if rest.starts_with(':') => format!("AWS credentials from the {why}"),
+        Some(rest) if rest.starts_with(' ') => format!("AWS credentials: {why}"),
+        _ => format!("AWS credentials from the {name}: {why}"),
+    };
     match error {
         CredentialsError::InvalidConfiguration(_) => {
             CredentialsError::invalid_configuration(SourceMessage(text))

@@ -14,9 +14,9 @@
 //! each attempt's HTTP request, `host_prefix.rs` fills in and applies an operation's `@endpoint`
 //! host prefix, `modeled_error.rs` completes a modeled error decoded from an error answer.
 
+use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
