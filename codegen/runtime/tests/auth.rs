@@ -907,10 +907,8 @@ fn misconfigured_profile_chains_are_named() {
         let home = Home::new().config(config);
         let env = home.env(&[("AWS_PROFILE", "x")]);
         let err = chain(&env).unwrap_err();
-        assert!(
-            err.starts_with("AWS credentials from the profile `x`: "),
-            "{err}"
-        );
+        assert!(err.starts_with("AWS credentials"), "{err}");
+        assert!(err.contains("profile `x`"), "{err}");
         assert!(err.contains(expected), "{expected}: {err}");
         assert!(!err.contains("SECRETCANARY"), "{err}");
         assert!(!err.contains("arn:aws:iam"), "{err}");
