@@ -115,7 +115,8 @@ fn example_doc(krate: &Crate, op: &Operation) -> TokenStream {
          ```\n\n\
          Region and endpoint default to the standard environment (`AWS_REGION`, \
          `AWS_ENDPOINT_URL_{env}` or `AWS_ENDPOINT_URL`, the shared profile); credentials come \
-         from the usual environment variables or profile.\n\n\
+         from the AWS default chain (environment, web identity, profile, container, instance \
+         metadata), chosen by the environment or the profile only.\n\n\
          Prints `ok: <output>` and exits with 0 on success. On any error, prints \
          `error: <code or kind>: <message>` and the request id (when the service sent one) to \
          stderr and exits with 1. Bad arguments print the usage and exit with 2.\n"
@@ -187,8 +188,10 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
         ));
     }
     usage.push_str(
-        "\nCredentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and \
-         AWS_SESSION_TOKEN), or the shared profile files (AWS_PROFILE).\n",
+        "\nCredentials come from the AWS default chain: AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); web identity (AWS_WEB_IDENTITY_TOKEN_FILE, \
+         AWS_ROLE_ARN); the profile (AWS_PROFILE: keys, role_arn, SSO, credential_process); \
+         container credentials (AWS_CONTAINER_CREDENTIALS_*); EC2 instance metadata.\n",
     );
 
     let flag_entries = members.iter().map(|m| {

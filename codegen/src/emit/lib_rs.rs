@@ -52,8 +52,10 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
          [`Config::from_env`] reads the standard AWS settings: the region from `AWS_REGION`,\n\
          `AWS_DEFAULT_REGION` or the profile; the endpoint from `AWS_ENDPOINT_URL_{env}` or\n\
          `AWS_ENDPOINT_URL` (otherwise it is resolved from the model's endpoint rules); credentials\n\
-         from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN` or the shared\n\
-         `config`/`credentials` files (`AWS_PROFILE`). Requests go over HTTPS (rustls) or HTTP,\n\
+         from the AWS SDKs' default chain, cached and refreshed before they expire: the\n\
+         environment, web identity (EKS), the profile (`AWS_PROFILE`: static keys, assumed roles,\n\
+         SSO, `credential_process`), container credentials (ECS, EKS Pod Identity) and EC2\n\
+         instance metadata (see [`credentials`]). Requests go over HTTPS (rustls) or HTTP,\n\
          signed with SigV4; plug in another HTTP client with [`transport::HttpClient`].\n\n\
          [`Config`] is the runtime's (`smithy-rust-runtime`): one configuration serves the clients\n\
          of every service generated against the same runtime. Build it once and pass it by\n\

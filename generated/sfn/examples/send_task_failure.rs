@@ -5,7 +5,7 @@
 //! cargo run -p sfn --example send_task_failure -- [--endpoint-url URL] [--region REGION] --task-token TASK_TOKEN [--error ERROR] [--cause CAUSE]
 //! ```
 //!
-//! Region and endpoint default to the standard environment (`AWS_REGION`, `AWS_ENDPOINT_URL_SFN` or `AWS_ENDPOINT_URL`, the shared profile); credentials come from the usual environment variables or profile.
+//! Region and endpoint default to the standard environment (`AWS_REGION`, `AWS_ENDPOINT_URL_SFN` or `AWS_ENDPOINT_URL`, the shared profile); credentials come from the AWS default chain (environment, web identity, profile, container, instance metadata), chosen by the environment or the profile only.
 //!
 //! Prints `ok: <output>` and exits with 0 on success. On any error, prints `error: <code or kind>: <message>` and the request id (when the service sent one) to stderr and exits with 1. Bad arguments print the usage and exit with 2.
 #[rustfmt::skip]

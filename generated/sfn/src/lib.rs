@@ -34,8 +34,10 @@
 //! [`Config::from_env`] reads the standard AWS settings: the region from `AWS_REGION`,
 //! `AWS_DEFAULT_REGION` or the profile; the endpoint from `AWS_ENDPOINT_URL_SFN` or
 //! `AWS_ENDPOINT_URL` (otherwise it is resolved from the model's endpoint rules); credentials
-//! from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN` or the shared
-//! `config`/`credentials` files (`AWS_PROFILE`). Requests go over HTTPS (rustls) or HTTP,
+//! from the AWS SDKs' default chain, cached and refreshed before they expire: the
+//! environment, web identity (EKS), the profile (`AWS_PROFILE`: static keys, assumed roles,
+//! SSO, `credential_process`), container credentials (ECS, EKS Pod Identity) and EC2
+//! instance metadata (see [`credentials`]). Requests go over HTTPS (rustls) or HTTP,
 //! signed with SigV4; plug in another HTTP client with [`transport::HttpClient`].
 //!
 //! [`Config`] is the runtime's (`smithy-rust-runtime`): one configuration serves the clients
