@@ -57,7 +57,7 @@ pub use container::ContainerCredentials;
 pub use environment::EnvironmentCredentials;
 pub use error::describe;
 pub use from_profile::ProfileCredentials;
-pub use imds::ImdsCredentials;
+pub use imds::{region_from_imds, ImdsCredentials};
 pub use web_identity::WebIdentityCredentials;
 
 /// What a provider's `provide_credentials` returns (a future of a credentials result).
