@@ -96,7 +96,7 @@ impl ContainerCredentials {
                         && matches!(e.stage, Stage::NotConnected | Stage::ConnectionFailed) => {}
                 Err(e) => {
                     return Err(failed(format!(
-                        "the container credentials endpoint gave no answer{}: {}",
+                        "fetching from the container credentials endpoint failed{}: {}",
                         after(attempt),
                         e.message
                     )))
