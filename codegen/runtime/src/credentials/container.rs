@@ -47,9 +47,10 @@ const MAX_TOKEN_FILE: u64 = 16 * 1024;
 /// - The `Authorization` header: the contents of `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`
 ///   (read on every fetch, since EKS rotates it), else `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
 ///
-/// Neither URI set: not configured (the default chain goes on). A fetch gives up after 2
-/// seconds connecting or 5 seconds in all, and is tried 3 times on connection errors, 5xx and
-/// 429 answers.
+/// Neither URI set: not configured (the default chain goes on). An attempt gives up after 2
+/// seconds connecting or 5 seconds in all; connection errors, 5xx and 429 answers are tried
+/// again, 3 attempts in all, quickly (50 and 100 ms apart). Every failure of a configured
+/// endpoint is an error: the chain stops there rather than use another identity.
 #[derive(Clone)]
 pub struct ContainerCredentials {
     env: Env,
