@@ -255,6 +255,19 @@ async fn imds_a_401_on_a_stale_token_gets_a_new_token_once() {
 }
 
 #[tokio::test]
+async fn imds_a_token_lifetime_out_of_range_is_capped_or_ignored() {
+    for ttl in ["18446744073709551615", "-5", "soon", "0"] {
+        let server = ScriptedServer::start(vec![
+            Reply::respond(200, IMDS_TOKEN).header("x-aws-ec2-metadata-token-ttl-seconds", ttl),
+            Reply::respond(200, "my-role"),
+            imds_answer(),
+        ])
+        .await;
+        assert_credentials(&provide(&imds_at(&server)).await.unwrap());
+    }
+}
+
+#[tokio::test]
 async fn imds_a_role_that_changed_is_read_again() {
     let server = imds_server(vec![
         imds_answer(),

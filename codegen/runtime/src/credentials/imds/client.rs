@@ -271,12 +271,20 @@ impl Client {
                 ))
             })?;
         value.set_sensitive(true);
+        // Seconds, at most what was asked for (a huge value must not overflow the clock); an
+        // unreadable or zero value counts as what was asked for.
         let ttl = response
             .headers()
             .get(TOKEN_TTL_HEADER)
             .and_then(|ttl| ttl.to_str().ok()?.trim().parse::<u64>().ok())
-            .unwrap_or(TOKEN_TTL_SECONDS);
-        let lifetime = Duration::from_secs(ttl).saturating_sub(TOKEN_MARGIN);
+            .filter(|ttl| *ttl > 0)
+            .map_or(TOKEN_TTL_SECONDS, |ttl| ttl.min(TOKEN_TTL_SECONDS));
+        let ttl = Duration::from_secs(ttl);
+        let lifetime = if ttl > TOKEN_MARGIN * 2 {
+            ttl - TOKEN_MARGIN
+        } else {
+            ttl / 2
+        };
         self.state().token = Some(Token {
             base: endpoint.base.clone(),
             value: value.clone(),
