@@ -184,6 +184,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../runtime/src/credentials/imds.rs"),
     ),
     (
+        "src/credentials/imds/client.rs",
+        include_str!("../runtime/src/credentials/imds/client.rs"),
+    ),
+    (
         "src/credentials/mod.rs",
         include_str!("../runtime/src/credentials/mod.rs"),
     ),

@@ -218,6 +218,30 @@ impl ConfigBuilder {
         self
     }
 
+    /// Fills in the region from EC2 instance metadata (the instance's own region), when no
+    /// region is set yet and instance metadata is not disabled (`AWS_EC2_METADATA_DISABLED`);
+    /// it reads the settings of the environment this builder was loaded from (see
+    /// [`region_from_imds`](crate::credentials::region_from_imds)). If instance metadata gives
+    /// no region, the builder is returned unchanged. For example:
+    /// `ConfigBuilder::from_env().load_region_from_imds().await.build()`.
+    ///
+    /// This is opt-in, unlike in the AWS SDKs, whose region chain ends with instance metadata:
+    /// [`Config::from_env`] is synchronous and must stay fast where there is no instance
+    /// metadata (a laptop, CI), while asking costs a network round trip on EC2 and up to the
+    /// 1 second connect timeout elsewhere. Call it on EC2 when neither `AWS_REGION` nor the
+    /// profile names a region.
+    pub async fn load_region_from_imds(mut self) -> Self {
+        if self.config.region.is_some() {
+            return self;
+        }
+        let region = match &self.config.env {
+            Some(env) => crate::credentials::region_from_imds(&**env).await,
+            None => crate::credentials::region_from_imds(&|key| std::env::var(key).ok()).await,
+        };
+        self.config.region = region;
+        self
+    }
+
     /// Sets an endpoint URL that overrides endpoint resolution, e.g. `http://127.0.0.1:5000`.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.config.endpoint_url = Some(url.into());

@@ -4,7 +4,7 @@
 //! Every fetch has a connect timeout, a whole-answer timeout and a small body limit, so a
 //! source that does not answer, answers slowly or answers with 100 MB fails fast and clearly.
 
-use crate::transport::{HttpClient, HyperClient, Limits};
+use crate::transport::{HttpClient, HyperClient, Limits, TransportErrorKind};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -38,6 +38,15 @@ impl SourceHttp {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, String> {
+        self.exchange(request).await.map_err(|e| e.message)
+    }
+
+    /// As [`send`](Self::send), saying also how far the exchange got (for sources that treat
+    /// "nothing there" apart from "a bad answer", or retry).
+    pub(crate) async fn exchange(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, SendError> {
         let client = self
             .client
             .get_or_init(|| Arc::new(HyperClient::new(self.connect_timeout)));
@@ -45,10 +54,45 @@ impl SourceHttp {
         let sent = client.send(request, Limits::new(MAX_ANSWER_BYTES));
         match tokio::time::timeout(self.timeout, sent).await {
             Ok(Ok(response)) => Ok(response),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!("{target} did not answer within {:?}", self.timeout)),
+            Ok(Err(e)) => Err(SendError {
+                message: e.to_string(),
+                stage: match e.kind() {
+                    TransportErrorKind::Connect | TransportErrorKind::Timeout
+                        if e.request_not_sent() =>
+                    {
+                        Stage::NotConnected
+                    }
+                    TransportErrorKind::Io => Stage::ConnectionFailed,
+                    _ => Stage::Other,
+                },
+            }),
+            Err(_) => Err(SendError {
+                message: format!("{target} did not answer within {:?}", self.timeout),
+                stage: Stage::TimedOut,
+            }),
         }
     }
+}
+
+/// Why an exchange gave no answer: a sentence naming the target (never the path, headers or
+/// body), and how far it got.
+#[derive(Debug)]
+pub(crate) struct SendError {
+    pub(crate) message: String,
+    pub(crate) stage: Stage,
+}
+
+/// How far a failed exchange got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// No connection was made (refused, unreachable, the connect timeout): nothing was sent.
+    NotConnected,
+    /// The connection failed or closed while the request or answer was in flight.
+    ConnectionFailed,
+    /// Connected, but the whole exchange took longer than the timeout.
+    TimedOut,
+    /// Anything else (an answer that is not HTTP, or too large).
+    Other,
 }
 
 impl fmt::Debug for SourceHttp {

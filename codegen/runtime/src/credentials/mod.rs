@@ -17,7 +17,7 @@
 //! | 2 | Web identity (EKS IRSA) | `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME`; STS `AssumeRoleWithWebIdentity` | [`WebIdentityCredentials`] |
 //! | 3 | Profile (`AWS_PROFILE`, else `default`, in `AWS_CONFIG_FILE`/`~/.aws/config` and `AWS_SHARED_CREDENTIALS_FILE`/`~/.aws/credentials`) | static keys; `role_arn` with `source_profile` or `credential_source`, `external_id`, `role_session_name`, `duration_seconds` (STS `AssumeRole`); `role_arn` with `web_identity_token_file`; `sso_session` or `sso_start_url` with `sso_account_id`, `sso_role_name` (the token `aws sso login` caches); `credential_process` | [`ProfileCredentials`] |
 //! | 4 | Container (ECS task roles, EKS Pod Identity) | `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, or `AWS_CONTAINER_CREDENTIALS_FULL_URI` with `AWS_CONTAINER_AUTHORIZATION_TOKEN` or `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` | [`ContainerCredentials`] |
-//! | 5 | EC2 instance metadata (IMDSv2) | `AWS_EC2_METADATA_DISABLED`, `AWS_EC2_METADATA_SERVICE_ENDPOINT`, `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE` | [`ImdsCredentials`] |
+//! | 5 | EC2 instance metadata (IMDSv2) | `AWS_EC2_METADATA_DISABLED`, `AWS_EC2_METADATA_SERVICE_ENDPOINT`, `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE` (or the profile's `ec2_metadata_service_endpoint`, `ec2_metadata_service_endpoint_mode`) | [`ImdsCredentials`] |
 //!
 //! STS and the SSO portal are reached at their regional endpoints, or where
 //! `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL`, or the profile's
@@ -57,7 +57,7 @@ pub use container::ContainerCredentials;
 pub use environment::EnvironmentCredentials;
 pub use error::describe;
 pub use from_profile::ProfileCredentials;
-pub use imds::ImdsCredentials;
+pub use imds::{region_from_imds, ImdsCredentials};
 pub use web_identity::WebIdentityCredentials;
 
 /// What a provider's `provide_credentials` returns (a future of a credentials result).
@@ -75,6 +75,8 @@ pub(crate) fn process_env() -> Env {
 }
 
 /// The region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the selected profile's `region`.
+/// (On EC2, [`region_from_imds`] asks instance metadata; it is not part of this lookup because
+/// it needs the network.)
 ///
 /// `env` looks up environment variables (pass `&|key| std::env::var(key).ok()` for the process
 /// environment). Empty values count as unset. Shared files that cannot be read or parsed count
