@@ -395,6 +395,22 @@ async fn process_runs_through_the_shell_from_a_named_profile() {
     assert_eq!(credentials.secret_access_key(), SECRET);
 }
 
+#[tokio::test]
+async fn process_is_killed_when_the_caller_stops_waiting() {
+    let home = Home::new();
+    let marker = home.dir.join("finished");
+    let home = home.config(&format!(
+        "[default]\ncredential_process = sleep 1; touch {}\n",
+        marker.display()
+    ));
+    let provider = ProfileCredentials::with_env(home.env(&[]));
+    let gave_up =
+        tokio::time::timeout(Duration::from_millis(200), provider.provide_credentials()).await;
+    assert!(gave_up.is_err(), "the command takes a second");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!marker.exists(), "the command ran on after the caller left");
+}
+
 // ---------------------------------------------------------------------------------------------
 // SSO
 
