@@ -290,7 +290,8 @@ fn selected_profile(env: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
     }
 }
 
-fn home(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+/// The home folder: `HOME`, else `USERPROFILE` (empty values count as unset).
+pub(crate) fn home(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
     ["HOME", "USERPROFILE"]
         .into_iter()
         .filter_map(env)
