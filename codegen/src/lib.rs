@@ -204,8 +204,16 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../runtime/src/credentials/sts.rs"),
     ),
     (
+        "src/credentials/sts_tests.rs",
+        include_str!("../runtime/src/credentials/sts_tests.rs"),
+    ),
+    (
         "src/credentials/web_identity.rs",
         include_str!("../runtime/src/credentials/web_identity.rs"),
+    ),
+    (
+        "src/credentials/xml.rs",
+        include_str!("../runtime/src/credentials/xml.rs"),
     ),
     (
         "src/endpoint/eval.rs",

@@ -176,7 +176,7 @@ fn inline_runtime_crates_each_compile_alone() {
         // Every runtime module the crate copies, as a file or a module folder.
         for module in [
             "config.rs",
-            "credentials.rs",
+            "credentials/mod.rs",
             "orchestrator/mod.rs",
             "transport.rs",
         ] {

@@ -47,6 +47,7 @@ mod process;
 mod sso;
 mod sts;
 mod web_identity;
+mod xml;
 
 pub use aws_credential_types::provider::error::CredentialsError;
 pub use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
