@@ -4,6 +4,7 @@
 //! most verbose level), whether the source works or fails. Every secret the local peers hand
 //! out contains `CANARY`.
 
+#[allow(dead_code)]
 #[path = "support/peers.rs"]
 mod peers;
 
@@ -245,7 +246,8 @@ fn working_sources_show_no_secret() {
 #[test]
 fn failing_sources_show_no_secret() {
     let in_an_hour = expiry_in_an_hour();
-    let cases: Vec<(&str, Vec<(&str, String)>, &str)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, String)>, &'a str);
+    let cases: Vec<Case> = vec![
         (
             "process exits with an error",
             vec![("AWS_PROFILE", "process-fails".into())],

@@ -2,7 +2,6 @@
 //! concurrent calls, stale-but-valid fallback, expired credentials never used; and providers
 //! written against `aws-credential-types` alone, plugged into a `Config` and used to sign.
 
-#[allow(dead_code)]
 #[path = "support/scripted_server.rs"]
 mod scripted_server;
 
