@@ -21,7 +21,17 @@
 //!
 //! STS and the SSO portal are reached at their regional endpoints, or where
 //! `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL`, or the profile's
-//! `endpoint_url` point (for a proxy or an emulator).
+//! `endpoint_url` point (for a proxy or an emulator); `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`
+//! (or the profile's `ignore_configured_endpoint_urls`) turns those settings off.
+//!
+//! # Region
+//!
+//! [`region_from_env_or_profile`] reads `AWS_REGION`, `AWS_DEFAULT_REGION` and the profile's
+//! `region` ([`Config::from_env`](crate::config::Config::from_env) uses it). On EC2, the
+//! instance's region comes from instance metadata with [`region_from_imds`], or
+//! [`ConfigBuilder::load_region_from_imds`](crate::config::ConfigBuilder::load_region_from_imds)
+//! when no other setting gave one: opt-in, because `from_env` is synchronous and must not wait
+//! for a metadata service that a laptop does not have.
 //!
 //! # Caching
 //!
