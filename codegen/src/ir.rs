@@ -116,6 +116,9 @@ pub struct Service {
     pub sdk_id: String,
     #[expect(dead_code, reason = "lowering fills it in, no emitter reads it yet")]
     pub version: Option<String>,
+    /// The service's readable name in tracing: the SDK id in lower case without spaces or
+    /// punctuation, as the AWS SDK for Rust names its crates (`sfn`, `cloudwatchlogs`).
+    pub service_name: String,
     /// The suffix of the `AWS_ENDPOINT_URL_<NAME>` variable: the SDK id in upper case, `SFN`.
     pub env_name: String,
     /// The model's `smithy.rules#endpointRuleSet`, as compact JSON.

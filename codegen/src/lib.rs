@@ -152,6 +152,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ),
     ("src/config.rs", include_str!("../runtime/src/config.rs")),
     (
+        "src/config/overrides.rs",
+        include_str!("../runtime/src/config/overrides.rs"),
+    ),
+    (
         "src/credentials/cache.rs",
         include_str!("../runtime/src/credentials/cache.rs"),
     ),
@@ -243,6 +247,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ("src/json.rs", include_str!("../runtime/src/json.rs")),
     ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
     (
+        "src/orchestrator/attempts.rs",
+        include_str!("../runtime/src/orchestrator/attempts.rs"),
+    ),
+    (
         "src/orchestrator/host_prefix.rs",
         include_str!("../runtime/src/orchestrator/host_prefix.rs"),
     ),
@@ -284,6 +292,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ),
     ("src/profile.rs", include_str!("../runtime/src/profile.rs")),
     ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
+    (
+        "src/retry/rate_limiter.rs",
+        include_str!("../runtime/src/retry/rate_limiter.rs"),
+    ),
     (
         "src/sensitive.rs",
         include_str!("../runtime/src/sensitive.rs"),

@@ -7,20 +7,60 @@
 //! [`endpoint_url`](ConfigBuilder::endpoint_url), else (for a configuration read from the
 //! environment) `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else the service's endpoint
 //! rules. For settings that differ per service, derive a configuration with
-//! [`Config::to_builder`].
+//! [`Config::to_builder`]; for one call, see [`CallOverrides`].
+//!
+//! # Retries from the environment
+//!
+//! [`ConfigBuilder::from_env`] reads the retry settings the AWS SDKs read: `AWS_MAX_ATTEMPTS`
+//! and `AWS_RETRY_MODE`, else the profile's `max_attempts` and `retry_mode` (see
+//! [`crate::retry`] for the values). An invalid value makes every call of the configuration
+//! fail with a [`Config`](crate::error::RequestErrorKind::Config) error that names the setting,
+//! before anything is sent ([`Config::invalid_settings`] says so at once);
+//! [`ConfigBuilder::retry_config`] replaces what the environment said.
+//!
+//! # Timeouts
+//!
+//! | Timeout | Default | Bounds |
+//! |---|---|---|
+//! | connect | 3.1 s ([`DEFAULT_CONNECT_TIMEOUT`]) | one TCP (and TLS) connection |
+//! | attempt | 90 s ([`DEFAULT_ATTEMPT_TIMEOUT`]) | one attempt, from sending to the whole answer |
+//! | total | none | the whole call: attempts, backoff, rate limiting, credentials |
+//!
+//! The attempt timeout is on by default so that a server that takes the request and never
+//! answers cannot hold a call forever. It is 90 s because some operations hold a request on
+//! purpose: SQS `ReceiveMessage` waits up to 20 s (`WaitTimeSeconds`), Step Functions
+//! `GetActivityTask` and SWF's `PollFor...` up to 60 s (AWS asks for a client timeout of at
+//! least 65 s there). 90 s leaves those long polls, and a large answer over a slow link, room to
+//! finish, and still reports a hung connection in a minute and a half. An operation that is
+//! not idempotent is not repeated after a timeout (see [`crate::orchestrator`]).
+//!
+//! There is no default total timeout: with the defaults a call is already bounded (3 attempts of
+//! at most 90 s, and at most 20 s of backoff between them), and how long a whole call may take
+//! is the application's latency budget, which only it knows. Set
+//! [`ConfigBuilder::total_timeout`] for one, or per call with [`CallOverrides`] (for example a
+//! shorter attempt timeout for a quick call, or a longer one for a long poll).
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::credentials::{
-    Credentials, CredentialsCache, DefaultCredentialsChain, ProvideCredentials,
+    non_empty, Credentials, CredentialsCache, DefaultCredentialsChain, ProvideCredentials,
 };
-use crate::retry::RetryConfig;
+use crate::profile::Profile;
+use crate::retry::{RetryConfig, RetryMode};
 use crate::transport::{HttpClient, HyperClient};
+
+mod overrides;
+
+pub use overrides::CallOverrides;
 
 /// The default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+/// The default attempt timeout: longer than the longest long poll of an AWS JSON service
+/// (60 s), see the [module docs](self#timeouts).
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(90);
 /// The default largest response body accepted: larger answers fail instead of exhausting memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 
@@ -53,6 +93,8 @@ pub struct Config {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) max_response_bytes: usize,
     pub(crate) disable_host_prefix: bool,
+    /// Why settings read from the environment or profile were refused: every call fails with it.
+    pub(crate) invalid_settings: Option<String>,
 }
 
 impl Default for Config {
@@ -69,10 +111,11 @@ impl Default for Config {
             default_http: SharedHttp::default(),
             retry: RetryConfig::standard(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            attempt_timeout: None,
+            attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
             total_timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             disable_host_prefix: false,
+            invalid_settings: None,
         }
     }
 }
@@ -85,8 +128,8 @@ impl Config {
     }
 
     /// The standard environment: region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile;
-    /// endpoint from `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL`; credentials from the
-    /// default chain.
+    /// endpoint from `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL`; retries from
+    /// `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE` or the profile; credentials from the default chain.
     pub fn from_env() -> Self {
         ConfigBuilder::from_env().build()
     }
@@ -154,6 +197,25 @@ impl Config {
         &self.retry
     }
 
+    /// The longest one attempt may take (see the [module docs](self#timeouts)); `None`: no limit.
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// The longest a whole call may take; `None` (the default): no limit.
+    pub fn total_timeout(&self) -> Option<Duration> {
+        self.total_timeout
+    }
+
+    /// Why settings read from the environment or the profile were refused (an invalid
+    /// `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`, `max_attempts` or `retry_mode`), naming each
+    /// setting and its value: every call made with this configuration fails with this message
+    /// (a `Config` error) before sending anything. `None` when all were valid. For a program
+    /// that wants to stop at start-up rather than at its first call.
+    pub fn invalid_settings(&self) -> Option<&str> {
+        self.invalid_settings.as_deref()
+    }
+
     /// True when operations' `@endpoint` host prefixes are left off the host (see
     /// [`ConfigBuilder::disable_host_prefix`]).
     pub fn disable_host_prefix(&self) -> bool {
@@ -179,6 +241,7 @@ impl fmt::Debug for Config {
             .field("total_timeout", &self.total_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("disable_host_prefix", &self.disable_host_prefix)
+            .field("invalid_settings", &self.invalid_settings)
             .finish()
     }
 }
@@ -199,9 +262,20 @@ impl ConfigBuilder {
     /// As [`ConfigBuilder::from_env`], reading variables through `env` (for tests). Clients read
     /// their `AWS_ENDPOINT_URL_<SERVICE>` through it too, when they are made.
     pub fn from_env_with(env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        // The profile is read only when a variable leaves a retry setting to it, and once. A
+        // profile that cannot be read sets nothing here: the credentials chain reports it.
+        let loaded = OnceCell::new();
+        let profile = || {
+            loaded
+                .get_or_init(|| Profile::load(&env).ok().flatten())
+                .as_ref()
+        };
+        let (retry, invalid_settings) = retry_from_env(&env, profile);
         let config = Config {
             region: crate::credentials::region_from_env_or_profile(&env),
             env_endpoint_url: env("AWS_ENDPOINT_URL").filter(|url| !url.is_empty()),
+            retry,
+            invalid_settings,
             ..Config::default()
         };
         Self {
@@ -290,9 +364,11 @@ impl ConfigBuilder {
         self
     }
 
-    /// Sets the retry behaviour (see [`RetryConfig`]).
+    /// Sets the retry behaviour (see [`RetryConfig`]), replacing what the environment or the
+    /// profile said (an invalid `AWS_MAX_ATTEMPTS` or `AWS_RETRY_MODE` included).
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.config.retry = retry;
+        self.config.invalid_settings = None;
         self
     }
 
@@ -304,15 +380,17 @@ impl ConfigBuilder {
         self
     }
 
-    /// The longest one attempt may take, from sending to the whole response. Default: none.
-    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-        self.config.attempt_timeout = Some(timeout);
+    /// The longest one attempt may take, from sending to the whole response; `None` for no
+    /// limit. Default 90 s ([`DEFAULT_ATTEMPT_TIMEOUT`]; see the [module docs](self#timeouts)).
+    pub fn attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.config.attempt_timeout = timeout.into();
         self
     }
 
-    /// The longest a whole call may take, retries and backoff included. Default: none.
-    pub fn total_timeout(mut self, timeout: Duration) -> Self {
-        self.config.total_timeout = Some(timeout);
+    /// The longest a whole call may take, retries, backoff and credentials included; `None`
+    /// for no limit. Default: none (see the [module docs](self#timeouts)).
+    pub fn total_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.config.total_timeout = timeout.into();
         self
     }
 
@@ -346,6 +424,45 @@ impl ConfigBuilder {
         }
         self.config
     }
+}
+
+/// The retry settings of the environment (`AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`), else of the
+/// profile (`max_attempts`, `retry_mode`), each on its own; and the message naming every
+/// invalid one, if any (the configuration then keeps the standard settings, and its calls fail).
+fn retry_from_env<'p>(
+    env: &dyn Fn(&str) -> Option<String>,
+    profile: impl Fn() -> Option<&'p Profile>,
+) -> (RetryConfig, Option<String>) {
+    // Where a setting came from, for the message, and its value.
+    let setting = |variable: &str, key: &str| match non_empty(env(variable)) {
+        Some(value) => Some((variable.to_owned(), value)),
+        None => {
+            let profile = profile()?;
+            let value = non_empty(profile.get(key).map(str::to_owned))?;
+            Some((format!("`{key}` of profile `{}`", profile.name()), value))
+        }
+    };
+    let mut retry = RetryConfig::standard();
+    let mut problems = Vec::new();
+    if let Some((source, value)) = setting("AWS_MAX_ATTEMPTS", "max_attempts") {
+        match crate::retry::parse_max_attempts(&value) {
+            Ok(attempts) => retry = retry.with_max_attempts(attempts),
+            Err(error) => problems.push(format!("invalid {source}: {error}")),
+        }
+    }
+    if let Some((source, value)) = setting("AWS_RETRY_MODE", "retry_mode") {
+        match value.parse::<RetryMode>() {
+            Ok(mode) => retry = retry.with_mode(mode),
+            Err(error) => problems.push(format!("invalid {source}: {error}")),
+        }
+    }
+    let invalid = (!problems.is_empty()).then(|| {
+        format!(
+            "{} (fix or unset it, or set the retries with Config::builder().retry_config(..))",
+            problems.join("; ")
+        )
+    });
+    (retry, invalid)
 }
 
 /// The credentials a client uses when none were configured: the default chain, cached.

@@ -8,7 +8,7 @@
 //! - [`credentials`] (and [`profile`], the shared `config`/`credentials` files), [`sign`]
 //!   (SigV4 through `aws-sigv4`), [`endpoint`] (a Smithy rules-engine evaluator with the AWS
 //!   partitions), [`transport`] (the [`HttpClient`](transport::HttpClient) trait and the built-in
-//!   hyper + rustls client), [`retry`] (the AWS standard retry mode), [`error`] (errors shared by
+//!   hyper + rustls client), [`retry`] (the AWS standard and adaptive retry modes), [`error`] (errors shared by
 //!   every operation, and [`ProvideErrorMetadata`](error::ProvideErrorMetadata)).
 //! - [`primitives`]: `DateTime`, `Blob` and `Document`, and their text formats.
 //!
@@ -39,7 +39,7 @@
 /// The version of the interface between generated code and this runtime. Generated crates
 /// assert at build time that it is the one they were generated for; it changes (with the crate's
 /// minor version, below 1.0) whenever generated code must change to keep compiling.
-pub const SEAM: u32 = 1;
+pub const SEAM: u32 = 2;
 
 pub mod primitives;
 

@@ -38,12 +38,33 @@
 //!   instead of piling retries on it. A call that succeeds at once gives back 1 token; one that
 //!   succeeds after retrying gives back what its last retry took. The bucket never holds more
 //!   than 500.
+//!
+//! # Modes and settings
+//!
+//! [`RetryMode::Standard`] is the above. [`RetryMode::Adaptive`] adds the AWS SDKs' client-side
+//! rate limiter (see [`RetryMode::Adaptive`]). [`ConfigBuilder::from_env`] reads
+//! `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE`, else the profile's `max_attempts` and `retry_mode`
+//! (each key on its own: the variable wins over the profile); see [`parse_max_attempts`] and
+//! [`RetryMode`]'s `FromStr` for the values accepted. An invalid value is not guessed around:
+//! every call of that configuration fails with a `Config` error naming the setting and the
+//! value, before anything is sent ([`Config::invalid_settings`] tells at once). An explicit
+//! [`ConfigBuilder::retry_config`] replaces both settings, and the error with them.
+//!
+//! [`ConfigBuilder::from_env`]: crate::config::ConfigBuilder::from_env
+//! [`ConfigBuilder::retry_config`]: crate::config::ConfigBuilder::retry_config
+//! [`Config::invalid_settings`]: crate::config::Config::invalid_settings
 
 use std::collections::hash_map::RandomState;
+use std::fmt;
 use std::hash::{BuildHasher, Hasher};
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+mod rate_limiter;
+
+use rate_limiter::RateLimiter;
 
 /// Tokens in a full retry quota.
 pub const INITIAL_RETRY_TOKENS: u32 = 500;
@@ -54,9 +75,104 @@ pub const TIMEOUT_RETRY_COST: u32 = 10;
 /// Tokens given back by a call that succeeded without retrying.
 pub const NO_RETRY_INCREMENT: u32 = 1;
 
+/// The AWS SDKs' retry modes (`AWS_RETRY_MODE`, the profile's `retry_mode`).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum RetryMode {
+    /// What the [module docs](self) describe: backoff with jitter and a retry quota.
+    #[default]
+    Standard,
+    /// Standard, plus the AWS SDKs' client-side rate limiter: once the service has throttled a
+    /// client, each of its attempts first takes a token from a bucket whose fill rate follows
+    /// CUBIC congestion control (cut to 70 % of the measured sending rate on every throttling
+    /// answer, growing back along a cubic curve while answers are not throttled, at least
+    /// 0.5 per second). An attempt that finds the bucket empty waits for its token instead of
+    /// being sent, so a busy client slows down to what the service accepts rather than spending
+    /// its retries on throttling errors. Until the first throttling answer nothing waits. The
+    /// bucket is shared, like the retry quota, by a client and its clones; the waiting counts
+    /// towards the total timeout, not the attempt timeout.
+    Adaptive,
+}
+
+impl RetryMode {
+    /// The name in `AWS_RETRY_MODE`: `standard` or `adaptive`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Adaptive => "adaptive",
+        }
+    }
+}
+
+impl fmt::Display for RetryMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Reads a retry mode as `AWS_RETRY_MODE` spells it: `standard` or `adaptive`, in any case,
+/// surrounding spaces ignored. `legacy`, the older mode of some other SDKs (botocore's default),
+/// is read as `standard`, which retries a superset of the failures legacy does: a shared config
+/// file written for those tools keeps working. Anything else is an error that names the value.
+impl FromStr for RetryMode {
+    type Err = InvalidRetrySetting;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let value = text.trim();
+        if value.eq_ignore_ascii_case("standard") || value.eq_ignore_ascii_case("legacy") {
+            Ok(Self::Standard)
+        } else if value.eq_ignore_ascii_case("adaptive") {
+            Ok(Self::Adaptive)
+        } else {
+            Err(InvalidRetrySetting {
+                value: value.to_owned(),
+                expected: "`standard` or `adaptive`",
+            })
+        }
+    }
+}
+
+/// A retry setting that cannot be read: a mode other than `standard`, `adaptive` (or
+/// `legacy`), or a number of attempts that is not a whole number from 1 up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRetrySetting {
+    value: String,
+    expected: &'static str,
+}
+
+impl InvalidRetrySetting {
+    /// The value as it was given (trimmed).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Display for InvalidRetrySetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not {}", self.value, self.expected)
+    }
+}
+
+impl std::error::Error for InvalidRetrySetting {}
+
+/// Reads a number of attempts as `AWS_MAX_ATTEMPTS` spells it: a whole number from 1 up (1
+/// turns retries off), surrounding spaces ignored. `0`, negative numbers, fractions and words
+/// are errors that name the value: an SDK setting is not guessed around.
+pub fn parse_max_attempts(text: &str) -> Result<u32, InvalidRetrySetting> {
+    let value = text.trim();
+    match value.parse::<u32>() {
+        Ok(attempts) if attempts >= 1 => Ok(attempts),
+        _ => Err(InvalidRetrySetting {
+            value: value.to_owned(),
+            expected: "a whole number of attempts from 1 up (1 turns retries off)",
+        }),
+    }
+}
+
 /// How many times, and how far apart, failed attempts are retried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryConfig {
+    mode: RetryMode,
     max_attempts: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
@@ -66,10 +182,28 @@ impl RetryConfig {
     /// The standard mode: 3 attempts, backoff from 1 s, at most 20 s.
     pub fn standard() -> Self {
         Self {
+            mode: RetryMode::Standard,
             max_attempts: 3,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(20),
         }
+    }
+
+    /// The adaptive mode: the standard mode's settings, and the client-side rate limiter
+    /// ([`RetryMode::Adaptive`]).
+    pub fn adaptive() -> Self {
+        Self::standard().with_mode(RetryMode::Adaptive)
+    }
+
+    /// Sets the mode, keeping the other settings.
+    pub fn with_mode(mut self, mode: RetryMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> RetryMode {
+        self.mode
     }
 
     /// No retries: one attempt.
@@ -217,19 +351,25 @@ fn bare_error_code(code: &str) -> &str {
     code.trim()
 }
 
-/// The retry quota of one client, shared by all its calls (clones share it too).
+/// The retry quota of one client, shared by all its calls (clones share it too), and in the
+/// adaptive mode its rate limiter.
 #[derive(Debug, Clone)]
 pub struct RetryState {
     config: RetryConfig,
     tokens: Arc<AtomicU32>,
+    /// The adaptive mode's rate limiter, and when its clock started.
+    limiter: Option<(Arc<Mutex<RateLimiter>>, Instant)>,
 }
 
 impl RetryState {
     /// A full retry quota for a client with this configuration.
     pub fn new(config: &RetryConfig) -> Self {
+        let limiter = (config.mode == RetryMode::Adaptive)
+            .then(|| (Arc::new(Mutex::new(RateLimiter::new(0.0))), Instant::now()));
         Self {
             config: config.clone(),
             tokens: Arc::new(AtomicU32::new(INITIAL_RETRY_TOKENS)),
+            limiter,
         }
     }
 
@@ -248,7 +388,19 @@ impl RetryState {
     /// quota is empty. A `Some` takes the retry's cost from the quota. `random` is a number in
     /// `0..=1` (see [`jitter`]; tests pass a fixed one).
     pub fn should_retry(&self, attempt: u32, kind: RetryKind, random: f64) -> Option<Duration> {
-        if attempt >= self.config.max_attempts {
+        self.should_retry_within(attempt, self.config.max_attempts, kind, random)
+    }
+
+    /// As [`should_retry`](Self::should_retry), for a call allowed `max_attempts` attempts
+    /// instead of the configuration's (a per-call override).
+    pub fn should_retry_within(
+        &self,
+        attempt: u32,
+        max_attempts: u32,
+        kind: RetryKind,
+        random: f64,
+    ) -> Option<Duration> {
+        if attempt >= max_attempts {
             return None;
         }
         let cost = kind.cost();
@@ -258,6 +410,24 @@ impl RetryState {
             })
             .ok()?;
         Some(self.config.backoff(attempt, random))
+    }
+
+    /// An attempt is about to be sent: in the adaptive mode, takes its token from the rate
+    /// limiter and returns how long to wait before sending (zero until the service first
+    /// throttles this client). Zero in the standard mode.
+    pub fn before_attempt(&self) -> Duration {
+        match &self.limiter {
+            Some((limiter, epoch)) => lock(limiter).acquire(epoch.elapsed().as_secs_f64()),
+            None => Duration::ZERO,
+        }
+    }
+
+    /// An attempt ended, `throttled` or not: in the adaptive mode, feeds the rate limiter
+    /// (measured sending rate, and the fill rate's cut or growth). Nothing in the standard mode.
+    pub fn after_attempt(&self, throttled: bool) {
+        if let Some((limiter, epoch)) = &self.limiter {
+            lock(limiter).update(epoch.elapsed().as_secs_f64(), throttled);
+        }
     }
 
     /// A call succeeded: gives back [`NO_RETRY_INCREMENT`] if it did not retry, or
@@ -277,6 +447,11 @@ impl RetryState {
                 Some(tokens.saturating_add(refund).min(INITIAL_RETRY_TOKENS))
             });
     }
+}
+
+/// The limiter, even if a thread panicked holding it (its state is numbers, always usable).
+fn lock(limiter: &Mutex<RateLimiter>) -> std::sync::MutexGuard<'_, RateLimiter> {
+    limiter.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A random number in `0..1` for backoff jitter: not cryptographic, just spread out across

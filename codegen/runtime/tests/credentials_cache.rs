@@ -301,6 +301,7 @@ fn a_fetch_that_never_ends_times_out() {
 }
 
 static SERVICE: ServiceSpec = ServiceSpec {
+    service_name: "sfn",
     signing_name: "states",
     content_type: "application/x-amz-json-1.0",
     target_prefix: "AWSStepFunctions",

@@ -815,6 +815,7 @@ async fn container_in_the_default_chain() {
 // The signed request
 
 static SERVICE: ServiceSpec = ServiceSpec {
+    service_name: "sfn",
     signing_name: "states",
     content_type: "application/x-amz-json-1.0",
     target_prefix: "AWSStepFunctions",

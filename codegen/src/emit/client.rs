@@ -68,6 +68,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
     let signing_name = service.signing_name.as_deref().unwrap_or(&service.sdk_id);
     let content_type = service.protocol.content_type();
     let target_prefix = &service.target_prefix;
+    let service_name = &service.service_name;
     let env_name = &service.env_name;
     let query_compatible = service.query_compatible;
     let endpoint_rules = match &service.endpoint_rules {
@@ -109,6 +110,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
 
         /// What the runtime needs to know about the service.
         pub(crate) static SERVICE: crate::orchestrator::ServiceSpec = crate::orchestrator::ServiceSpec {
+            service_name: #service_name,
             signing_name: #signing_name,
             content_type: #content_type,
             target_prefix: #target_prefix,

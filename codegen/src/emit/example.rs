@@ -12,7 +12,12 @@ use crate::ir::{Crate, Field, Operation, Presence, Type};
 use crate::naming;
 
 /// The flags every example has (without `--`); member flags never take these names.
-const FIXED_FLAGS: &[&str] = &["endpoint-url", "region", "help"];
+const FIXED_FLAGS: &[&str] = &["endpoint-url", "region", "timeout", "help"];
+
+/// The default of `--timeout`, in seconds: the longest long poll of an AWS JSON service (60 s,
+/// Step Functions `GetActivityTask`) and a retry fit in it, and a server that takes the request
+/// and never answers is reported within two minutes.
+const DEFAULT_TIMEOUT_SECS: u64 = 120;
 
 /// One input member that can be set from the command line.
 struct MemberFlag<'a> {
@@ -77,9 +82,10 @@ pub fn example_entry(krate: &Crate, op: &Operation) -> TokenStream {
     }
 }
 
-/// The command line in one line: `[--endpoint-url URL] [--region REGION] --task-token TASK_TOKEN ...`.
+/// The command line in one line: `[--endpoint-url URL] [--region REGION] [--timeout SECONDS]
+/// --task-token TASK_TOKEN ...`.
 fn synopsis(op: &Operation) -> String {
-    let mut synopsis = String::from("[--endpoint-url URL] [--region REGION]");
+    let mut synopsis = String::from("[--endpoint-url URL] [--region REGION] [--timeout SECONDS]");
     for m in &member_flags(op) {
         let value = m.flag.to_uppercase().replace('-', "_");
         if m.required {
@@ -116,7 +122,10 @@ fn example_doc(krate: &Crate, op: &Operation) -> TokenStream {
          Region and endpoint default to the standard environment (`AWS_REGION`, \
          `AWS_ENDPOINT_URL_{env}` or `AWS_ENDPOINT_URL`, the shared profile); credentials come \
          from the AWS default chain (environment, web identity, profile, container, instance \
-         metadata), chosen by the environment or the profile only.\n\n\
+         metadata), chosen by the environment or the profile only. The call gives up after \
+         `--timeout` seconds (default {DEFAULT_TIMEOUT_SECS}), retries included; retries follow \
+         `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE` (or the profile's `max_attempts` and \
+         `retry_mode`).\n\n\
          Prints `ok: <output>` and exits with 0 on success. On any error, prints \
          `error: <code or kind>: <message>` and the request id (when the service sent one) to \
          stderr and exits with 1. Bad arguments print the usage and exit with 2.\n"
@@ -159,6 +168,12 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
         (
             "--region <REGION>".to_owned(),
             "the AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile)".to_owned(),
+        ),
+        (
+            "--timeout <SECONDS>".to_owned(),
+            format!(
+                "the longest the call may take, retries included (default: {DEFAULT_TIMEOUT_SECS})"
+            ),
         ),
     ];
     for m in &members {
@@ -211,6 +226,7 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
     let module = ident(&op.module);
     let fn_name = ident(&op.fn_name);
     let error_enum = ident(&op.error_enum);
+    let default_timeout = proc_macro2::Literal::u64_unsuffixed(DEFAULT_TIMEOUT_SECS);
 
     quote! {
         //! The program behind this example (see the entry file for its documentation).
@@ -224,10 +240,15 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
         /// The flags of the input's members (without `--`), and whether each is required.
         const MEMBERS: [(&str, bool); #count] = [ #( #flag_entries ),* ];
 
+        /// The default of `--timeout`, in seconds.
+        const DEFAULT_TIMEOUT_SECS: u64 = #default_timeout;
+
         /// The command line, checked.
         struct Args {
             endpoint_url: Option<String>,
             region: Option<String>,
+            /// The longest the call may take, retries included.
+            timeout: std::time::Duration,
             /// The members' values, in the order of [`MEMBERS`].
             values: [Option<String>; #count],
         }
@@ -237,6 +258,7 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
         fn parse(mut args: impl Iterator<Item = std::ffi::OsString>) -> Result<Option<Args>, String> {
             let mut endpoint_url = None;
             let mut region = None;
+            let mut timeout = None;
             let mut values: [Option<String>; #count] = std::array::from_fn(|_| None);
             while let Some(arg) = args.next() {
                 let arg = arg
@@ -255,6 +277,7 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
                 let slot = match flag {
                     "endpoint-url" => &mut endpoint_url,
                     "region" => &mut region,
+                    "timeout" => &mut timeout,
                     _ => match MEMBERS.iter().position(|(name, _)| *name == flag) {
                         Some(index) => &mut values[index],
                         None => return Err(format!("unknown flag `--{flag}`")),
@@ -277,7 +300,23 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
                     return Err(format!("`--{flag}` is required"));
                 }
             }
-            Ok(Some(Args { endpoint_url, region, values }))
+            let timeout = match timeout {
+                None => std::time::Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+                Some(text) => parse_timeout(&text)?,
+            };
+            Ok(Some(Args { endpoint_url, region, timeout, values }))
+        }
+
+        /// Reads `--timeout`: seconds, fractions allowed, more than 0.
+        fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+            text.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|seconds| *seconds > 0.0)
+                .and_then(|seconds| std::time::Duration::try_from_secs_f64(seconds).ok())
+                .ok_or_else(|| {
+                    format!("`--timeout` needs a number of seconds greater than 0, not `{text}`")
+                })
         }
 
         /// Prints a failed call: code (or kind of failure), message, request id, causes.
@@ -314,7 +353,7 @@ pub fn example_file(krate: &Crate, op: &Operation) -> TokenStream {
                     return ExitCode::from(2);
                 }
             };
-            let mut config = #crate_ident::config::ConfigBuilder::from_env();
+            let mut config = #crate_ident::config::ConfigBuilder::from_env().total_timeout(args.timeout);
             if let Some(region) = args.region {
                 config = config.region(region);
             }

@@ -67,11 +67,16 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
          exponential backoff and jitter, and a retry quota shared by a client and its clones.\n\
          Throttling errors, HTTP 500/502/503/504, timeouts and connection failures are retried;\n\
          modeled client errors never are. {idempotency}\n\n\
+         `Config::from_env()` reads `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE` (`standard`, or\n\
+         `adaptive` for client-side rate limiting), else the profile's `max_attempts` and\n\
+         `retry_mode`. Each attempt times out after 90 s by default (long polls fit), and a\n\
+         whole call has no time limit unless one is set ([`config`] explains both).\n\n\
          `Display` of every error shows its code, message and request id, and every error type\n\
          gives them (with the HTTP status and the attempts made) through\n\
          [`error::ProvideErrorMetadata`]. `Debug` never shows a `@sensitive` value or a\n\
-         credential, and neither does the `tracing` output (one `call` span per call with its\n\
-         operation, attempts, status and request id).\n\n\
+         credential, and neither does the `tracing` output (one `call` span per call, named\n\
+         `{service_name}` in its `service` field, and one event when it ends: `debug` with\n\
+         operation, status, attempts, latency and request id on success, `warn` on failure).\n\n\
          # Features\n\n\
          `serde` (off by default): `Serialize` and `Deserialize` for the data types, inputs,\n\
          outputs and errors, with the members' wire names, for applications that store or log\n\
@@ -79,6 +84,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
          `Debug` still redacts `@sensitive` values; serialized data keeps them.{nesting}",
         nesting = nesting_section(krate),
         env = service.env_name,
+        service_name = service.service_name,
         idempotency = idempotency,
         title = service.title,
         ext = service.ext_trait_name,

@@ -270,6 +270,11 @@ impl<'m> Lowering<'m> {
                 .and_then(|v| v.get("name"))
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            service_name: sdk_id
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect(),
             env_name: sdk_id
                 .chars()
                 .map(|c| {

@@ -2,10 +2,10 @@
 //! Calls `SendTaskFailure` of AWS Step Functions from the command line and prints the result.
 //!
 //! ```text
-//! cargo run -p sfn --example send_task_failure -- [--endpoint-url URL] [--region REGION] --task-token TASK_TOKEN [--error ERROR] [--cause CAUSE]
+//! cargo run -p sfn --example send_task_failure -- [--endpoint-url URL] [--region REGION] [--timeout SECONDS] --task-token TASK_TOKEN [--error ERROR] [--cause CAUSE]
 //! ```
 //!
-//! Region and endpoint default to the standard environment (`AWS_REGION`, `AWS_ENDPOINT_URL_SFN` or `AWS_ENDPOINT_URL`, the shared profile); credentials come from the AWS default chain (environment, web identity, profile, container, instance metadata), chosen by the environment or the profile only.
+//! Region and endpoint default to the standard environment (`AWS_REGION`, `AWS_ENDPOINT_URL_SFN` or `AWS_ENDPOINT_URL`, the shared profile); credentials come from the AWS default chain (environment, web identity, profile, container, instance metadata), chosen by the environment or the profile only. The call gives up after `--timeout` seconds (default 120), retries included; retries follow `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE` (or the profile's `max_attempts` and `retry_mode`).
 //!
 //! Prints `ok: <output>` and exits with 0 on success. On any error, prints `error: <code or kind>: <message>` and the request id (when the service sent one) to stderr and exits with 1. Bad arguments print the usage and exit with 2.
 #[rustfmt::skip]

@@ -7,6 +7,7 @@ pub type BoxFuture<'a, T> = ::std::pin::Pin<
 >;
 /// What the runtime needs to know about the service.
 pub(crate) static SERVICE: crate::orchestrator::ServiceSpec = crate::orchestrator::ServiceSpec {
+    service_name: "sfn",
     signing_name: "states",
     content_type: "application/x-amz-json-1.0",
     target_prefix: "AWSStepFunctions",

@@ -57,11 +57,17 @@
 //! the failure is reported instead of risking a second, misleading attempt. Turn retries
 //! off entirely with [`retry::RetryConfig::disabled`].
 //!
+//! `Config::from_env()` reads `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE` (`standard`, or
+//! `adaptive` for client-side rate limiting), else the profile's `max_attempts` and
+//! `retry_mode`. Each attempt times out after 90 s by default (long polls fit), and a
+//! whole call has no time limit unless one is set ([`config`] explains both).
+//!
 //! `Display` of every error shows its code, message and request id, and every error type
 //! gives them (with the HTTP status and the attempts made) through
 //! [`error::ProvideErrorMetadata`]. `Debug` never shows a `@sensitive` value or a
-//! credential, and neither does the `tracing` output (one `call` span per call with its
-//! operation, attempts, status and request id).
+//! credential, and neither does the `tracing` output (one `call` span per call, named
+//! `sfn` in its `service` field, and one event when it ends: `debug` with
+//! operation, status, attempts, latency and request id on success, `warn` on failure).
 //!
 //! # Features
 //!
@@ -96,8 +102,8 @@ pub use ::smithy_rust_runtime::retry;
 use ::smithy_rust_runtime::sensitive;
 pub use ::smithy_rust_runtime::transport;
 const _: () = ::std::assert!(
-    ::smithy_rust_runtime::SEAM == 1,
-    "sfn was generated for seam 1 of smithy-rust-runtime 0.1, and this runtime has another: regenerate sfn with the generator that matches the runtime, or use the runtime it was generated for (`cargo xtask export-runtime`)"
+    ::smithy_rust_runtime::SEAM == 2,
+    "sfn was generated for seam 2 of smithy-rust-runtime 0.2, and this runtime has another: regenerate sfn with the generator that matches the runtime, or use the runtime it was generated for (`cargo xtask export-runtime`)"
 );
 #[rustfmt::skip]
 pub mod types;

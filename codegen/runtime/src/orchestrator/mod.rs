@@ -1,7 +1,7 @@
 //! One call, start to end: endpoint, credentials, request, signing, sending, retries, timeouts,
-//! and sorting the response into success, a service error, or a request failure.
+//! tracing, and sorting the response into success, a service error, or a request failure.
 //!
-//! Retries follow the AWS standard mode (see [`crate::retry`]): throttling answers, 5xx answers,
+//! Retries follow the AWS standard retry mode (see [`crate::retry`]): throttling answers, 5xx answers,
 //! timeouts and broken connections are retried with backoff while the retry quota lasts; modeled
 //! client errors and answers that cannot be understood never are. That holds for operations the
 //! model marks `@idempotent` or `@readonly`. Any other operation is repeated only when its request
@@ -9,25 +9,40 @@
 //! made). A timeout or a connection lost after sending is reported instead of retried, because the
 //! service may have acted on the request, and repeating it could act twice or report a misleading
 //! error (for `SendTaskFailure`, `TaskTimedOut` for a task the first attempt already failed).
+//! A caller who knows better for one call (a long poll, a read the model does not mark) says so
+//! with [`CallOverrides::retry_as_idempotent`], which also sets that call's attempts and timeouts.
 //!
-//! Here: the specs generated code passes, [`Runtime`] and its attempts loop. `request.rs` builds
-//! each attempt's HTTP request, `host_prefix.rs` fills in and applies an operation's `@endpoint`
-//! host prefix, `modeled_error.rs` completes a modeled error decoded from an error answer.
+//! # Tracing
+//!
+//! Each call is one `call` span (`service`, the service's readable name such as `sfn`;
+//! `operation`; and, recorded once when the call ends: `attempts`, `status`, `request_id`,
+//! `latency_ms`, `outcome`) and ends with one event that carries the same fields: `call
+//! succeeded` at `debug`, or `call failed: <code or message>` at `warn` (with `kind`, for a
+//! failure without a service answer). A failed attempt that is retried is a `debug` event
+//! (`attempt failed: ...`, with `retry_in_ms`), and so is a wait of the adaptive mode's rate
+//! limiter; nothing is `warn` unless the caller gets the error. No span or event carries
+//! headers, bodies, input values or credentials.
+//!
+//! Here: the specs generated code passes, [`Runtime`], its entry points and tracing.
+//! `attempts.rs` runs the attempts loop, `request.rs` builds each attempt's HTTP request,
+//! `host_prefix.rs` fills in and applies an operation's `@endpoint` host prefix,
+//! `modeled_error.rs` completes a modeled error decoded from an error answer.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::aws_json::{self, ErrorResponse};
-use crate::config::Config;
+use crate::config::{CallOverrides, Config};
 use crate::credentials::ProvideCredentials;
 use crate::error::{RequestError, RequestErrorKind};
-use crate::retry::{self, RetryKind, RetryState};
-use crate::transport::{HttpClient, Limits, TransportErrorKind};
+use crate::retry::RetryState;
+use crate::transport::HttpClient;
 
+mod attempts;
 mod host_prefix;
 mod modeled_error;
 mod request;
@@ -38,6 +53,9 @@ pub use modeled_error::{modeled_error, ModeledError};
 /// What the generated code knows about the service.
 #[derive(Debug)]
 pub struct ServiceSpec {
+    /// The service's readable name, for tracing: its SDK id in lower case without spaces, as
+    /// the AWS SDK for Rust names its crates (`sfn`, `dynamodb`, `cloudwatchlogs`).
+    pub service_name: &'static str,
     /// The SigV4 signing name, e.g. `states`.
     pub signing_name: &'static str,
     /// `application/x-amz-json-1.0` or `-1.1`.
@@ -110,7 +128,7 @@ impl fmt::Debug for Runtime {
     // client's.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Runtime")
-            .field("service", &self.spec.target_prefix)
+            .field("service", &self.spec.service_name)
             .field("config", &self.config)
             .field("http", &self.http)
             .field("credentials", &self.credentials)
@@ -119,6 +137,36 @@ impl fmt::Debug for Runtime {
             .finish()
     }
 }
+
+/// What one call runs with: the configuration, with the call's overrides applied.
+#[derive(Debug, Clone, Copy)]
+struct CallSettings {
+    max_attempts: u32,
+    attempt_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    /// Retry every retryable failure, not only those where the request was provably not
+    /// carried out.
+    idempotent: bool,
+}
+
+impl CallSettings {
+    fn new(config: &Config, operation: &OperationSpec, overrides: &CallOverrides) -> Self {
+        Self {
+            max_attempts: overrides
+                .max_attempts
+                .unwrap_or(config.retry.max_attempts())
+                .max(1),
+            attempt_timeout: overrides.attempt_timeout.unwrap_or(config.attempt_timeout),
+            total_timeout: overrides.total_timeout.unwrap_or(config.total_timeout),
+            idempotent: overrides
+                .retry_as_idempotent
+                .unwrap_or(operation.idempotent),
+        }
+    }
+}
+
+/// The overrides of a call made without any.
+static NO_OVERRIDES: CallOverrides = CallOverrides::new();
 
 impl Runtime {
     /// The runtime of a client of the service `spec` describes, with `config` (shared by all
@@ -144,27 +192,44 @@ impl Runtime {
         }
     }
 
-    /// Makes one call: `operation` says which, `input` is its JSON body, `host_prefix`
-    /// its `@endpoint` host prefix with the input's label values.
-    ///
-    /// Traced as one `call` span (service, operation, attempts, status, request id) with a debug
-    /// event per attempt. Neither carries headers, bodies or credentials.
+    /// Makes one call with the client's configuration: `operation` says which, `input` is its
+    /// JSON body, `host_prefix` its `@endpoint` host prefix with the input's label values.
+    /// Traced as the [module docs](self#tracing) say.
     pub async fn invoke(
         &self,
         operation: &'static OperationSpec,
         input: Value,
         host_prefix: Option<HostPrefix<'_>>,
     ) -> Result<Answer, Failure> {
+        self.invoke_with_overrides(operation, input, host_prefix, &NO_OVERRIDES)
+            .await
+    }
+
+    /// As [`invoke`](Self::invoke), with settings for this call only (attempts, timeouts,
+    /// retrying as if idempotent): see [`CallOverrides`], which also shows how a generated
+    /// fluent builder's `customize` step is meant to pass them here.
+    pub async fn invoke_with_overrides(
+        &self,
+        operation: &'static OperationSpec,
+        input: Value,
+        host_prefix: Option<HostPrefix<'_>>,
+        overrides: &CallOverrides,
+    ) -> Result<Answer, Failure> {
         use tracing::Instrument;
+        let start = Instant::now();
         let span = tracing::debug_span!(
             "call",
-            service = self.spec.target_prefix,
+            service = self.spec.service_name,
             operation = operation.name,
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
             outcome = tracing::field::Empty,
         );
+        let settings = CallSettings::new(&self.config, operation, overrides);
+        // The attempts started so far: what the call's trace and a total timeout report.
+        let started = AtomicU32::new(0);
         // Labels are checked before anything else, so a bad one fails the call without a request.
         let host_prefix = match host_prefix {
             Some(prefix) if !self.config.disable_host_prefix => prefix.expand().map(Some),
@@ -172,270 +237,114 @@ impl Runtime {
         };
         let result = match host_prefix {
             Ok(host_prefix) => {
-                self.invoke_with_total_timeout(operation, input, host_prefix.as_deref(), &span)
-                    .instrument(span.clone())
-                    .await
+                let attempts = self.attempts(
+                    operation,
+                    input,
+                    host_prefix.as_deref(),
+                    &settings,
+                    &started,
+                );
+                match settings.total_timeout {
+                    None => attempts.instrument(span.clone()).await,
+                    Some(limit) => {
+                        match tokio::time::timeout(limit, attempts.instrument(span.clone())).await
+                        {
+                            Ok(result) => result,
+                            Err(_) => Err(total_timeout(
+                                operation,
+                                limit,
+                                started.load(Ordering::Relaxed),
+                            )),
+                        }
+                    }
+                }
             }
             Err(error) => Err(error.into()),
         };
-        span.record(
-            "outcome",
-            match &result {
-                Ok(_) => "success",
-                Err(Failure::Service(_)) => "service error",
-                Err(Failure::Request(_)) => "request failure",
-            },
-        );
-        if let Err(Failure::Service(error)) = &result {
-            span.record("status", error.status);
-            if let Some(id) = &error.request_id {
-                span.record("request_id", id.as_str());
-            }
-        }
+        let attempts = started.load(Ordering::Relaxed);
+        self.trace_end(&span, operation, &result, attempts, start.elapsed());
         result
     }
 
-    async fn invoke_with_total_timeout(
+    /// Records the call's outcome in its span, once, and emits its one closing event.
+    fn trace_end(
         &self,
-        operation: &'static OperationSpec,
-        input: Value,
-        host_prefix: Option<&str>,
         span: &tracing::Span,
-    ) -> Result<Answer, Failure> {
-        // The attempts started so far, for the error when the total timeout cuts them off.
-        let started = AtomicU32::new(0);
-        match self.config.total_timeout {
-            None => {
-                self.invoke_with_retries(operation, input, host_prefix, span, &started)
-                    .await
-            }
-            Some(limit) => match tokio::time::timeout(
-                limit,
-                self.invoke_with_retries(operation, input, host_prefix, span, &started),
-            )
-            .await
-            {
-                Ok(result) => result,
-                Err(_) => {
-                    let attempts = started.load(Ordering::Relaxed);
-                    if attempts > 0 {
-                        span.record("attempts", attempts);
-                    }
-                    let error = RequestError::new(
-                        RequestErrorKind::Timeout,
-                        format!(
-                            "{} did not complete within the total timeout of {limit:?}",
-                            operation.name
-                        ),
-                    );
-                    Err(with_attempts(error.into(), attempts))
-                }
-            },
+        operation: &OperationSpec,
+        result: &Result<Answer, Failure>,
+        attempts: u32,
+        latency: Duration,
+    ) {
+        let service = self.spec.service_name;
+        let operation = operation.name;
+        let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        span.record("attempts", attempts);
+        span.record("latency_ms", latency_ms);
+        let (status, request_id) = match result {
+            Ok(answer) => (Some(answer.status), answer.request_id.as_deref()),
+            Err(Failure::Service(error)) => (Some(error.status), error.request_id.as_deref()),
+            Err(Failure::Request(error)) => (error.status(), error.request_id()),
+        };
+        if let Some(status) = status {
+            span.record("status", status);
         }
+        if let Some(id) = request_id {
+            span.record("request_id", id);
+        }
+        span.in_scope(|| match result {
+            Ok(_) => {
+                span.record("outcome", "success");
+                tracing::debug!(
+                    service,
+                    operation,
+                    attempts,
+                    status,
+                    request_id,
+                    latency_ms,
+                    "call succeeded"
+                );
+            }
+            Err(Failure::Service(error)) => {
+                span.record("outcome", "service error");
+                tracing::warn!(
+                    service,
+                    operation,
+                    attempts,
+                    status,
+                    request_id,
+                    latency_ms,
+                    "call failed: {}",
+                    error.code
+                );
+            }
+            Err(Failure::Request(error)) => {
+                span.record("outcome", "request failure");
+                tracing::warn!(
+                    service,
+                    operation,
+                    attempts,
+                    status,
+                    request_id,
+                    latency_ms,
+                    kind = ?error.kind(),
+                    "call failed: {}",
+                    error.message()
+                );
+            }
+        });
     }
+}
 
-    async fn invoke_with_retries(
-        &self,
-        spec: &'static OperationSpec,
-        input: Value,
-        host_prefix: Option<&str>,
-        span: &tracing::Span,
-        started: &AtomicU32,
-    ) -> Result<Answer, Failure> {
-        let OperationSpec {
-            name: operation,
-            idempotent,
-            response_members,
-        } = *spec;
-        let http = self.http.as_ref().map_err(|why| {
-            RequestError::new(
-                RequestErrorKind::Transport,
-                format!("cannot set up the HTTPS client: {why}"),
-            )
-        })?;
-        let mut endpoint = self.endpoint()?;
-        if let Some(prefix) = host_prefix {
-            endpoint.url = host_prefix::with_host_prefix(&endpoint.url, prefix)?;
-        }
-        let region = self.config.region.as_deref().ok_or_else(|| {
-            RequestError::new(
-                RequestErrorKind::Config,
-                "no AWS region: set it with Config::builder().region(..), AWS_REGION or the profile's `region`",
-            )
-        })?;
-        let credentials = self.credentials.provide_credentials().await.map_err(|e| {
-            RequestError::new(
-                RequestErrorKind::Credentials,
-                crate::credentials::describe(&e),
-            )
-        })?;
-        let body = serde_json::to_vec(&input).unwrap_or_else(|_| b"{}".to_vec());
-        let target = format!("{}.{operation}", self.spec.target_prefix);
-        let invocation_id = request::invocation_id();
-        let max_attempts = self.retry.config().max_attempts().max(1);
-        let limits = Limits::new(self.config.max_response_bytes);
-        let mut last_retry: Option<RetryKind> = None;
-        let mut attempt = 1;
-        loop {
-            started.store(attempt, Ordering::Relaxed);
-            let mut request = self.request(
-                &endpoint,
-                &target,
-                &body,
-                &invocation_id,
-                attempt,
-                max_attempts,
-            )?;
-            crate::sign::sign_request(
-                &mut request,
-                &credentials,
-                region,
-                self.spec.signing_name,
-                SystemTime::now(),
-            )
-            .map_err(|e| RequestError::new(RequestErrorKind::Signing, e.to_string()))?;
-            let sent = http.send(request, limits);
-            let outcome = match self.config.attempt_timeout {
-                None => sent.await.map_err(Some),
-                Some(limit) => match tokio::time::timeout(limit, sent).await {
-                    Ok(result) => result.map_err(Some),
-                    Err(_) => Err(None),
-                },
-            };
-            // `refused`: the request was provably not carried out, so even a call that is not
-            // idempotent may be repeated.
-            let (failure, kind, refused) = match outcome {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    if (200..300).contains(&status) {
-                        self.retry.on_success_after(last_retry);
-                        span.record("attempts", attempt);
-                        span.record("status", status);
-                        if let Some(id) = aws_json::request_id(response.headers()) {
-                            span.record("request_id", id.as_str());
-                        }
-                        let request_id = aws_json::request_id(response.headers());
-                        return match aws_json::parse_body(response.body(), response_members) {
-                            Ok(body) => Ok(Answer {
-                                body,
-                                status,
-                                request_id,
-                            }),
-                            Err(why) => Err(RequestError::new(
-                                RequestErrorKind::InvalidResponse,
-                                format!("{operation} answered HTTP {status}, but {why}"),
-                            )
-                            .with_status(status)
-                            .with_request_id(request_id)
-                            .into()),
-                        };
-                    }
-                    match aws_json::parse_error(
-                        status,
-                        response.headers(),
-                        response.body(),
-                        response_members,
-                    ) {
-                        Some(mut error) => {
-                            if self.spec.query_compatible {
-                                error.query_code = aws_json::query_error_code(response.headers());
-                            }
-                            let kind =
-                                retry::classify(Some(status), Some(&error.code), false, false);
-                            let refused = status == 503 || kind == Some(RetryKind::Throttling);
-                            error.attempts = attempt;
-                            (Failure::Service(error), kind, refused)
-                        }
-                        None => {
-                            let content_type = response
-                                .headers()
-                                .get(http::header::CONTENT_TYPE)
-                                .and_then(|v| v.to_str().ok())
-                                .unwrap_or("no content type");
-                            let error = RequestError::new(
-                                RequestErrorKind::InvalidResponse,
-                                format!(
-                                    "{operation} answered HTTP {status} ({content_type}) without an error code: {}",
-                                    aws_json::snippet(response.body())
-                                ),
-                            )
-                            .with_status(status)
-                            .with_request_id(aws_json::request_id(response.headers()));
-                            let kind = retry::classify(Some(status), None, false, false);
-                            (Failure::Request(error), kind, status == 503)
-                        }
-                    }
-                }
-                Err(Some(transport)) => {
-                    let kind = retry::classify(
-                        None,
-                        None,
-                        transport.kind() == TransportErrorKind::Timeout,
-                        matches!(
-                            transport.kind(),
-                            TransportErrorKind::Connect | TransportErrorKind::Io
-                        ),
-                    );
-                    let request_kind = match transport.kind() {
-                        TransportErrorKind::Timeout => RequestErrorKind::Timeout,
-                        TransportErrorKind::ResponseTooLarge
-                        | TransportErrorKind::InvalidResponse => RequestErrorKind::InvalidResponse,
-                        _ => RequestErrorKind::Transport,
-                    };
-                    let message = format!("{operation} failed: {transport}");
-                    let refused = transport.request_not_sent();
-                    (
-                        Failure::Request(
-                            RequestError::new(request_kind, message).with_source(transport),
-                        ),
-                        kind,
-                        refused,
-                    )
-                }
-                Err(None) => {
-                    let limit = self.config.attempt_timeout.unwrap_or_default();
-                    let error = RequestError::new(
-                        RequestErrorKind::Timeout,
-                        format!(
-                            "{operation} attempt {attempt} got no complete answer within {limit:?}"
-                        ),
-                    );
-                    (Failure::Request(error), Some(RetryKind::Timeout), false)
-                }
-            };
-            let kind = if idempotent || refused { kind } else { None };
-            let delay = match kind {
-                Some(kind) if attempt < max_attempts => {
-                    self.retry.should_retry(attempt, kind, retry::jitter())
-                }
-                _ => None,
-            };
-            let (status, request_id) = match &failure {
-                Failure::Service(error) => (Some(error.status), error.request_id.as_deref()),
-                Failure::Request(error) => (error.status(), error.request_id()),
-            };
-            span.record("attempts", attempt);
-            tracing::debug!(
-                attempt,
-                status,
-                request_id,
-                retry_in_ms = delay.map(|d| d.as_millis() as u64),
-                "attempt failed: {}",
-                match &failure {
-                    Failure::Service(error) => error.code.as_str(),
-                    Failure::Request(error) => error.message(),
-                }
-            );
-            match delay {
-                Some(delay) => {
-                    last_retry = kind;
-                    sleep(delay).await;
-                    attempt += 1;
-                }
-                None => return Err(with_attempts(failure, attempt)),
-            }
-        }
-    }
+/// The failure of a call cut off by its total timeout after `attempts` attempts started.
+fn total_timeout(operation: &OperationSpec, limit: Duration, attempts: u32) -> Failure {
+    let error = RequestError::new(
+        RequestErrorKind::Timeout,
+        format!(
+            "{} did not complete within the total timeout of {limit:?}",
+            operation.name
+        ),
+    );
+    with_attempts(error.into(), attempts)
 }
 
 /// Notes in a request failure how many attempts were made.

@@ -3,17 +3,21 @@
 use std::process::ExitCode;
 use sfn::operation::send_task_failure::SendTaskFailureError;
 /// What `--help` prints, and what a mistake in the arguments prints before the exit with 2.
-const USAGE: &str = "Calls `SendTaskFailure` of AWS Step Functions and prints the result.\n\nUsage: cargo run -p sfn --example send_task_failure -- [--endpoint-url URL] [--region REGION] --task-token TASK_TOKEN [--error ERROR] [--cause CAUSE]\n\nOptions:\n  --endpoint-url <URL>  the endpoint to call (default: AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL, or the region's)\n  --region <REGION>     the AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile)\n  --task-token <VALUE>  the input member `taskToken` (required)\n  --error <VALUE>       the input member `error`\n  --cause <VALUE>       the input member `cause`\n  -h, --help            print this help\n\nCredentials come from the AWS default chain: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN); the profile (AWS_PROFILE: keys, role_arn, SSO, credential_process); container credentials (AWS_CONTAINER_CREDENTIALS_*); EC2 instance metadata.\n";
+const USAGE: &str = "Calls `SendTaskFailure` of AWS Step Functions and prints the result.\n\nUsage: cargo run -p sfn --example send_task_failure -- [--endpoint-url URL] [--region REGION] [--timeout SECONDS] --task-token TASK_TOKEN [--error ERROR] [--cause CAUSE]\n\nOptions:\n  --endpoint-url <URL>  the endpoint to call (default: AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL, or the region's)\n  --region <REGION>     the AWS region (default: AWS_REGION, AWS_DEFAULT_REGION or the profile)\n  --timeout <SECONDS>   the longest the call may take, retries included (default: 120)\n  --task-token <VALUE>  the input member `taskToken` (required)\n  --error <VALUE>       the input member `error`\n  --cause <VALUE>       the input member `cause`\n  -h, --help            print this help\n\nCredentials come from the AWS default chain: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN); web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN); the profile (AWS_PROFILE: keys, role_arn, SSO, credential_process); container credentials (AWS_CONTAINER_CREDENTIALS_*); EC2 instance metadata.\n";
 /// The flags of the input's members (without `--`), and whether each is required.
 const MEMBERS: [(&str, bool); 3] = [
     ("task-token", true),
     ("error", false),
     ("cause", false),
 ];
+/// The default of `--timeout`, in seconds.
+const DEFAULT_TIMEOUT_SECS: u64 = 120;
 /// The command line, checked.
 struct Args {
     endpoint_url: Option<String>,
     region: Option<String>,
+    /// The longest the call may take, retries included.
+    timeout: std::time::Duration,
     /// The members' values, in the order of [`MEMBERS`].
     values: [Option<String>; 3],
 }
@@ -24,6 +28,7 @@ fn parse(
 ) -> Result<Option<Args>, String> {
     let mut endpoint_url = None;
     let mut region = None;
+    let mut timeout = None;
     let mut values: [Option<String>; 3] = std::array::from_fn(|_| None);
     while let Some(arg) = args.next() {
         let arg = arg
@@ -42,6 +47,7 @@ fn parse(
         let slot = match flag {
             "endpoint-url" => &mut endpoint_url,
             "region" => &mut region,
+            "timeout" => &mut timeout,
             _ => {
                 match MEMBERS.iter().position(|(name, _)| *name == flag) {
                     Some(index) => &mut values[index],
@@ -67,13 +73,29 @@ fn parse(
             return Err(format!("`--{flag}` is required"));
         }
     }
+    let timeout = match timeout {
+        None => std::time::Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+        Some(text) => parse_timeout(&text)?,
+    };
     Ok(
         Some(Args {
             endpoint_url,
             region,
+            timeout,
             values,
         }),
     )
+}
+/// Reads `--timeout`: seconds, fractions allowed, more than 0.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|seconds| *seconds > 0.0)
+        .and_then(|seconds| std::time::Duration::try_from_secs_f64(seconds).ok())
+        .ok_or_else(|| {
+            format!("`--timeout` needs a number of seconds greater than 0, not `{text}`")
+        })
 }
 /// Prints a failed call: code (or kind of failure), message, request id, causes.
 fn report(error: &SendTaskFailureError) {
@@ -108,7 +130,7 @@ pub(crate) async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut config = sfn::config::ConfigBuilder::from_env();
+    let mut config = sfn::config::ConfigBuilder::from_env().total_timeout(args.timeout);
     if let Some(region) = args.region {
         config = config.region(region);
     }

@@ -1,0 +1,272 @@
+//! The attempts of one call: what is set up once (endpoint, region, credentials, body), then
+//! for each attempt the rate limiter's wait (adaptive mode), the signed request, the answer
+//! sorted into success or failure, and whether and when to try again.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::SystemTime;
+
+use super::{host_prefix, request, sleep, with_attempts, Answer, CallSettings, Failure};
+use super::{OperationSpec, Runtime};
+use crate::aws_json;
+use crate::error::{RequestError, RequestErrorKind};
+use crate::retry::{self, RetryKind};
+use crate::transport::{Limits, TransportError, TransportErrorKind};
+
+/// A failed attempt: the failure, why it may be retried (if it may), and whether the request
+/// was provably not carried out (so that even a call that is not idempotent may be repeated).
+struct Failed {
+    failure: Failure,
+    kind: Option<RetryKind>,
+    refused: bool,
+}
+
+/// How an attempt that got an answer ended.
+enum Answered {
+    /// The call is over: a 2xx, whose body may still not match the model.
+    Done(Result<Answer, Failure>),
+    /// An error answer.
+    Failed(Failed),
+}
+
+impl Runtime {
+    /// Makes the attempts of one call, counting each one started in `started`.
+    pub(super) async fn attempts(
+        &self,
+        spec: &'static OperationSpec,
+        input: serde_json::Value,
+        host_prefix: Option<&str>,
+        settings: &CallSettings,
+        started: &AtomicU32,
+    ) -> Result<Answer, Failure> {
+        let operation = spec.name;
+        if let Some(why) = &self.config.invalid_settings {
+            return Err(RequestError::new(RequestErrorKind::Config, why.clone()).into());
+        }
+        let http = self.http.as_ref().map_err(|why| {
+            RequestError::new(
+                RequestErrorKind::Transport,
+                format!("cannot set up the HTTPS client: {why}"),
+            )
+        })?;
+        let mut endpoint = self.endpoint()?;
+        if let Some(prefix) = host_prefix {
+            endpoint.url = host_prefix::with_host_prefix(&endpoint.url, prefix)?;
+        }
+        let region = self.config.region.as_deref().ok_or_else(|| {
+            RequestError::new(
+                RequestErrorKind::Config,
+                "no AWS region: set it with Config::builder().region(..), AWS_REGION or the profile's `region`",
+            )
+        })?;
+        let credentials = self.credentials.provide_credentials().await.map_err(|e| {
+            RequestError::new(
+                RequestErrorKind::Credentials,
+                crate::credentials::describe(&e),
+            )
+        })?;
+        let body = serde_json::to_vec(&input).unwrap_or_else(|_| b"{}".to_vec());
+        let target = format!("{}.{operation}", self.spec.target_prefix);
+        let invocation_id = request::invocation_id();
+        let max_attempts = settings.max_attempts;
+        let limits = Limits::new(self.config.max_response_bytes);
+        let mut last_retry: Option<RetryKind> = None;
+        let mut attempt = 1;
+        loop {
+            let wait = self.retry.before_attempt();
+            if !wait.is_zero() {
+                tracing::debug!(
+                    attempt,
+                    wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    "client-side rate limit (adaptive retry mode): waiting before sending"
+                );
+                sleep(wait).await;
+            }
+            started.store(attempt, Ordering::Relaxed);
+            let mut request = self.request(
+                &endpoint,
+                &target,
+                &body,
+                &invocation_id,
+                attempt,
+                max_attempts,
+            )?;
+            crate::sign::sign_request(
+                &mut request,
+                &credentials,
+                region,
+                self.spec.signing_name,
+                SystemTime::now(),
+            )
+            .map_err(|e| RequestError::new(RequestErrorKind::Signing, e.to_string()))?;
+            let sent = http.send(request, limits);
+            let outcome = match settings.attempt_timeout {
+                None => sent.await.map_err(Some),
+                Some(limit) => match tokio::time::timeout(limit, sent).await {
+                    Ok(result) => result.map_err(Some),
+                    Err(_) => Err(None),
+                },
+            };
+            let Failed {
+                failure,
+                kind,
+                refused,
+            } = match outcome {
+                Ok(response) => match self.answer(spec, response, attempt) {
+                    Answered::Done(result) => {
+                        self.retry.after_attempt(false);
+                        self.retry.on_success_after(last_retry);
+                        return result;
+                    }
+                    Answered::Failed(failed) => failed,
+                },
+                Err(Some(transport)) => transport_failure(operation, transport),
+                Err(None) => {
+                    let limit = settings.attempt_timeout.unwrap_or_default();
+                    let error = RequestError::new(
+                        RequestErrorKind::Timeout,
+                        format!(
+                            "{operation} attempt {attempt} got no complete answer within {limit:?}"
+                        ),
+                    );
+                    Failed {
+                        failure: error.into(),
+                        kind: Some(RetryKind::Timeout),
+                        refused: false,
+                    }
+                }
+            };
+            self.retry
+                .after_attempt(kind == Some(RetryKind::Throttling));
+            let kind = if settings.idempotent || refused {
+                kind
+            } else {
+                None
+            };
+            let delay = kind.and_then(|kind| {
+                self.retry
+                    .should_retry_within(attempt, max_attempts, kind, retry::jitter())
+            });
+            let Some(delay) = delay else {
+                return Err(with_attempts(failure, attempt));
+            };
+            let (status, request_id) = match &failure {
+                Failure::Service(error) => (Some(error.status), error.request_id.as_deref()),
+                Failure::Request(error) => (error.status(), error.request_id()),
+            };
+            tracing::debug!(
+                attempt,
+                status,
+                request_id,
+                retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "attempt failed: {}",
+                match &failure {
+                    Failure::Service(error) => error.code.as_str(),
+                    Failure::Request(error) => error.message(),
+                }
+            );
+            last_retry = kind;
+            sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// Sorts an answer: the end of the call, or a failed attempt.
+    fn answer(
+        &self,
+        spec: &OperationSpec,
+        response: http::Response<Vec<u8>>,
+        attempt: u32,
+    ) -> Answered {
+        let operation = spec.name;
+        let status = response.status().as_u16();
+        let request_id = aws_json::request_id(response.headers());
+        if (200..300).contains(&status) {
+            return Answered::Done(
+                match aws_json::parse_body(response.body(), spec.response_members) {
+                    Ok(body) => Ok(Answer {
+                        body,
+                        status,
+                        request_id,
+                    }),
+                    Err(why) => Err(RequestError::new(
+                        RequestErrorKind::InvalidResponse,
+                        format!("{operation} answered HTTP {status}, but {why}"),
+                    )
+                    .with_status(status)
+                    .with_request_id(request_id)
+                    .into()),
+                },
+            );
+        }
+        match aws_json::parse_error(
+            status,
+            response.headers(),
+            response.body(),
+            spec.response_members,
+        ) {
+            Some(mut error) => {
+                if self.spec.query_compatible {
+                    error.query_code = aws_json::query_error_code(response.headers());
+                }
+                let kind = retry::classify(Some(status), Some(&error.code), false, false);
+                let refused = status == 503 || kind == Some(RetryKind::Throttling);
+                error.attempts = attempt;
+                Answered::Failed(Failed {
+                    failure: Failure::Service(error),
+                    kind,
+                    refused,
+                })
+            }
+            None => {
+                let content_type = response
+                    .headers()
+                    .get(http::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("no content type");
+                let error = RequestError::new(
+                    RequestErrorKind::InvalidResponse,
+                    format!(
+                        "{operation} answered HTTP {status} ({content_type}) without an error code: {}",
+                        aws_json::snippet(response.body())
+                    ),
+                )
+                .with_status(status)
+                .with_request_id(request_id);
+                Answered::Failed(Failed {
+                    failure: error.into(),
+                    kind: retry::classify(Some(status), None, false, false),
+                    refused: status == 503,
+                })
+            }
+        }
+    }
+}
+
+/// An attempt that got no answer: the transport's error, sorted.
+fn transport_failure(operation: &str, transport: TransportError) -> Failed {
+    let kind = retry::classify(
+        None,
+        None,
+        transport.kind() == TransportErrorKind::Timeout,
+        matches!(
+            transport.kind(),
+            TransportErrorKind::Connect | TransportErrorKind::Io
+        ),
+    );
+    let request_kind = match transport.kind() {
+        TransportErrorKind::Timeout => RequestErrorKind::Timeout,
+        TransportErrorKind::ResponseTooLarge | TransportErrorKind::InvalidResponse => {
+            RequestErrorKind::InvalidResponse
+        }
+        _ => RequestErrorKind::Transport,
+    };
+    let message = format!("{operation} failed: {transport}");
+    let refused = transport.request_not_sent();
+    Failed {
+        failure: RequestError::new(request_kind, message)
+            .with_source(transport)
+            .into(),
+        kind,
+        refused,
+    }
+}
