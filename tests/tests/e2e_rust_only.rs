@@ -19,8 +19,23 @@ mod three_services;
 use std::path::Path;
 use std::time::Instant;
 
+use smithy_rust_runtime::SEAM;
 use tests::moto::{self, Moto};
 use three_services::{Runtime, RUNTIME_DIR, SERVICES};
+
+/// The runtime's version requirement as generated manifests write it: `0.MINOR`.
+fn runtime_requirement() -> String {
+    let version = codegen::runtime_version();
+    let mut parts = version.split('.');
+    format!("{}.{}", parts.next().unwrap(), parts.next().unwrap())
+}
+
+/// The runtime's version with its minor part bumped: `0.MINOR+1.0`.
+fn next_runtime_version() -> String {
+    let version = codegen::runtime_version();
+    let minor: u32 = version.split('.').nth(1).unwrap().parse().unwrap();
+    format!("0.{}.0", minor + 1)
+}
 
 /// The error `tests/e2e_rust/main.rs` fails the task with.
 const ERROR: &str = "Rust.OnlyError";
@@ -46,9 +61,10 @@ fn three_services_share_one_config_and_runtime_against_moto() {
     for service in &SERVICES {
         let manifest = read(&root.join(service.package).join("Cargo.toml"));
         assert!(
-            manifest.contains(
-                "smithy-rust-runtime = { version = \"0.1\", path = \"../smithy-rust-runtime\" }"
-            ),
+            manifest.contains(&format!(
+                "smithy-rust-runtime = {{ version = \"{}\", path = \"../smithy-rust-runtime\" }}",
+                runtime_requirement()
+            )),
             "{}'s manifest:\n{manifest}",
             service.package
         );
@@ -200,8 +216,9 @@ fn inline_runtime_crates_each_compile_alone() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
-/// A crate generated for runtime 0.1 against an exported runtime whose version says 0.2: cargo
-/// refuses the dependency while resolving it, before compiling anything, naming the runtime.
+/// A crate generated for this runtime (0.MINOR) against an exported runtime whose version says
+/// 0.MINOR+1: cargo refuses the dependency while resolving it, before compiling anything, naming
+/// the runtime.
 #[test]
 fn a_runtime_of_another_version_is_refused_before_compiling() {
     let Some(models) = tests::aws_models_dir() else {
@@ -212,20 +229,20 @@ fn a_runtime_of_another_version_is_refused_before_compiling() {
     edit(&root.join(RUNTIME_DIR).join("Cargo.toml"), |manifest| {
         replace_once(
             manifest,
-            "\nversion = \"0.1.0\"\n",
-            "\nversion = \"0.2.0\"\n",
+            &format!("\nversion = \"{}\"\n", codegen::runtime_version()),
+            &format!("\nversion = \"{}\"\n", next_runtime_version()),
         )
     });
 
     let error = tests::cargo_in(&krate, &["check", "--lib"])
-        .expect_err("a crate generated for runtime 0.1 compiled against runtime 0.2");
+        .expect_err("a crate generated for this runtime compiled against the next one");
     eprintln!("{error}");
     // Cargo's words: "failed to select a version for the requirement `smithy-rust-runtime =
-    // "^0.1"`", "candidate versions found which didn't match: 0.2.0".
+    // "^0.2"`", "candidate versions found which didn't match: 0.3.0".
     for words in [
-        "failed to select a version",
-        "`smithy-rust-runtime = \"^0.1\"`",
-        "0.2.0",
+        "failed to select a version".to_owned(),
+        format!("`smithy-rust-runtime = \"^{}\"`", runtime_requirement()),
+        next_runtime_version(),
     ] {
         assert!(error.contains(words), "no `{words}` in:\n{error}");
     }
@@ -237,9 +254,9 @@ fn a_runtime_of_another_version_is_refused_before_compiling() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
-/// A crate generated for seam 1 against a runtime of the same version whose `SEAM` says 2 (a
-/// runtime changed without the version bump): the crate's build-time check fails with its own
-/// message, which says to regenerate.
+/// A crate generated for this seam against a runtime of the same version whose `SEAM` says the
+/// next one (a runtime changed without the version bump): the crate's build-time check fails
+/// with its own message, which says to regenerate.
 #[test]
 fn a_runtime_of_another_seam_fails_with_the_crates_message() {
     let Some(models) = tests::aws_models_dir() else {
@@ -248,17 +265,24 @@ fn a_runtime_of_another_seam_fails_with_the_crates_message() {
     let root = tests::temp_path("runtime-seam");
     let krate = sfn_with_exported_runtime(&models, &root);
     edit(&root.join(RUNTIME_DIR).join("src/lib.rs"), |lib| {
-        replace_once(lib, "pub const SEAM: u32 = 1;", "pub const SEAM: u32 = 2;")
+        replace_once(
+            lib,
+            &format!("pub const SEAM: u32 = {SEAM};"),
+            &format!("pub const SEAM: u32 = {};", SEAM + 1),
+        )
     });
 
     let error = tests::cargo_in(&krate, &["check", "--lib"])
-        .expect_err("a crate generated for seam 1 compiled against seam 2");
+        .expect_err("a crate generated for this seam compiled against the next one");
     eprintln!("{error}");
-    let message = "sfn-official was generated for seam 1 of smithy-rust-runtime 0.1, and this \
-                   runtime has another: regenerate sfn-official with the generator that matches \
-                   the runtime, or use the runtime it was generated for (`cargo xtask \
-                   export-runtime`)";
-    assert!(error.contains(message), "no `{message}` in:\n{error}");
+    let message = format!(
+        "sfn-official was generated for seam {SEAM} of smithy-rust-runtime {}, and this \
+         runtime has another: regenerate sfn-official with the generator that matches \
+         the runtime, or use the runtime it was generated for (`cargo xtask \
+         export-runtime`)",
+        runtime_requirement()
+    );
+    assert!(error.contains(&message), "no `{message}` in:\n{error}");
     // Our message is the only error: no wall of type errors around it.
     let errors: Vec<&str> = error
         .lines()

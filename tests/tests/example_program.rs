@@ -1,6 +1,7 @@
 //! The generated example program `generated/sfn/examples/send_task_failure.rs`, run the way a user
 //! runs it (`cargo run -p sfn --example send_task_failure -- ...`): against moto for a service
-//! error and a success, and without its required flag for the usage error.
+//! error and a success, against a server that never answers for `--timeout`, and without its
+//! required flag for the usage error.
 
 use std::process::{Command, Output};
 
@@ -132,8 +133,64 @@ fn help_prints_usage_on_stdout_and_exits_with_0() {
         "--task-token <VALUE>",
         "--error <VALUE>",
         "--cause <VALUE>",
+        "--timeout <SECONDS>   the longest the call may take, retries included (default: 120)",
     ] {
         assert!(stdout.contains(flag), "{}", describe(&output));
+    }
+}
+
+/// A server that accepts connections and reads requests but never answers (holding each
+/// connection open until the test process ends); returns its URL.
+fn never_answers() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(8) {
+            let Ok(mut stream) = stream else { return };
+            let mut buffer = [0u8; 8192];
+            let _ = std::io::Read::read(&mut stream, &mut buffer);
+            held.push(stream);
+        }
+    });
+    url
+}
+
+#[test]
+fn a_server_that_never_answers_is_given_up_on_after_the_timeout() {
+    let url = never_answers();
+    let output = run_example(&[
+        "--endpoint-url",
+        &url,
+        "--region",
+        moto::REGION,
+        "--task-token",
+        "t",
+        "--timeout",
+        "1",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        stderr.contains("error: Timeout: SendTaskFailure did not complete within the total timeout of 1s"),
+        "{}",
+        describe(&output)
+    );
+    assert!(output.stdout.is_empty(), "{}", describe(&output));
+}
+
+#[test]
+fn a_timeout_that_is_not_a_positive_number_is_a_usage_error() {
+    for bad in ["0", "-3", "soon", "inf"] {
+        let output = run_example(&["--task-token", "t", "--timeout", bad]);
+        assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+        let expected =
+            format!("`--timeout` needs a number of seconds greater than 0, not `{bad}`");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains(&expected),
+            "{}",
+            describe(&output)
+        );
     }
 }
 

@@ -310,3 +310,48 @@ fn transport_errors_map_onto_retry_kinds() {
     assert_eq!(kind_of(TransportErrorKind::InvalidResponse), None);
     assert_eq!(kind_of(TransportErrorKind::Other), None);
 }
+
+#[test]
+fn the_rate_limiter_waits_only_in_adaptive_mode_and_only_after_a_throttle() {
+    let standard = RetryState::new(&RetryConfig::standard());
+    standard.after_attempt(true);
+    assert_eq!(standard.before_attempt(), Duration::ZERO);
+
+    let adaptive = RetryState::new(&RetryConfig::adaptive());
+    for _ in 0..100 {
+        assert_eq!(adaptive.before_attempt(), Duration::ZERO);
+        adaptive.after_attempt(false);
+    }
+    adaptive.after_attempt(true);
+    let first = adaptive.before_attempt();
+    assert!(first > Duration::ZERO, "{first:?}");
+    // Clones share the limiter: the next caller queues behind the first.
+    let clone = adaptive.clone();
+    assert!(clone.before_attempt() > first);
+}
+
+#[test]
+fn a_per_call_number_of_attempts_replaces_the_configured_one() {
+    let state = RetryState::new(&RetryConfig::standard().with_max_attempts(2));
+    assert!(state.should_retry(2, RetryKind::Transient, 0.0).is_none());
+    assert!(state
+        .should_retry_within(2, 5, RetryKind::Transient, 0.0)
+        .is_some());
+    assert!(state
+        .should_retry_within(5, 5, RetryKind::Transient, 0.0)
+        .is_none());
+    assert!(state
+        .should_retry_within(1, 1, RetryKind::Throttling, 0.0)
+        .is_none());
+}
+
+#[test]
+fn max_attempts_are_read_as_whole_numbers_from_one() {
+    assert_eq!(retry::parse_max_attempts("1"), Ok(1));
+    assert_eq!(retry::parse_max_attempts(" 10 "), Ok(10));
+    for bad in ["0", "-1", "1.5", "", "ten", "99999999999"] {
+        let error = retry::parse_max_attempts(bad).unwrap_err();
+        assert_eq!(error.value(), bad.trim());
+        assert!(error.to_string().contains("from 1 up"), "{error}");
+    }
+}
