@@ -244,7 +244,7 @@ fn a_runtime_of_another_version_is_refused_before_compiling() {
         format!("`smithy-rust-runtime = \"^{}\"`", runtime_requirement()),
         next_runtime_version(),
     ] {
-        assert!(error.contains(words), "no `{words}` in:\n{error}");
+        assert!(error.contains(&words), "no `{words}` in:\n{error}");
     }
     // Refused while resolving: no compiler error, nothing compiled.
     assert!(

@@ -172,7 +172,9 @@ fn a_server_that_never_answers_is_given_up_on_after_the_timeout() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     assert!(
-        stderr.contains("error: Timeout: SendTaskFailure did not complete within the total timeout of 1s"),
+        stderr.contains(
+            "error: Timeout: SendTaskFailure did not complete within the total timeout of 1s"
+        ),
         "{}",
         describe(&output)
     );
@@ -184,8 +186,7 @@ fn a_timeout_that_is_not_a_positive_number_is_a_usage_error() {
     for bad in ["0", "-3", "soon", "inf"] {
         let output = run_example(&["--task-token", "t", "--timeout", bad]);
         assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
-        let expected =
-            format!("`--timeout` needs a number of seconds greater than 0, not `{bad}`");
+        let expected = format!("`--timeout` needs a number of seconds greater than 0, not `{bad}`");
         assert!(
             String::from_utf8_lossy(&output.stderr).contains(&expected),
             "{}",

@@ -89,7 +89,8 @@ fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync +
         ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
         ("HOME", "/nonexistent"),
     ] {
-        map.entry(name.to_owned()).or_insert_with(|| default.to_owned());
+        map.entry(name.to_owned())
+            .or_insert_with(|| default.to_owned());
     }
     move |name| map.get(name).cloned()
 }
@@ -263,9 +264,7 @@ async fn invalid_settings_fail_every_call_naming_setting_and_value_and_send_noth
     let cases: Vec<(Vec<(&str, &str)>, Vec<&str>)> = vec![
         (
             vec![("AWS_MAX_ATTEMPTS", "0")],
-            vec![
-                "invalid AWS_MAX_ATTEMPTS: `0` is not a whole number of attempts from 1 up",
-            ],
+            vec!["invalid AWS_MAX_ATTEMPTS: `0` is not a whole number of attempts from 1 up"],
         ),
         (vec![("AWS_MAX_ATTEMPTS", "-2")], vec!["`-2`"]),
         (vec![("AWS_MAX_ATTEMPTS", "2.5")], vec!["`2.5`"]),
@@ -310,7 +309,10 @@ async fn invalid_settings_fail_every_call_naming_setting_and_value_and_send_noth
         assert!(server.requests().is_empty(), "{vars:?}");
 
         // Setting the retries explicitly replaces what the environment said.
-        let fixed = config.to_builder().retry_config(RetryConfig::disabled()).build();
+        let fixed = config
+            .to_builder()
+            .retry_config(RetryConfig::disabled())
+            .build();
         assert_eq!(fixed.invalid_settings(), None);
         Runtime::new(&fixed, &SERVICE)
             .invoke(&DESCRIBE, json!({}), None)

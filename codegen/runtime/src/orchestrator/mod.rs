@@ -247,8 +247,7 @@ impl Runtime {
                 match settings.total_timeout {
                     None => attempts.instrument(span.clone()).await,
                     Some(limit) => {
-                        match tokio::time::timeout(limit, attempts.instrument(span.clone())).await
-                        {
+                        match tokio::time::timeout(limit, attempts.instrument(span.clone())).await {
                             Ok(result) => result,
                             Err(_) => Err(total_timeout(
                                 operation,

@@ -181,7 +181,10 @@ mod tests {
         limiter.update(5.0, true);
         assert!(limiter.enabled);
         let cut = limiter.fill_rate();
-        assert!((cut - 0.7 * limiter.last_max_rate).abs() < 1e-9, "{limiter:?}");
+        assert!(
+            (cut - 0.7 * limiter.last_max_rate).abs() < 1e-9,
+            "{limiter:?}"
+        );
         assert!((12.0..16.0).contains(&cut), "{cut}");
         // A second throttle at once cuts again, from the (lower) fill rate.
         limiter.update(5.0, true);
