@@ -80,7 +80,8 @@ fn export_runtime_writes_the_runtime_crate_of_the_tree() {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let code = xtask::run(&repo_root(), &args, &mut stdout, &mut stderr);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stderr));
-    assert!(String::from_utf8_lossy(&stdout).contains("smithy-rust-runtime 0.1.0"));
+    let name = format!("smithy-rust-runtime {}", codegen::runtime_version());
+    assert!(String::from_utf8_lossy(&stdout).contains(&name));
 
     let runtime = runtime_dir();
     let mut expected: Vec<String> = files_under(&runtime.join("src"))
@@ -150,7 +151,7 @@ fn generated_crates_build_the_runtime_in_the_tree() {
         &written,
         [(
             "Cargo.toml",
-            "[dependencies]\nsmithy-rust-runtime = { version = \"0.1\", path = \"../../codegen/runtime\" }\n",
+            "[dependencies]\nsmithy-rust-runtime = { version = \"0.2\", path = \"../../codegen/runtime\" }\n",
         )],
     );
     let manifest = std::fs::read_to_string(written.join("Cargo.toml")).unwrap();

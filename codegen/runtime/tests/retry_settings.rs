@@ -261,7 +261,9 @@ fn retry_modes_are_read_in_any_case_and_legacy_is_standard() {
 async fn invalid_settings_fail_every_call_naming_setting_and_value_and_send_nothing() {
     let files = Files::with_config("[default]\nretry_mode = turbo\nmax_attempts = many\n");
     let file = files.config_file();
-    let cases: Vec<(Vec<(&str, &str)>, Vec<&str>)> = vec![
+    // The environment, and words the message must hold.
+    type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
         (
             vec![("AWS_MAX_ATTEMPTS", "0")],
             vec!["invalid AWS_MAX_ATTEMPTS: `0` is not a whole number of attempts from 1 up"],
