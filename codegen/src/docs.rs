@@ -12,7 +12,7 @@
 /// Markdown for a documentation trait value. Empty when the text has nothing to say.
 pub fn to_markdown(text: &str) -> String {
     let markdown = if looks_like_html(text) {
-        let html = escape_placeholders(&without_fullname(text));
+        let html = escape_placeholders(&without_relative_links(&without_fullname(text)));
         htmd::convert(&html).unwrap_or_else(|_| strip_tags(text))
     } else {
         dedent(text)
@@ -77,6 +77,51 @@ fn escape_placeholders(html: &str) -> String {
         }
     }
     out
+}
+
+/// The HTML with the `href` of each link that is not absolute (`https:`, `http:`, `mailto:`)
+/// removed, so the link becomes its text: a relative destination (`welcome.html`, `x`) would lead
+/// nowhere from the crate's docs, and rustdoc takes some for links to Rust items.
+fn without_relative_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..start + len];
+        out.push_str(&rest[..start]);
+        out.push_str(&without_relative_href(tag));
+        rest = &rest[start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One `<a ...` tag (without its `>`), its `href` dropped unless absolute.
+fn without_relative_href(tag: &str) -> String {
+    let Some(at) = tag.find("href=") else {
+        return tag.to_owned();
+    };
+    let value = &tag[at + "href=".len()..];
+    let (quote, value) = match value.chars().next() {
+        Some(q @ ('"' | '\'')) => (Some(q), &value[1..]),
+        _ => (None, value),
+    };
+    let end = match quote {
+        Some(q) => value.find(q).map(|i| i + 1),
+        None => value.find(char::is_whitespace),
+    }
+    .unwrap_or(value.len());
+    let url = value[..end].trim_end_matches(['"', '\'']);
+    let absolute = ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| url.to_ascii_lowercase().starts_with(scheme));
+    if absolute {
+        return tag.to_owned();
+    }
+    let attribute_len = "href=".len() + usize::from(quote.is_some()) + end;
+    format!("{}{}", &tag[..at], &tag[at + attribute_len..])
 }
 
 /// The text without its `<fullname>` element: the service's name, which the crate's documentation
@@ -382,6 +427,14 @@ mod tests {
         assert_eq!(
             to_markdown("<p>Use <i>task</i> and <br/> <a href=\"https://a.example\">a</a></p>"),
             "Use *task* and\n [a](https://a.example)"
+        );
+    }
+
+    #[test]
+    fn relative_links_become_text() {
+        assert_eq!(
+            to_markdown("<p><a href=\"x\">x</a>, <a href='/guide/welcome.html' title=\"t\">guide</a>, <a href=\"https://a.example/p\">abs</a></p>"),
+            "x, guide, [abs](https://a.example/p)"
         );
     }
 
