@@ -256,7 +256,8 @@ fn a_runtime_of_another_seam_fails_with_the_crates_message() {
     eprintln!("{error}");
     let message = "sfn-official was generated for seam 1 of smithy-rust-runtime 0.1, and this \
                    runtime has another: regenerate sfn-official with the generator that matches \
-                   the runtime, or use the runtime it was generated for (`cargo xtask \
+                   the runtime, or use the runtime it was generated for (`export-runtime` of \
+                   that generator: `cargo xtask export-runtime` or `smithy-rust-codegen \
                    export-runtime`)";
     assert!(error.contains(message), "no `{message}` in:\n{error}");
     // Our message is the only error: no wall of type errors around it.

@@ -140,7 +140,8 @@ fn shared_runtime_modules(package: &str) -> TokenStream {
     let message = format!(
         "{package} was generated for seam {SEAM} of smithy-rust-runtime {version}, and this runtime \
          has another: regenerate {package} with the generator that matches the runtime, or use the \
-         runtime it was generated for (`cargo xtask export-runtime`)",
+         runtime it was generated for (`export-runtime` of that generator: `cargo xtask \
+         export-runtime` or `smithy-rust-codegen export-runtime`)",
         version = super::cargo::runtime_requirement(),
     );
     // One `use` a module, in rustfmt's order, so that `cargo fmt` leaves the file as it is.

@@ -180,7 +180,7 @@ use ::smithy_rust_runtime::sensitive;
 pub use ::smithy_rust_runtime::transport;
 const _: () = ::std::assert!(
     ::smithy_rust_runtime::SEAM == 1,
-    "sfn was generated for seam 1 of smithy-rust-runtime 0.1, and this runtime has another: regenerate sfn with the generator that matches the runtime, or use the runtime it was generated for (`cargo xtask export-runtime`)"
+    "sfn was generated for seam 1 of smithy-rust-runtime 0.1, and this runtime has another: regenerate sfn with the generator that matches the runtime, or use the runtime it was generated for (`export-runtime` of that generator: `cargo xtask export-runtime` or `smithy-rust-codegen export-runtime`)"
 );
 #[rustfmt::skip]
 pub mod types;
