@@ -3,6 +3,10 @@
 //! registry cache, run outside the repository), then the installed binary exports the runtime and
 //! generates a crate into a project outside the repository, and that crate compiles.
 //!
+//! README's "Use it in your project" is run as written: its `smithy-rust-codegen` commands with
+//! the installed binary in a project made by `cargo new`, its manifest lines and its program,
+//! built, and run against moto (calls to SQS and Step Functions from one configuration).
+//!
 //! Also here, in process (`xtask::run_installed`, what the binary runs): what the installed
 //! program refuses without a checkout, and `--operation` as comma lists, in snake case and with a
 //! suggestion on a typo.
@@ -10,7 +14,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use tests::{cargo_in, install_target_dir, repo_root, temp_path};
+use tests::moto::{self, Moto};
+use tests::{
+    aws_models_dir, cargo_in, generated_target_dir, install_target_dir, repo_root, temp_path,
+};
 
 /// `cargo install --path xtask --bin smithy-rust-codegen --root ROOT`, offline, from a folder
 /// outside the repository (so none of its cargo configuration applies). The build goes to
@@ -160,6 +167,141 @@ fn the_installed_generator_generates_a_crate_that_compiles_outside_the_repositor
     assert!(check.contains("up to date"), "{check}");
 
     let _ = std::fs::remove_dir_all(&project);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// What README's "Use it in your project" does.
+struct Walkthrough {
+    /// The arguments of each `smithy-rust-codegen` command, `$MODELS` as written.
+    commands: Vec<Vec<String>>,
+    /// The lines appended to the project's `Cargo.toml`.
+    manifest: String,
+    /// `src/main.rs`.
+    program: String,
+}
+
+/// Reads README's "Use it in your project": the `smithy-rust-codegen` lines of its shell blocks
+/// (continued lines joined), the here-document appended to `Cargo.toml`, and its Rust block.
+fn readme_walkthrough() -> Walkthrough {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("\n## Use it in your project\n")
+        .expect("README has the section");
+    let section = &readme[start + 1..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let (mut commands, mut manifest, mut program) = (Vec::new(), String::new(), String::new());
+    let mut block: Option<&str> = None;
+    let mut in_heredoc = false;
+    let mut pending = String::new();
+    for line in section.lines() {
+        match (block, line) {
+            (None, fence) if fence.starts_with("```") => block = Some(&fence[3..]),
+            (Some(_), "```") => block = None,
+            (Some("rust"), code) => {
+                program.push_str(code);
+                program.push('\n');
+            }
+            (Some("sh"), "TOML") if in_heredoc => in_heredoc = false,
+            (Some("sh"), text) if in_heredoc => {
+                manifest.push_str(text);
+                manifest.push('\n');
+            }
+            (Some("sh"), "cat >> Cargo.toml <<'TOML'") => in_heredoc = true,
+            (Some("sh"), text) => {
+                pending.push_str(text.trim_end_matches('\\'));
+                pending.push(' ');
+                if text.ends_with('\\') {
+                    continue;
+                }
+                let words: Vec<String> = pending.split_whitespace().map(str::to_owned).collect();
+                pending.clear();
+                if words.first().is_some_and(|w| w == "smithy-rust-codegen") {
+                    commands.push(words[1..].to_vec());
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        commands.len() >= 3 && !manifest.is_empty() && !program.is_empty(),
+        "README's walkthrough was not found: {commands:?}"
+    );
+    Walkthrough {
+        commands,
+        manifest,
+        program,
+    }
+}
+
+#[test]
+fn the_readme_walkthrough_builds_a_two_service_program_whose_calls_pass_on_moto() {
+    let Some(models) = aws_models_dir() else {
+        return;
+    };
+    let walkthrough = readme_walkthrough();
+    let root = temp_path("readme-root");
+    let binary = install(&root);
+
+    // `cargo new myapp && cd myapp`, outside the repository.
+    let parent = temp_path("readme-project");
+    std::fs::create_dir_all(&parent).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let created = Command::new(cargo)
+        .args(["new", "--vcs", "none", "--quiet", "myapp"])
+        .current_dir(&parent)
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{created:?}");
+    let app = parent.join("myapp");
+
+    for args in &walkthrough.commands {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.replace("$MODELS", &models.display().to_string()))
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&binary, &app, &args).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let manifest = app.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.ends_with("[dependencies]\n"), "{text}");
+    text.push_str(&walkthrough.manifest);
+    std::fs::write(&manifest, text).unwrap();
+    std::fs::write(app.join("src/main.rs"), &walkthrough.program).unwrap();
+    cargo_in(&app, &["build"]).unwrap_or_else(|e| panic!("README's program does not build:\n{e}"));
+
+    let Some(moto) = Moto::start() else { return };
+    let program =
+        generated_target_dir().join(format!("debug/myapp{}", std::env::consts::EXE_SUFFIX));
+    let output = Command::new(&program)
+        .env("AWS_ENDPOINT_URL", moto.endpoint())
+        .env("AWS_REGION", moto::REGION)
+        .env("AWS_ACCESS_KEY_ID", moto::ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", moto::SECRET_ACCESS_KEY)
+        .env("AWS_CONFIG_FILE", app.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", app.join("no-credentials"))
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_ENDPOINT_URL_SFN")
+        .env_remove("AWS_ENDPOINT_URL_SQS")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "README's program failed with {}:\n{}{stdout}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stdout,
+        format!(
+            "queue: {}/123456789012/orders\nstate machines: 0\n",
+            moto.endpoint()
+        )
+    );
+    drop(moto);
+    let _ = std::fs::remove_dir_all(&parent);
     let _ = std::fs::remove_dir_all(&root);
 }
 
