@@ -116,14 +116,15 @@ fn required_setters(op: &Operation, before: &str) -> String {
 fn making_a_client(krate: &Crate) -> String {
     let name = crate_name(krate);
     let env = &krate.service.env_name;
+    let region = "A call without a region fails with\n\
+                  an error that says to set `AWS_REGION` or call `.region(..)`.";
     let without = if krate.service.endpoint_rules.is_some() {
-        "A call without a region (or an endpoint URL)\n\
-         fails with an error that says to set `AWS_REGION` or call `.region(..)`."
-            .to_owned()
+        region.to_owned()
     } else {
         format!(
-            "The model has no endpoint rules, so every\n\
-             configuration needs an endpoint URL (`AWS_ENDPOINT_URL_{env}` or `.endpoint_url(..)`)."
+            "{region} The model has no\n\
+             endpoint rules, so an endpoint URL is needed too (`AWS_ENDPOINT_URL_{env}` or\n\
+             `.endpoint_url(..)`)."
         )
     };
     let comment = if krate.service.endpoint_rules.is_some() {

@@ -21,8 +21,8 @@
 //! Make a client once and reuse it: clones are cheap and share its connections.
 //! [`Client::from_env`] reads the region, credentials and endpoint the way the AWS CLI and
 //! SDKs do (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL_SFN`, ..., see
-//! [Configuration](#configuration)); a [`Config`] built in code sets them explicitly. A call without a region (or an endpoint URL)
-//! fails with an error that says to set `AWS_REGION` or call `.region(..)`.
+//! [Configuration](#configuration)); a [`Config`] built in code sets them explicitly. A call without a region fails with
+//! an error that says to set `AWS_REGION` or call `.region(..)`.
 //!
 //! ```no_run
 //! let client = sfn::Client::from_env();
