@@ -122,13 +122,8 @@ pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Re
     } else {
         let mut chosen = Vec::new();
         for name in operations {
-            let found = all.iter().find(|id| id.name() == name).ok_or_else(|| {
-                let known: Vec<&str> = all.iter().map(ShapeId::name).collect();
-                Diagnostic::at(
-                    &service.id,
-                    format!("has no operation `{name}` (it has: {})", known.join(", ")),
-                )
-            })?;
+            let found =
+                find_operation(&all, name).map_err(|why| Diagnostic::at(&service.id, why))?;
             if !chosen.contains(found) {
                 chosen.push(found.clone());
             }
@@ -151,6 +146,68 @@ pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Re
         shapes,
         skipped,
     })
+}
+
+/// The operation `name` asks for: by its shape name (`SendTaskFailure`) or, case, `_` and `-`
+/// aside, as written in snake case (`send_task_failure`) or camel case (`sendTaskFailure`). When
+/// none has that name, the message suggests the closest one, or lists them all.
+fn find_operation<'a>(all: &'a [ShapeId], name: &str) -> std::result::Result<&'a ShapeId, String> {
+    if let Some(exact) = all.iter().find(|id| id.name() == name) {
+        return Ok(exact);
+    }
+    let wanted = loose(name);
+    let alike: Vec<&ShapeId> = all.iter().filter(|id| loose(id.name()) == wanted).collect();
+    match alike.as_slice() {
+        [one] => return Ok(one),
+        [] => {}
+        several => {
+            let names: Vec<&str> = several.iter().map(|id| id.name()).collect();
+            return Err(format!(
+                "has several operations that `{name}` could mean: {}; give the exact name",
+                names.join(", ")
+            ));
+        }
+    }
+    let closest = all
+        .iter()
+        .map(|id| (edit_distance(&loose(id.name()), &wanted), id.name()))
+        .min();
+    match closest {
+        Some((distance, closest)) if distance <= (wanted.chars().count() / 3).max(1) => Err(
+            format!("has no operation `{name}`; did you mean `{closest}`?"),
+        ),
+        _ => {
+            let known: Vec<&str> = all.iter().map(ShapeId::name).collect();
+            Err(format!(
+                "has no operation `{name}` (it has: {})",
+                known.join(", ")
+            ))
+        }
+    }
+}
+
+/// A name in lower case without `_` and `-`: what `SendTaskFailure`, `send_task_failure` and
+/// `sendTaskFailure` have in common.
+fn loose(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The Levenshtein distance between two strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 fn find_service<'m>(model: &'m Model, wanted: Option<&str>) -> Result<&'m Shape> {
@@ -377,4 +434,59 @@ fn unsupported_trait(traits: &crate::ast::Traits) -> Option<String> {
             traits::by_id(traits, namespace, name)
                 .map(|_| format!("uses `{namespace}#{name}`: {why}"))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{edit_distance, find_operation};
+    use crate::shape_id::ShapeId;
+
+    fn ids(names: &[&str]) -> Vec<ShapeId> {
+        names
+            .iter()
+            .map(|n| ShapeId::parse(&format!("ns#{n}")).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn operations_by_shape_name_or_snake_case_with_a_suggestion_on_a_typo() {
+        let all = ids(&[
+            "SendTaskFailure",
+            "SendTaskSuccess",
+            "ListStateMachines",
+            "GetKMSKey",
+        ]);
+        let found = |name| find_operation(&all, name).map(|id| id.name().to_owned());
+        for name in [
+            "SendTaskFailure",
+            "send_task_failure",
+            "sendTaskFailure",
+            "SEND-TASK-FAILURE",
+        ] {
+            assert_eq!(found(name).as_deref(), Ok("SendTaskFailure"), "{name}");
+        }
+        assert_eq!(found("get_kms_key").as_deref(), Ok("GetKMSKey"));
+        assert_eq!(
+            found("SendTaskFailur"),
+            Err("has no operation `SendTaskFailur`; did you mean `SendTaskFailure`?".to_owned())
+        );
+        assert_eq!(
+            found("list_state_machine"),
+            Err(
+                "has no operation `list_state_machine`; did you mean `ListStateMachines`?"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            found("Frobnicate"),
+            Err("has no operation `Frobnicate` (it has: SendTaskFailure, SendTaskSuccess, ListStateMachines, GetKMSKey)".to_owned())
+        );
+        let twins = ids(&["GetThing", "Get_Thing"]);
+        assert_eq!(
+            find_operation(&twins, "get_thing").map(|id| id.name().to_owned()),
+            Err("has several operations that `get_thing` could mean: GetThing, Get_Thing; give the exact name".to_owned())
+        );
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 }

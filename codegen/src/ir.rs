@@ -100,7 +100,7 @@ impl Crate {
 #[derive(Debug, Clone)]
 pub struct Service {
     pub id: String,
-    #[expect(dead_code, reason = "lowering fills it in, no emitter reads it yet")]
+    /// The service shape's documentation, on the crate and its `Client`.
     pub docs: Option<String>,
     /// A human title such as "AWS Step Functions".
     pub title: String,

@@ -39,7 +39,9 @@ pub struct Settings {
     pub version: String,
     /// The service to generate, by shape id or name; `None` when the model has one service.
     pub service: Option<String>,
-    /// Operations to generate, by name; empty for all of the service's operations.
+    /// Operations to generate, by shape name (`SendTaskFailure`) or in snake case
+    /// (`send_task_failure`); empty for all of the service's operations. A name that matches none
+    /// is refused with the closest one suggested.
     pub operations: Vec<String>,
     /// Where the model came from, for the `@generated` header (e.g. `models/sfn.json`).
     pub source: String,

@@ -141,6 +141,25 @@ pub fn generated_target_dir() -> PathBuf {
 /// three full runs of the suite.
 pub const GENERATED_TARGET_LIMIT: u64 = 6 << 30;
 
+/// The target folder `cargo install` builds the generator in (`tests/tests/install.rs`):
+/// `target/install`, shared by runs so that its dependencies build once, and emptied first when
+/// it has grown past [`INSTALL_TARGET_LIMIT`] (each build of a changed generator leaves its old
+/// artifacts behind).
+pub fn install_target_dir() -> PathBuf {
+    let dir = repo_root().join("target/install");
+    if size_of(&dir) > INSTALL_TARGET_LIMIT {
+        eprintln!(
+            "pruning {} (over {INSTALL_TARGET_LIMIT} bytes)",
+            dir.display()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    dir
+}
+
+/// How large `target/install` may grow: 1 GiB, a few builds of the generator (one is ~250 MB).
+pub const INSTALL_TARGET_LIMIT: u64 = 1 << 30;
+
 /// The bytes of the files under `dir` (0 when it does not exist).
 fn size_of(dir: &Path) -> u64 {
     let mut total = 0;

@@ -1,15 +1,17 @@
 //! Whole official AWS JSON models (`../shared/aws-models`, see `tests::aws_models_dir`): each
 //! generates a crate with every operation (event-stream operations skipped, with a note), and the
-//! crate passes `cargo clippy -D warnings` and `cargo doc` with rustdoc warnings denied.
+//! crate passes `cargo clippy -D warnings` and `cargo doc` with rustdoc warnings denied, and its
+//! doc examples compile (`cargo test --doc`).
 //!
 //! Each test prints one line of figures: operations generated and skipped (with why), generated
-//! lines, generation time, and clippy and doc time (`cargo test -- --nocapture` to see them).
+//! lines, generation time, and clippy and doc (with doc tests) time (`cargo test -- --nocapture` to see them).
 
 use std::time::{Duration, Instant};
 
 use tests::{aws_models_dir, cargo_in, temp_path, write_crate};
 
-/// Generates `FILE.json` whole, checks the crate with clippy and rustdoc, and prints the figures.
+/// Generates `FILE.json` whole, checks the crate with clippy and rustdoc, compiles its doc
+/// examples, and prints the figures.
 /// Returns the skip notes; `None` when the models are missing (see `aws_models_dir`).
 fn check_model(file: &str) -> Option<Vec<String>> {
     let path = aws_models_dir()?.join(format!("{file}.json"));
@@ -32,10 +34,11 @@ fn check_model(file: &str) -> Option<Vec<String>> {
     let clippy = cargo_in(&dir, &["clippy", "--lib", "--", "-D", "warnings"]);
     let clippy_time = started.elapsed();
     let started = Instant::now();
-    let doc = clippy
-        .as_ref()
-        .ok()
-        .map(|_| cargo_in(&dir, &["doc", "--no-deps"]));
+    let doc = clippy.as_ref().ok().map(|_| {
+        cargo_in(&dir, &["doc", "--no-deps"])?;
+        // `cargo doc` does not compile examples: the front page's (`no_run`) are compiled here.
+        cargo_in(&dir, &["test", "--doc"])
+    });
     let doc_time = started.elapsed();
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -46,7 +49,7 @@ fn check_model(file: &str) -> Option<Vec<String>> {
     };
     println!(
         "{file}: {operations} operations generated, {} skipped ({skipped}); {lines} lines; \
-         generation {}; clippy {}; doc {}",
+         generation {}; clippy {}; doc and doc tests {}",
         notes.len(),
         ms(generation),
         ms(clippy_time),

@@ -136,3 +136,51 @@ fn the_service_specific_endpoint_variable_beats_the_general_one() {
     assert_eq!(config.endpoint_url(), None);
     assert_eq!(Client::new(&config).config().endpoint_url(), None);
 }
+
+/// Without a region, a call fails before sending, with the endpoint rules' own words and how to
+/// fix it; with an endpoint URL but no region, signing needs one and says so the same way.
+#[tokio::test(flavor = "current_thread")]
+async fn a_missing_region_says_how_to_set_one() {
+    let none = [
+        ("AWS_CONFIG_FILE", "/nonexistent/config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+    ];
+    let credentials = sfn::credentials::Credentials::new("AKID", "SECRET", None, None, "test");
+    let config = ConfigBuilder::from_env_with(env(&none))
+        .credentials(credentials.clone())
+        .build();
+    assert_eq!(config.region(), None);
+    let error = Client::new(&config)
+        .send_task_failure()
+        .task_token("t")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_request(), "{error:?}");
+    let message = error.to_string();
+    for part in [
+        "Invalid Configuration: Missing Region",
+        "set the AWS_REGION environment variable",
+        "`region` in the AWS profile",
+        "`.region(\"us-east-1\")` on the Config builder",
+    ] {
+        assert!(message.contains(part), "{message:?} lacks {part:?}");
+    }
+
+    let config = ConfigBuilder::from_env_with(env(&none))
+        .credentials(credentials)
+        .endpoint_url("http://127.0.0.1:9")
+        .retry_config(sfn::retry::RetryConfig::disabled())
+        .build();
+    let error = Client::new(&config)
+        .send_task_failure()
+        .task_token("t")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_request(), "{error:?}");
+    let message = error.to_string();
+    for part in ["no AWS region", "AWS_REGION", ".region(..)"] {
+        assert!(message.contains(part), "{message:?} lacks {part:?}");
+    }
+}

@@ -278,7 +278,8 @@ fn a_runtime_of_another_seam_fails_with_the_crates_message() {
     let message = format!(
         "sfn-official was generated for seam {SEAM} of smithy-rust-runtime {}, and this \
          runtime has another: regenerate sfn-official with the generator that matches \
-         the runtime, or use the runtime it was generated for (`cargo xtask \
+         the runtime, or use the runtime it was generated for (`export-runtime` of \
+         that generator: `cargo xtask export-runtime` or `smithy-rust-codegen \
          export-runtime`)",
         runtime_requirement()
     );

@@ -5,7 +5,8 @@
 //!   they are `codegen/runtime/` copied unchanged, pinned by the real model's snapshots), and the
 //!   list of files by `NAME__file_list`;
 //! - the crate is compiled by rustc alone (std only) with `-D warnings -W missing_docs`;
-//! - its documentation is built by rustdoc with warnings denied, and its doc example compiled;
+//! - its documentation is built by rustdoc with warnings denied, and its doc examples compiled
+//!   (`cargo test --doc`);
 //! - where `tests/fixtures/NAME.usage.rs` exists, that program is compiled against the crate, with
 //!   warnings denied, and run: it uses the generated API the way a user would and asserts on it.
 //!
@@ -61,6 +62,8 @@ fn check_fixture(fixture: &str) -> Vec<codegen::GeneratedFile> {
     write_crate(&dir, files.iter().map(|f| (&f.path, &f.contents)));
     compile_lib(&dir).unwrap_or_else(|e| panic!("the {fixture} crate does not build:\n{e}"));
     cargo_in(&dir, &["doc", "--no-deps"]).unwrap_or_else(|e| panic!("{e}"));
+    // `cargo doc` does not compile examples: the front page's (`no_run`) are compiled here.
+    cargo_in(&dir, &["test", "--doc"]).unwrap_or_else(|e| panic!("{e}"));
     let usage = fixtures_dir().join(format!("{fixture}.usage.rs"));
     if usage.exists() {
         // The usage program runs as an example of the crate, so it links like an application.

@@ -1,72 +1,131 @@
-//! Argument parsing and exit codes.
+//! Argument parsing and exit codes, for `cargo xtask` in a checkout and for the installed
+//! `smithy-rust-codegen` (the same commands and flags; see [`run_installed`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::codegen::{self, Job, RuntimeChoice};
 
-/// `cargo xtask --help`.
-pub const HELP: &str = "\
-cargo xtask codegen: generate Rust client crates from Smithy JSON AST models
+/// Which program reads the command line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Program {
+    /// `cargo xtask` in a checkout: the repository's crates, and its runtime by default.
+    Xtask,
+    /// `smithy-rust-codegen` installed with `cargo install`: there is no checkout, so it generates
+    /// one model at a time and the runtime is named on the command line.
+    Installed,
+}
 
-USAGE:
-    cargo xtask codegen [--check]
-    cargo xtask codegen --model FILE --out DIR [--service SHAPE_ID] [--operation NAME ...]
+/// The help text of a program.
+fn help(program: Program) -> String {
+    let (title, usage, modes, runtime_default) = match program {
+        Program::Xtask => (
+            "cargo xtask codegen: generate Rust client crates from Smithy JSON AST models",
+            "    cargo xtask codegen [--check]
+    cargo xtask codegen --model FILE --out DIR [--service SHAPE_ID] [--operation NAME[,NAME...]]
                         [--package NAME] [--runtime-path PATH | --inline-runtime] [--check]
-    cargo xtask export-runtime --out DIR
-
-MODES:
-    (no --model)      Regenerate every crate of the repository: each models/NAME.json becomes the
+    cargo xtask export-runtime --out DIR",
+            "    (no --model)      Regenerate every crate of the repository: each models/NAME.json becomes the
                       crate generated/NAME (package NAME). Stale files under generated/ are deleted.
     --model FILE      Generate one crate from any model into DIR (created if missing). Files in DIR
                       that an earlier run generated but this one does not are deleted; other files
-                      are left alone.
+                      are left alone.",
+            "Default: this repository's codegen/runtime.",
+        ),
+        Program::Installed => (
+            "smithy-rust-codegen: generate a Rust client crate from a Smithy JSON AST model",
+            "    smithy-rust-codegen --model FILE --out DIR (--runtime-path PATH | --inline-runtime)
+                        [--service SHAPE_ID] [--operation NAME[,NAME...]] [--package NAME] [--check]
+    smithy-rust-codegen export-runtime --out DIR
+    (`smithy-rust-codegen codegen ...` is the same as `smithy-rust-codegen ...`: the flags of
+    `cargo xtask codegen --model ...` in a checkout.)",
+            "    --model FILE      Generate one crate from the model into DIR (created if missing). Files in DIR
+                      that an earlier run generated but this one does not are deleted; other files
+                      are left alone.",
+            "One of --runtime-path and --inline-runtime is required.",
+        ),
+    };
+    format!(
+        "\
+{title}
+
+USAGE:
+{usage}
+
+MODES:
+{modes}
 
 OPTIONS:
     --check           Change nothing. Exit 1 with a short diff and the fix if the files on disk
                       differ from what would be generated (including stale extra files).
-    --model FILE      The Smithy 2.0 JSON AST model to read.
+    --model FILE      The Smithy 2.0 JSON AST model to read. The generated files' header names it
+                      by its path relative to DIR.
     --out DIR         The crate folder to write (required with --model).
     --service ID      The service to generate, by shape id or name (needed when the model has
                       several services).
-    --operation NAME  Generate only this operation and the shapes it reaches (repeatable).
+    --operation NAME[,NAME...]
+                      Generate only these operations and the shapes they reach (repeatable), by
+                      shape name (SendTaskFailure) or in snake case (send_task_failure). A name
+                      that matches none is refused with the closest one suggested.
                       Default: every operation of the service.
     --package NAME    The package name of the crate (default: the --out folder's name).
     --runtime-path PATH
                       Where the crate finds the runtime crate (smithy-rust-runtime), written into
-                      its Cargo.toml as a path dependency, relative to DIR (or absolute). Crates
-                      generated with the same runtime share one Config, one credentials provider
-                      and one HTTP client. Default: this repository's codegen/runtime.
+                      its Cargo.toml as a path dependency, relative to DIR (or absolute), e.g. a
+                      copy written by export-runtime. Crates generated with the same runtime share
+                      one Config, one credentials provider and one HTTP client.
+                      {runtime_default}
     --inline-runtime  Copy the runtime's modules into the crate instead: it needs no other
                       source, but it has a runtime (and a Config type) of its own.
+    -h, --help        Print this help.
 
 EXPORT-RUNTIME:
-    cargo xtask export-runtime --out DIR
+    export-runtime --out DIR
                       Write the runtime crate (Cargo.toml and src/) into DIR, for a project that
                       keeps one copy beside its generated crates (then generate them with
                       --runtime-path pointing at DIR). Existing files there are replaced.
-    -h, --help        Print this help.
 
 EXIT CODES:
     0  success (with --check: everything is up to date)
     1  the model is invalid or unsupported (one line naming the shape), or --check found drift
     2  the command line is wrong
-";
+"
+    )
+}
 
 /// Runs `cargo xtask ARGS` against the repository at `root`; returns the process exit code.
 pub fn run(root: &Path, args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match parse(args) {
+    run_as(Program::Xtask, Some(root), args, out, err)
+}
+
+/// Runs `smithy-rust-codegen ARGS`, the generator installed with `cargo install`: the commands
+/// and flags of `cargo xtask` (`codegen` may be left out), but no checkout. Without one, it
+/// cannot regenerate `generated/`, and a crate's runtime must be named (`--runtime-path`, say a
+/// copy written by `export-runtime`, or `--inline-runtime`) rather than default to the checkout's.
+pub fn run_installed(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    run_as(Program::Installed, None, args, out, err)
+}
+
+fn run_as(
+    program: Program,
+    root: Option<&Path>,
+    args: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    match parse(program, args) {
         Ok(Command::Help) => {
-            let _ = out.write_all(HELP.as_bytes());
+            let _ = out.write_all(help(program).as_bytes());
             0
         }
         Ok(Command::Codegen { job, check }) => codegen::run(root, &job, check, out, err),
         Ok(Command::ExportRuntime { out: dir }) => codegen::export_runtime(&dir, out, err),
         Err(message) => {
-            let _ = writeln!(
-                err,
-                "error: {message}\n\nRun `cargo xtask --help` for usage."
-            );
+            let command = match program {
+                Program::Xtask => "cargo xtask --help",
+                Program::Installed => "smithy-rust-codegen --help",
+            };
+            let _ = writeln!(err, "error: {message}\n\nRun `{command}` for usage.");
             2
         }
     }
@@ -78,7 +137,13 @@ enum Command {
     ExportRuntime { out: PathBuf },
 }
 
-fn parse(args: &[String]) -> Result<Command, String> {
+fn parse(program: Program, args: &[String]) -> Result<Command, String> {
+    // The installed program's default command is `codegen`: `smithy-rust-codegen --model ...`.
+    if program == Program::Installed && args.first().is_some_and(|a| a.starts_with("--")) {
+        let mut with_command = vec!["codegen".to_owned()];
+        with_command.extend_from_slice(args);
+        return parse(program, &with_command);
+    }
     let mut args = args.iter();
     match args.next().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => return Ok(Command::Help),
@@ -110,7 +175,16 @@ fn parse(args: &[String]) -> Result<Command, String> {
             "--model" => model = Some(PathBuf::from(value("--model")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--service" => service = Some(value("--service")?),
-            "--operation" => operations.push(value("--operation")?),
+            "--operation" => {
+                // A comma list (`--operation A,B`) is the same as one flag per name.
+                let list = value("--operation")?;
+                let names = list.split(',').map(str::trim).filter(|n| !n.is_empty());
+                let before = operations.len();
+                operations.extend(names.map(str::to_owned));
+                if operations.len() == before {
+                    return Err(format!("`--operation` needs a name, not `{list}`"));
+                }
+            }
             "--package" => package = Some(value("--package")?),
             "--runtime-path" => runtime_path = Some(value("--runtime-path")?),
             "--inline-runtime" => inline_runtime = true,
@@ -131,6 +205,13 @@ fn parse(args: &[String]) -> Result<Command, String> {
                         .to_owned(),
                 );
             }
+            if program == Program::Installed {
+                return Err(
+                    "`--model FILE --out DIR` are needed (regenerating a checkout's \
+                     generated/ is `cargo xtask codegen` in that checkout)"
+                        .to_owned(),
+                );
+            }
             Job::Repository
         }
         (Some(model), Some(out)) => Job::One {
@@ -147,6 +228,15 @@ fn parse(args: &[String]) -> Result<Command, String> {
                 }
                 (Some(path), false) => RuntimeChoice::Path(path),
                 (None, true) => RuntimeChoice::Inline,
+                (None, false) if program == Program::Installed => {
+                    return Err(
+                        "say where the crate gets its runtime: `--runtime-path PATH` \
+                         (a runtime crate written by `smithy-rust-codegen export-runtime --out \
+                         DIR`, shared by the crates generated against it) or `--inline-runtime` \
+                         (a copy inside the crate)"
+                            .to_owned(),
+                    )
+                }
                 (None, false) => RuntimeChoice::Repository,
             },
         },

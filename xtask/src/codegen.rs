@@ -31,7 +31,15 @@ pub enum RuntimeChoice {
     Inline,
 }
 
-pub fn run(root: &Path, job: &Job, check: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+/// Runs a job. `root` is the checkout `cargo xtask` runs in; the installed program has none (and
+/// its command line never asks for the repository's crates or runtime).
+pub fn run(
+    root: Option<&Path>,
+    job: &Job,
+    check: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let (plan, stale_dirs) = match plan(root, job) {
         Ok(plan) => plan,
         Err(message) => {
@@ -60,7 +68,7 @@ pub fn run(root: &Path, job: &Job, check: bool, out: &mut dyn Write, err: &mut d
             return 0;
         }
         for item in &drift {
-            let _ = writeln!(err, "{}", item.describe(root));
+            let _ = writeln!(err, "{}", item.describe(root.unwrap_or(Path::new(""))));
         }
         let fix = match job {
             Job::Repository => "cargo xtask codegen".to_owned(),
@@ -96,9 +104,10 @@ pub fn run(root: &Path, job: &Job, check: bool, out: &mut dyn Write, err: &mut d
 }
 
 /// Everything to write, and the crate folders under `generated/` that no model produces any more.
-fn plan(root: &Path, job: &Job) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), String> {
+fn plan(root: Option<&Path>, job: &Job) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), String> {
+    let repository = || root.ok_or("this needs a checkout of the generator (`cargo xtask`)");
     match job {
-        Job::Repository => plan_repo(root),
+        Job::Repository => plan_repo(repository()?),
         Job::One {
             model,
             out,
@@ -120,18 +129,28 @@ fn plan(root: &Path, job: &Job) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), Stri
                         )
                     })?,
             };
-            let mut settings = codegen::Settings::new(package, model.display().to_string());
+            // The header names the model relative to the crate, never by a path of this machine.
+            let source = relative_path(out, model)
+                .ok()
+                .filter(|p| !Path::new(p).is_absolute());
+            let source = source.unwrap_or_else(|| {
+                model
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            let mut settings = codegen::Settings::new(package, source);
             settings.service = service.clone();
             settings.operations = operations.clone();
             settings.runtime = match runtime {
                 RuntimeChoice::Repository => codegen::RuntimeDependency::Path(relative_path(
                     out,
-                    &root.join("codegen").join("runtime"),
+                    &repository()?.join("codegen").join("runtime"),
                 )?),
                 RuntimeChoice::Path(path) => codegen::RuntimeDependency::Path(path.clone()),
                 RuntimeChoice::Inline => codegen::RuntimeDependency::Inline,
             };
-            let (files, notes) = generate_file(model, &settings)?;
+            let (files, notes) = generate_file(model, &model.display().to_string(), &settings)?;
             Ok((
                 vec![CrateOutput {
                     dir: out.clone(),
@@ -165,7 +184,8 @@ pub fn plan_repo(root: &Path) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), String
             .unwrap_or_default()
             .to_owned();
         let source = format!("models/{name}.json");
-        let (files, notes) = generate_file(model, &codegen::Settings::new(name.clone(), source))?;
+        let settings = codegen::Settings::new(name.clone(), source.clone());
+        let (files, notes) = generate_file(model, &source, &settings)?;
         plan.push(CrateOutput {
             dir: root.join("generated").join(&name),
             files,
@@ -186,18 +206,20 @@ pub fn plan_repo(root: &Path) -> Result<(Vec<CrateOutput>, Vec<PathBuf>), String
     Ok((plan, stale_dirs))
 }
 
-/// The files, and the notes on skipped operations, each prefixed with the model's source.
+/// The files, and the notes on skipped operations; errors and notes start with `label`, the model
+/// as the command line named it.
 fn generate_file(
     model: &Path,
+    label: &str,
     settings: &codegen::Settings,
 ) -> Result<(Vec<codegen::GeneratedFile>, Vec<String>), String> {
     let text = std::fs::read_to_string(model)
         .map_err(|e| format!("cannot read {}: {e}", model.display()))?;
-    let (files, notes) = codegen::generate_with_notes(&text, settings)
-        .map_err(|d| format!("{}: {d}", settings.source))?;
+    let (files, notes) =
+        codegen::generate_with_notes(&text, settings).map_err(|d| format!("{label}: {d}"))?;
     let notes = notes
         .into_iter()
-        .map(|note| format!("{}: {note}", settings.source))
+        .map(|note| format!("{label}: {note}"))
         .collect();
     Ok((files, notes))
 }

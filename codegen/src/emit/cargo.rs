@@ -91,7 +91,7 @@ fn shared_runtime_dependencies(path: &str) -> String {
     format!(
         "# The runtime shared by generated crates. If cargo says no version matches, this crate was\n\
          # generated for another runtime: regenerate it, or export the matching runtime with\n\
-         # `cargo xtask export-runtime`.\n\
+         # `cargo xtask export-runtime` (or `smithy-rust-codegen export-runtime`).\n\
          {RUNTIME_PACKAGE} = {{ version = \"{version}\", path = \"{path}\" }}\n\
          serde_json = \"1\"\n"
     )

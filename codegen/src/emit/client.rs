@@ -95,7 +95,8 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         ext = service.ext_trait_name,
     ));
     let client_doc = doc_lines(&format!(
-        "A client for {title}.\n\nCheap to clone: clones share configuration. Implements [`{api}`].",
+        "A client for {title}.\n\n{}Cheap to clone: clones share configuration. Implements [`{api}`].",
+        super::front_page::service_docs(krate),
         api = service.trait_name
     ));
     let module_doc = super::inner_doc_lines(&format!(

@@ -15,11 +15,6 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
         .iter()
         .map(|op| format!("`{}`", op.wire_name))
         .collect();
-    let example = krate
-        .operations
-        .first()
-        .map(|op| example(krate, op))
-        .unwrap_or_default();
     let repeatable: Vec<String> = krate
         .operations
         .iter()
@@ -40,6 +35,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
     };
     let text = format!(
         "A client for {title} ({id}), generated from its Smithy model.\n\n\
+         {service_docs}\
          Operations: {ops}.\n\n\
          - [`{api}`]: the trait application code depends on; mock it in tests. [`{ext}`] adds\n  \
          fluent calls to every implementation.\n\
@@ -47,7 +43,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
          - [`operation`]: each operation's input, output, builders and error enum.\n\
          - [`types`]: the data types and modeled errors the operations use.\n\
          - [`primitives`]: timestamps, blobs and documents, and their wire formats.\n\
-         {example}\n\n\
+         {getting_started}\n\
          # Configuration\n\n\
          [`Config::from_env`] reads the standard AWS settings: the region from `AWS_REGION`,\n\
          `AWS_DEFAULT_REGION` or the profile; the endpoint from `AWS_ENDPOINT_URL_{env}` or\n\
@@ -82,6 +78,8 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
          outputs and errors, with the members' wire names, for applications that store or log\n\
          them. Timestamps are written as epoch seconds, blobs in base64, documents as plain JSON.\n\
          `Debug` still redacts `@sensitive` values; serialized data keeps them.{nesting}",
+        service_docs = super::front_page::service_docs(krate),
+        getting_started = super::front_page::getting_started(krate),
         nesting = nesting_section(krate),
         env = service.env_name,
         service_name = service.service_name,
@@ -148,7 +146,8 @@ fn shared_runtime_modules(package: &str) -> TokenStream {
     let message = format!(
         "{package} was generated for seam {SEAM} of smithy-rust-runtime {version}, and this runtime \
          has another: regenerate {package} with the generator that matches the runtime, or use the \
-         runtime it was generated for (`cargo xtask export-runtime`)",
+         runtime it was generated for (`export-runtime` of that generator: `cargo xtask \
+         export-runtime` or `smithy-rust-codegen export-runtime`)",
         version = super::cargo::runtime_requirement(),
     );
     // One `use` a module, in rustfmt's order, so that `cargo fmt` leaves the file as it is.
@@ -254,28 +253,4 @@ fn nesting_section(krate: &Crate) -> String {
              line at its root (rustc names the limit in its error otherwise)."
         ),
     }
-}
-
-fn example(krate: &Crate, op: &crate::ir::Operation) -> String {
-    let package = krate.package.replace('-', "_");
-    let api = &krate.service.trait_name;
-    let error = &op.error_enum;
-    let setters: String = op
-        .input
-        .fields
-        .iter()
-        .filter(|f| f.ty == crate::ir::Type::String)
-        .map(|f| format!("\n        .{}(\"...\")", f.setter))
-        .collect();
-    format!(
-        "\n# Example\n\n```no_run\n\
-         use {package}::prelude::*;\n\
-         use {package}::operation::{module}::{error};\n\n\
-         async fn call(client: &dyn {api}) -> Result<(), {error}> {{\n    \
-         let output = client\n        .{fn_name}(){setters}\n        .send()\n        .await?;\n    \
-         println!(\"{{output:?}}\");\n    \
-         Ok(())\n}}\n```",
-        module = op.module,
-        fn_name = op.fn_name,
-    )
 }

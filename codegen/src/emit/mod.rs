@@ -7,6 +7,7 @@ pub mod codec;
 pub mod compliance;
 pub mod data;
 pub mod example;
+pub mod front_page;
 pub mod krate;
 pub mod lib_rs;
 pub mod operation;

@@ -101,6 +101,12 @@ impl<T: SfnApi + ?::std::marker::Sized> SfnApi for ::std::sync::Arc<T> {
 }
 /// A client for AWS Step Functions.
 ///
+/// Step Functions runs workflows, called state machines, that tie the parts of a distributed application together as a sequence of steps. The service starts each step, keeps track of it, retries it when it fails, and records the state of every step so that problems are easy to diagnose. Steps can run on AWS, on your own servers, or on any system that can reach AWS.
+///
+/// This model describes only the `SendTaskFailure` operation of the service.
+///
+/// When a state machine calls Step Functions API actions through an AWS SDK service integration, write the action name in camel case (for example `sendTaskFailure`) and its parameter names in Pascal case (for example `TaskToken`).
+///
 /// Cheap to clone: clones share configuration. Implements [`SfnApi`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {

@@ -8,6 +8,10 @@ use crate::aws_json;
 use crate::endpoint::{ParamValue, Params};
 use crate::error::{RequestError, RequestErrorKind};
 
+/// What an endpoint error adds when no region is configured.
+const NO_REGION_FIX: &str = "; no region is configured: set the AWS_REGION environment variable \
+    (or `region` in the AWS profile), or call `.region(\"us-east-1\")` on the Config builder";
+
 impl Runtime {
     /// The endpoint: the model's rule set evaluated with the configuration (its endpoint URL
     /// among the parameters), or without a rule set, the configured URL.
@@ -26,9 +30,17 @@ impl Runtime {
         }
         match &self.rules {
             Some(rules) => crate::endpoint::resolve(rules, &params).map_err(|e| {
+                // The rule set's own words ("Invalid Configuration: Missing Region") name the
+                // problem, not the fix; without a region, say how to set one.
+                let about_region = e.message().to_ascii_lowercase().contains("region");
+                let fix = if self.config.region.is_none() && about_region {
+                    NO_REGION_FIX
+                } else {
+                    ""
+                };
                 RequestError::new(
                     RequestErrorKind::Endpoint,
-                    format!("cannot resolve the endpoint: {e}"),
+                    format!("cannot resolve the endpoint: {e}{fix}"),
                 )
             }),
             None => match &self.config.endpoint_url {
