@@ -46,6 +46,20 @@
 //! HTTP connections, and each still takes its own `AWS_ENDPOINT_URL_<SERVICE>`. Derive a
 //! configuration for one service with [`Config::to_builder`].
 //!
+//! # Several services in one program
+//!
+//! Each generated crate's `prelude` holds only its two traits, named after its service, so
+//! the preludes of several crates import together; the clients keep their crates' names:
+//!
+//! ```ignore
+//! use sfn::prelude::*;
+//! use other_service::prelude::*;
+//!
+//! let config = sfn::Config::from_env();
+//! let sfn = sfn::Client::new(&config);
+//! let other = other_service::Client::new(&config); // the same `Config` type
+//! ```
+//!
 //! # Retries
 //!
 //! Calls use the AWS standard retry mode ([`retry::RetryConfig`]): up to 3 attempts with
@@ -101,8 +115,12 @@ const _: () = ::std::assert!(
 );
 #[rustfmt::skip]
 pub mod types;
-/// The names most programs need: `use sfn::prelude::*;`.
+/// The traits most programs need: `use sfn::prelude::*;` gives the fluent calls on any
+/// [`SfnApi`] and lets code name the trait.
+///
+/// Only traits named after the service, so that the preludes of several services can be
+/// glob-imported into one module together; name the client and the configuration by their
+/// crate (`sfn::Client`, `sfn::Config`).
 pub mod prelude {
-    pub use crate::client::{Client, SfnApi, SfnApiExt};
-    pub use crate::config::Config;
+    pub use crate::client::{SfnApi, SfnApiExt};
 }
