@@ -6,8 +6,9 @@
 //! built, with warnings denied, against crates generated from the official models the way a
 //! project does it (`export-runtime`, then `codegen --runtime-path`): the whole SFN model (every
 //! operation) and the SQS operations the worker calls. `tests/sdk_compat/mock.rs`, a test of the
-//! same program, mocks one operation of that whole SFN crate in nine lines and runs. With moto
-//! installed, the worker then runs its flow against it.
+//! same program, mocks one operation of that whole SFN crate in nine lines and runs;
+//! `tests/sdk_compat/preludes.rs` glob-imports the preludes of SFN, SQS and DynamoDB into one
+//! module. With moto installed, the worker then runs its flow against it.
 
 #[path = "support/three_services.rs"]
 mod three_services;
@@ -18,8 +19,9 @@ use std::time::Instant;
 use tests::moto::{self, Moto};
 use three_services::{Runtime, Service, RUNTIME_DIR};
 
-/// The crates the worker uses: the whole SFN model, and the SQS operations it calls.
-const CRATES: [Service; 2] = [
+/// The crates the program uses: the whole SFN model, the SQS operations the worker calls, and
+/// one DynamoDB operation.
+const CRATES: [Service; 3] = [
     Service {
         model: "sfn.json",
         package: "sfn-official",
@@ -29,6 +31,12 @@ const CRATES: [Service; 2] = [
         model: "sqs.json",
         package: "sqs-official",
         operations: &["CreateQueue", "ReceiveMessage", "DeleteMessage"],
+    },
+    // For `tests/sdk_compat/preludes.rs`: an operation Step Functions has too.
+    Service {
+        model: "dynamodb.json",
+        package: "dynamodb-official",
+        operations: &["TagResource"],
     },
 ];
 
@@ -48,7 +56,7 @@ fn a_worker_written_for_the_official_sdk_builds_and_its_mock_runs() {
     }
     let program = write_program(&root);
 
-    // `cargo test` builds the worker binary too, and runs the mock's tests.
+    // `cargo test` builds the worker binary too, and runs the tests of the mock and the preludes.
     let started = Instant::now();
     let output = tests::cargo_in(&program, &["test"]).unwrap_or_else(|e| panic!("{e}"));
     eprintln!(
@@ -56,8 +64,9 @@ fn a_worker_written_for_the_official_sdk_builds_and_its_mock_runs() {
         started.elapsed()
     );
     assert!(
-        output.contains("test result: ok. 2 passed"),
-        "the mock's two tests did not both run:\n{output}"
+        output.contains("test result: ok. 2 passed")
+            && output.contains("test result: ok. 1 passed"),
+        "the tests of the mock (two) and of the preludes (one) did not all run:\n{output}"
     );
 
     if let Some(moto) = Moto::start() {
@@ -72,7 +81,11 @@ fn a_worker_written_for_the_official_sdk_builds_and_its_mock_runs() {
 fn write_program(root: &Path) -> std::path::PathBuf {
     let program = root.join("program");
     let sources = tests::repo_root().join("tests/sdk_compat");
-    for (from, to) in [("worker.rs", "src/main.rs"), ("mock.rs", "tests/mock.rs")] {
+    for (from, to) in [
+        ("worker.rs", "src/main.rs"),
+        ("mock.rs", "tests/mock.rs"),
+        ("preludes.rs", "tests/preludes.rs"),
+    ] {
         let to = program.join(to);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(sources.join(from), &to)
