@@ -5,7 +5,6 @@
 use std::sync::{Arc, Mutex};
 
 use jobs::credentials::Credentials;
-use jobs::prelude::*;
 use jobs::{Client, Config};
 use jobs::transport::{http, BoxFuture, HttpClient, Limits, TransportError};
 
