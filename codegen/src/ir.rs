@@ -56,12 +56,8 @@ impl Crate {
             named.insert(in_module(&["types", "error"], &s.name), Named::Structure(s));
         }
         for op in &self.operations {
-            named
-                .entry(op.input_path.clone())
-                .or_insert(Named::Structure(&op.input));
-            named
-                .entry(op.output_path.clone())
-                .or_insert(Named::Structure(&op.output));
+            named.insert(op.input_path.clone(), Named::Structure(&op.input));
+            named.insert(op.output_path.clone(), Named::Structure(&op.output));
         }
         named
     }
@@ -138,18 +134,21 @@ pub struct Operation {
     pub module: String,
     /// The fluent entry point, e.g. `send_task_failure`.
     pub fn_name: String,
-    /// The trait method that takes a whole input, e.g. `send_task_failure_with`.
-    pub with_fn_name: String,
+    /// The service trait's method that makes the call with a whole input, e.g.
+    /// `call_send_task_failure`: what a mock implements and the fluent builder's `send()` calls.
+    pub call_fn: String,
     /// `@idempotent` or `@readonly`: repeating the call is harmless, so every failure the retry
     /// mode allows is retried. Other operations are retried only when the request was provably
     /// not carried out.
     pub idempotent: bool,
+    /// The operation's own input, `<Op>Input`, whatever the model names its input shape (as the
+    /// AWS SDK does): one type per operation, even when operations share an input shape.
     pub input: Structure,
-    /// Where `input` and its builder live: this operation's module, or `types` when other
-    /// operations or members use the structure too (this operation's module re-exports it).
+    /// Where `input` and its builder live: `operation::<op>::<Op>Input`.
     pub input_path: TypeRef,
+    /// The operation's own output, `<Op>Output`, as for `input`.
     pub output: Structure,
-    /// Where `output` and its builder live, as for `input_path`.
+    /// Where `output` and its builder live: `operation::<op>::<Op>Output`.
     pub output_path: TypeRef,
     /// The operation's error enum, e.g. `SendTaskFailureError`.
     pub error_enum: String,
@@ -244,7 +243,8 @@ pub struct Structure {
     pub sensitive: bool,
     pub fields: Vec<Field>,
     pub builder: String,
-    /// `build()` returns a `Result` because some member must be set.
+    /// `build()` returns a `Result`: some member must be set, or this is an operation input (whose
+    /// `build()` is fallible always, as in the AWS SDK).
     pub fallible_build: bool,
     /// For error structures: how the error shows itself.
     pub error: Option<ErrorInfo>,
@@ -288,10 +288,16 @@ pub struct Field {
     pub wire_name: String,
     /// The field, possibly raw: `task_token`, `r#type`.
     pub ident: String,
+    /// The member's name in snake case when the field has another one (`build` for
+    /// `build_value`): the names the AWS SDK renames, see `lower/members.rs`.
+    pub renamed_from: Option<String>,
     /// Builder methods.
     pub setter: String,
     pub set_fn: String,
     pub get_fn: String,
+    /// The structure's method that reads the field (`body()` giving `Option<&str>`), named like
+    /// the field; `None` in an error structure whose own method has that name (`message()`).
+    pub accessor: Option<String>,
     pub docs: Option<String>,
     /// The type of the value, without `Option` or `Box`.
     pub ty: Type,
@@ -466,6 +472,9 @@ pub struct UnionVariant {
     pub name: String,
     /// The accessor that tells whether the union holds this member, e.g. `is_task_token`.
     pub is_fn: String,
+    /// The accessor that gives this member's value, `Err(self)` for another member, e.g.
+    /// `as_task_token` (as in the AWS SDK); `None` for members without a value (`Unit`).
+    pub as_fn: Option<String>,
     pub docs: Option<String>,
     /// `None` for members that target `smithy.api#Unit`.
     pub ty: Option<Type>,

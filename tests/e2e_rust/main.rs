@@ -121,7 +121,7 @@ async fn main() {
         .start_execution()
         .state_machine_arn(&machine.state_machine_arn)
         .name(&name)
-        .input_value("{}")
+        .input("{}")
         .send()
         .await
         .unwrap_or_else(|e| fail(format!("StartExecution: {e}")));

@@ -67,7 +67,7 @@ macro_rules! round_trip {
                 .build();
             let client = $krate::Client::new(config);
             let output = client
-                .echo_with(input)
+                .call_echo(input)
                 .await
                 .map_err(|e| format!("the call failed: {e:?}"))?;
             serde_json::to_value(&output).map_err(|e| format!("serde cannot write the output: {e}"))

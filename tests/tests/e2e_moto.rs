@@ -1,7 +1,7 @@
 //! End to end: the generated `sfn` client against the moto emulator, over real HTTP with SigV4.
 
 use sfn::credentials::Credentials;
-use sfn::prelude::*;
+use sfn::{Client, Config};
 use tests::moto::{self, Moto};
 
 fn client_for(moto: &Moto) -> Client {

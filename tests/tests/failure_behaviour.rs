@@ -12,9 +12,9 @@ use sfn::config::ConfigBuilder;
 use sfn::credentials::Credentials;
 use sfn::error::{RequestError, RequestErrorKind};
 use sfn::operation::send_task_failure::{SendTaskFailureError, SendTaskFailureOutput};
-use sfn::prelude::*;
 use sfn::retry::RetryConfig;
 use sfn::types::KmsKeyState;
+use sfn::{Client, Config};
 
 use scripted_server::{Recorded, Reply, ScriptedServer};
 

@@ -185,11 +185,7 @@ const FIXTURES: &[&str] = &[
 const REFUSED: &[(&str, &str)] = &[
     (
         "client_method_collision",
-        "fixture.refused#GetWith: its fluent method `get_with` is also the whole-input method of `fixture.refused#Get`; add a `rename` on the service",
-    ),
-    (
-        "io_name_collision",
-        "fixture.refused#Get: its output structure is named `GetOutput`, like its input structure; add a `rename` on the service",
+        "fixture.refused#Get: its whole-input method `call_get` is also the fluent method of `fixture.refused#CallGet`; add a `rename` on the service",
     ),
     (
         "paginated_bad_path",
@@ -230,7 +226,17 @@ fn naming_obstacle_course() {
             "pub self_: ",
             "pub crate_: ",
             "pub r#gen: ",
-            "pub build: ::std::string::String,",
+            "pub build_value: ::std::string::String,",
+            "pub send_value: ",
+            "pub builder_value: ",
+            "pub default_value: ",
+            "pub clone_value: ",
+            "pub new: ",
+            "pub as_input: ",
+            "pub fn r#type(&self) -> ::std::option::Option<&str>",
+            "pub fn build_value(&self) -> &str",
+            "pub fn new(&self)",
+            "The member `build` is named `build_value` here, as in the AWS SDK for Rust",
             "pub r#box: ::std::option::Option<crate::types::Box>,",
             "pub fn r#type(",
             "pub fn set_type(",
@@ -258,11 +264,14 @@ fn naming_obstacle_course() {
             "fn r#type(&self)",
             "fn r#match(",
             "fn self_(&self)",
-            "fn self_with(",
+            "fn call_self(",
+            "fn call_type(",
+            "fn call_config(",
+            "fn call_clone(",
             "fn config_operation(",
             "fn clone_operation(",
             "pub fn config(&self) -> &crate::config::Config",
-            "[`NamingCourseApiExt::type`]",
+            "`type()` of [`NamingCourseApiExt`]",
         ],
     );
     assert_contains(
@@ -292,7 +301,13 @@ fn naming_obstacle_course() {
             "pub fn request_id_value(",
         ],
     );
-    assert_contains(&files, "src/operation/match_.rs", &["pub struct Result {"]);
+    // `Match`'s input is the model's `Result`: its own `MatchInput`, as in the AWS SDK.
+    assert_contains(
+        &files,
+        "src/operation/match_.rs",
+        &["pub struct MatchInput {"],
+    );
+    assert_lacks(&files, "src/operation/match_.rs", &["pub struct Result {"]);
     for file in files
         .iter()
         .filter(|f| f.path.ends_with(".rs") && !codegen::is_runtime_module(&f.path))

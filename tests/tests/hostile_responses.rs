@@ -28,8 +28,8 @@ use std::time::{Duration, Instant};
 use sfn::credentials::Credentials;
 use sfn::error::RequestErrorKind;
 use sfn::operation::send_task_failure::{SendTaskFailureError, SendTaskFailureOutput};
-use sfn::prelude::*;
 use sfn::retry::RetryConfig;
+use sfn::{Client, Config};
 
 use scripted_server::{Reply, ScriptedServer};
 

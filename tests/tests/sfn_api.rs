@@ -12,6 +12,7 @@ use sfn::prelude::*;
 use sfn::types::error::{InvalidToken, KmsInvalidStateException, TaskTimedOut};
 use sfn::types::KmsKeyState;
 use sfn::BoxFuture;
+use sfn::{Client, Config};
 use tests::block_on;
 
 const SECRET_ERROR: &str = "CANARY-error-7f3a";
@@ -38,6 +39,9 @@ fn unset_error_and_cause_stay_absent() {
         .build()
         .unwrap();
     assert_eq!(input.task_token, "t");
+    // The accessors read what the fields hold, as the AWS SDK's do.
+    assert_eq!(input.task_token(), "t");
+    assert_eq!((input.error(), input.cause()), (None, None));
     assert_eq!((input.error, input.cause), (None, None));
 }
 
@@ -194,7 +198,7 @@ struct MockSfn {
 }
 
 impl SfnApi for MockSfn {
-    fn send_task_failure_with(
+    fn call_send_task_failure(
         &self,
         input: SendTaskFailureInput,
     ) -> BoxFuture<'_, Result<SendTaskFailureOutput, SendTaskFailureError>> {
@@ -211,6 +215,29 @@ impl SfnApi for MockSfn {
             }
         })
     }
+}
+
+/// A mock serves the operations a test uses and nothing else: the methods it leaves out answer
+/// "not mocked", and no call is made.
+#[test]
+fn an_operation_a_mock_leaves_out_fails_with_not_mocked() {
+    struct Nothing;
+    impl SfnApi for Nothing {}
+
+    let error = block_on(report_failure(&Nothing, "t", "x")).unwrap_err();
+    let SendTaskFailureError::Request(request) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(request.kind(), RequestErrorKind::Config);
+    assert_eq!(
+        error.to_string(),
+        "not mocked: SendTaskFailure (this implementation of SfnApi does not implement \
+         `call_send_task_failure`)"
+    );
+    // Through `Box`, `Arc` and references, a mock's own method answers, not the default.
+    let boxed: Box<dyn SfnApi> = Box::new(MockSfn::default());
+    block_on(report_failure(&boxed, "t", "x")).unwrap();
+    block_on(report_failure(&&boxed, "t", "x")).unwrap();
 }
 
 /// Application code: depends on the trait only.

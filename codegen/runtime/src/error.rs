@@ -295,7 +295,9 @@ impl ProvideErrorMetadata for UnknownServiceError {
 pub enum RequestErrorKind {
     /// The input could not be built (a required member is missing). Nothing was sent.
     InvalidInput,
-    /// The configuration is incomplete (for example no region). Nothing was sent.
+    /// The configuration is incomplete (for example no region). Nothing was sent. Also what an
+    /// implementation of a service trait that does not implement an operation (a mock) answers:
+    /// `not mocked: <Operation>`.
     Config,
     /// No credentials could be found or loaded. Nothing was sent.
     Credentials,

@@ -22,7 +22,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
     for op in &krate.operations {
         let module = ident(&op.module);
         let fn_name = ident(&op.fn_name);
-        let with_fn = ident(&op.with_fn_name);
+        let call_fn = ident(&op.call_fn);
         let input = ident(&op.input.name);
         let output = ident(&op.output.name);
         let error = ident(&op.error_enum);
@@ -32,36 +32,63 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         let result = quote! {
             ::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>
         };
-        let fluent_path = quote! { crate::operation::#module::builders::#fluent<'_, Self> };
-        let with_doc = doc_lines(&format!(
-            "\nTakes the whole input; [`{}::{}`] starts the same call with a fluent builder.",
-            service.ext_trait_name,
-            super::naming_label(&op.fn_name)
+        let call_doc = doc_lines(&format!(
+            "\nMakes the call with a whole input: `{fn_name}()` of [`{ext}`] builds the input and \
+             then calls this. Implementations other than [`Client`] (mocks) implement it for the \
+             operations they serve; the others fail with `not mocked: {wire}` (a \
+             [`RequestError`](crate::error::RequestError) of kind \
+             [`Config`](crate::error::RequestErrorKind::Config)), without any call.",
+            ext = service.ext_trait_name,
+            fn_name = super::naming_label(&op.fn_name),
         ));
+        let not_mocked = format!(
+            "not mocked: {wire} (this implementation of {api} does not implement `{}`)",
+            super::naming_label(&op.call_fn),
+            api = service.trait_name,
+        );
         required.push(quote! {
             #op_docs
-            #with_doc
-            fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, #result>;
+            #call_doc
+            fn #call_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, #result> {
+                let _ = input;
+                ::std::boxed::Box::pin(::std::future::ready(::std::result::Result::Err(
+                    crate::error::RequestError::new(crate::error::RequestErrorKind::Config, #not_mocked).into(),
+                )))
+            }
         });
         let fluent_doc = doc_lines(&format!(
             "Starts a `{wire}` call: set the input's members, then `.send().await`."
         ));
+        let borrowed_doc = doc_lines(
+            "\nThe builder borrows this implementation. On a [`Client`], the client's own method of \
+             this name is called instead: its builder owns a clone of the client, so that the call \
+             can be spawned.",
+        );
         provided.push(quote! {
             #fluent_doc
-            fn #fn_name(&self) -> #fluent_path {
+            #borrowed_doc
+            fn #fn_name(&self) -> crate::operation::#module::builders::#fluent<&Self> {
                 crate::operation::#module::builders::#fluent::new(self)
             }
         });
+        let owned_doc = doc_lines(
+            "\nThe builder owns a clone of this client (cheap: clones share configuration, \
+             credentials and connections), so the future of `send()` borrows nothing and can be \
+             spawned: `tokio::spawn(client.OPERATION()...send())`."
+                .replace("OPERATION", &super::naming_label(&op.fn_name))
+                .as_str(),
+        );
         client_methods.push(quote! {
             #fluent_doc
-            pub fn #fn_name(&self) -> crate::operation::#module::builders::#fluent<'_, Self> {
-                crate::operation::#module::builders::#fluent::new(self)
+            #owned_doc
+            pub fn #fn_name(&self) -> crate::operation::#module::builders::#fluent {
+                crate::operation::#module::builders::#fluent::new(::std::clone::Clone::clone(self))
             }
         });
         impls.push(client_call(krate, &named, op));
         forwards.push(quote! {
-            fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, #result> {
-                (**self).#with_fn(input)
+            fn #call_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, #result> {
+                (**self).#call_fn(input)
             }
         });
     }
@@ -86,13 +113,24 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         api = service.trait_name,
         example = krate.operations.first().map(|op| op.fn_name.as_str()).unwrap_or("operation"),
     ));
+    let example_op = krate.operations.first();
     let trait_doc = doc_lines(&format!(
         "The operations of {title} in this crate.\n\n\
-         Write application code against this trait (`&dyn {api}` or `impl {api}`) and test it with a\n\
-         mock: implement the `*_with` methods, and the fluent methods of [`{ext}`] come for free. [`Client`] is the\n\
-         implementation that calls the service.",
+         Write application code against this trait (`&dyn {api}`, `impl {api}` or\n\
+         `Arc<dyn {api}>`) and test it with a mock. Each operation has one method here,\n\
+         `call_<operation>(input)` (`{call_example}`), which makes the call with a whole input:\n\
+         the fluent `{fn_example}()...send()` of [`{ext}`], which every implementation gets,\n\
+         builds the input and then calls it. A mock implements `call_*` for the operations a\n\
+         test uses, nothing else: the methods it leaves out fail with `not mocked: <Operation>`.\n\
+         [`Client`] is the implementation that calls the service.",
         api = service.trait_name,
         ext = service.ext_trait_name,
+        call_example = example_op
+            .map(|op| super::naming_label(&op.call_fn))
+            .unwrap_or_else(|| "call_operation".to_owned()),
+        fn_example = example_op
+            .map(|op| super::naming_label(&op.fn_name))
+            .unwrap_or_else(|| "operation".to_owned()),
     ));
     let client_doc = doc_lines(&format!(
         "A client for {title}.\n\n{}Cheap to clone: clones share configuration. Implements [`{api}`].",
@@ -228,7 +266,7 @@ fn client_call(
 ) -> TokenStream {
     let query_compatible = krate.service.query_compatible;
     let module = ident(&op.module);
-    let with_fn = ident(&op.with_fn_name);
+    let call_fn = ident(&op.call_fn);
     let input = ident(&op.input.name);
     let output = ident(&op.output.name);
     let error = ident(&op.error_enum);
@@ -321,7 +359,7 @@ fn client_call(
         }
     };
     quote! {
-        fn #with_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, ::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>> {
+        fn #call_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, ::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>> {
             static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
                 name: #wire,
                 idempotent: #idempotent,

@@ -221,35 +221,12 @@ fn mocking(krate: &Crate, op: &Operation) -> String {
     let ext = &krate.service.ext_trait_name;
     let module = &op.module;
     let (input, output, error) = (&op.input.name, &op.output.name, &op.error_enum);
-    // Every method of the trait must be written today; those the example does not use are
-    // hidden (`# ` lines still compile).
-    let others: String = krate
-        .operations
-        .iter()
-        .filter(|other| other.id != op.id)
-        .map(|other| {
-            let path = format!("{name}::operation::{}", other.module);
-            format!(
-                "#     fn {with}(&self, _: {path}::{input}) -> BoxFuture<'_, Result<{path}::{output}, {path}::{error}>> {{ unimplemented!() }}\n",
-                with = other.with_fn_name,
-                input = other.input.name,
-                output = other.output.name,
-                error = other.error_enum,
-            )
-        })
-        .collect();
-    let others_note = if others.is_empty() {
-        String::new()
-    } else {
-        "    // ... and the trait's other methods (hidden here); those a test does not call can be\n    \
-         // `unimplemented!()`.\n"
-            .to_owned()
-    };
     format!(
         "\n# Testing with a mock\n\n\
          Write application code against the [`{api}`] trait (`&dyn {api}`), which [`Client`]\n\
-         implements, and hand it a mock in tests: the mock implements one method per operation,\n\
-         taking the whole input, and [`{ext}`] gives it the same fluent calls as the client.\n\n\
+         implements, and hand it a mock in tests: the mock implements only the operations the test\n\
+         uses (one method each, taking the whole input; the others answer \"not mocked\"), and\n\
+         [`{ext}`] gives it the same fluent calls as the client.\n\n\
          ```no_run\n\
          use {name}::operation::{module}::{{{error}, {input}, {output}}};\n\
          use {name}::{{BoxFuture, {api}, {ext}}};\n\n\
@@ -264,7 +241,6 @@ fn mocking(krate: &Crate, op: &Operation) -> String {
          ) -> BoxFuture<'_, Result<{output}, {error}>> {{\n        \
          Box::pin(async {{ Ok({output}::builder().build(){build}) }})\n    \
          }}\n\
-         {others_note}{others}\
          }}\n\n\
          // In a test (`#[tokio::test]`):\n\
          async fn app_succeeds() {{\n    \
@@ -272,7 +248,7 @@ fn mocking(krate: &Crate, op: &Operation) -> String {
          }}\n\
          ```\n",
         fn_name = op.fn_name,
-        with = op.with_fn_name,
+        with = op.call_fn,
         setters = required_setters(op, ""),
         build = if op.output.fallible_build {
             ".expect(\"the output's required members are set\")"

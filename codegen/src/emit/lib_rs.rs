@@ -58,6 +58,16 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
          reference (`Client::new(&config)`): those clients share its credentials provider and its\n\
          HTTP connections, and each still takes its own `AWS_ENDPOINT_URL_<SERVICE>`. Derive a\n\
          configuration for one service with [`Config::to_builder`].\n\n\
+         # Several services in one program\n\n\
+         Each generated crate's `prelude` holds only its two traits, named after its service, so\n\
+         the preludes of several crates import together; the clients keep their crates' names:\n\n\
+         ```ignore\n\
+         use {package}::prelude::*;\n\
+         use other_service::prelude::*;\n\n\
+         let config = {package}::Config::from_env();\n\
+         let {package} = {package}::Client::new(&config);\n\
+         let other = other_service::Client::new(&config); // the same `Config` type\n\
+         ```\n\n\
          # Retries\n\n\
          Calls use the AWS standard retry mode ([`retry::RetryConfig`]): up to 3 attempts with\n\
          exponential backoff and jitter, and a retry quota shared by a client and its clones.\n\
@@ -81,6 +91,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
         service_docs = super::front_page::service_docs(krate),
         getting_started = super::front_page::getting_started(krate),
         nesting = nesting_section(krate),
+        package = krate.package.replace('-', "_"),
         env = service.env_name,
         service_name = service.service_name,
         idempotency = idempotency,
@@ -103,8 +114,12 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
     };
     let ext_ident = ident(&service.ext_trait_name);
     let prelude_doc = super::doc_lines(&format!(
-        "The names most programs need: `use {}::prelude::*;`.",
-        krate.package.replace('-', "_")
+        "The traits most programs need: `use {package}::prelude::*;` gives the fluent calls on any\n\
+         [`{api}`] and lets code name the trait.\n\n\
+         Only traits named after the service, so that the preludes of several services can be\n\
+         glob-imported into one module together; name the client and the configuration by their\n\
+         crate (`{package}::Client`, `{package}::Config`).",
+        package = krate.package.replace('-', "_"),
     ));
     let recursion_limit = crate::nesting::recursion_limit(krate).map(|limit| {
         let limit = limit.to_string();
@@ -131,8 +146,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
 
         #prelude_doc
         pub mod prelude {
-            pub use crate::client::{Client, #api_ident, #ext_ident};
-            pub use crate::config::Config;
+            pub use crate::client::{#api_ident, #ext_ident};
         }
     }
 }

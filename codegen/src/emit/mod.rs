@@ -11,6 +11,7 @@ pub mod front_page;
 pub mod krate;
 pub mod lib_rs;
 pub mod operation;
+pub mod paginator;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -4,7 +4,7 @@
 //! The rule: `ser_` or `de_` and the type's name in snake case, `ser_send_task_failure_input`,
 //! `de_invalid_token` (for `types::error::InvalidToken`), `ser_widget` (for `types::Widget`).
 //! When types of several modules have that name in common (a model can rename a structure and an
-//! error alike, or have a structure named like the empty input an operation gets of its own),
+//! error alike, or have a structure named like the input an operation gets of its own),
 //! `crate::types` keeps it and the others put their module's last part in front: `de_error_x` for
 //! `types::error::X`, `ser_op_x` for `operation::op::X`. A name still taken after that (say by a
 //! structure named `ErrorX`) gets a number, `_2`, `_3`, ..., in the order of the types' paths. So
@@ -55,8 +55,8 @@ pub(super) fn codec_fns<'a>(
 }
 
 impl Lowering<'_> {
-    /// The paths of every structure and union of the crate: the placed shapes, and the empty
-    /// inputs and outputs of operations that the model gives none.
+    /// The paths of every structure and union of the crate: the placed shapes, and the inputs and
+    /// outputs of the operations (`<Op>Input`, `<Op>Output`).
     pub(super) fn codec_paths(&self) -> Vec<TypeRef> {
         let mut paths: Vec<TypeRef> = self
             .paths
@@ -70,16 +70,8 @@ impl Lowering<'_> {
             .map(|(_, path)| path.clone())
             .collect();
         for op in &self.selection.operations {
-            let parts = self
-                .model
-                .shape(op)
-                .operation
-                .as_ref()
-                .expect("an operation");
-            for (which, kind) in [(&parts.input, "Input"), (&parts.output, "Output")] {
-                if which.as_ref().is_none_or(|id| id.is_prelude()) {
-                    paths.push(self.own_io_path(op, kind));
-                }
+            for kind in ["Input", "Output"] {
+                paths.push(self.own_io_path(op, kind));
             }
         }
         paths

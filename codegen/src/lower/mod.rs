@@ -6,16 +6,18 @@
 //! Here: the entry point, the placing of every named shape (its module and Rust name), the
 //! service, and what the other files share. `operation.rs` lowers operations (inputs, outputs,
 //! error cases, host prefixes), `paginator.rs` their `@paginated` trait, `types.rs` structures,
-//! enums, unions, members and defaults, `cycles.rs` finds the members that must be boxed and the
+//! enums, unions, members and defaults, `members.rs` the Rust names of members (fields,
+//! accessors, builder methods, the AWS SDK's renames), `cycles.rs` finds the members that must be boxed and the
 //! structures that require themselves, and `codec.rs` names the codec functions.
 
 mod codec;
 mod cycles;
+mod members;
 mod operation;
 mod paginator;
 mod types;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -30,19 +32,20 @@ use crate::traits;
 use cycles::{always_set, components};
 
 /// Builder method names that members must not take (they get a `_value` suffix instead): the
-/// structure builders' `build` and the methods of the traits they derive (`Clone`, `Default`,
-/// `PartialEq`, and `Debug`), and the fluent builders' `new`, `send` and `as_input`.
+/// structure builders' `build` and the methods of the traits they derive that callers use
+/// (`Clone::clone`, `Default::default`, `PartialEq`'s `eq` and `ne`, `Debug`'s `fmt`), and the
+/// fluent builders' `new`, `send`, `customize` and `as_input`. Members named `build`, `send`,
+/// `customize`, `default` and `clone` are renamed as a whole first (`members.rs`), as the AWS SDK
+/// renames them; the SDK keeps `input` and `clone_from`, and so do we.
 const RESERVED_BUILDER_METHODS: &[&str] = &[
     "build",
     "clone",
-    "clone_from",
     "default",
     "eq",
     "ne",
     "fmt",
     "send",
     "new",
-    "input",
     "customize",
     "as_input",
 ];
@@ -65,10 +68,10 @@ pub fn lower(model: &Model, selection: &Selection, package: &str, version: &str)
 struct Lowering<'m> {
     model: &'m Model,
     selection: &'m Selection,
-    /// Where each named (struct/enum/union) shape lives and what it is called.
+    /// Where each named (struct/enum/union) shape lives and what it is called. An operation's
+    /// input or output shape is here only when a member uses it too: the operation has its own
+    /// `<Op>Input` and `<Op>Output` (`own_io_path`).
     paths: BTreeMap<ShapeId, TypeRef>,
-    /// Structures used as an operation's input or output only: they live in that operation's module.
-    owned_by_operation: HashMap<ShapeId, String>,
     renames: HashMap<ShapeId, String>,
     /// For each structure and union, its component in the graph of their members: a member is
     /// recursive (and boxed) when its target is in its owner's component.
@@ -94,7 +97,6 @@ impl<'m> Lowering<'m> {
             model,
             selection,
             paths: BTreeMap::new(),
-            owned_by_operation: HashMap::new(),
             renames,
             cycles: components(
                 model,
@@ -119,15 +121,17 @@ impl<'m> Lowering<'m> {
     }
 
     /// Decides the module and Rust name of every struct, enum and union, refusing two shapes that
-    /// would share a name in one module.
+    /// would share a name in one module. The input and output shapes of operations are left out
+    /// unless a member uses them too: each operation has an `<Op>Input` and `<Op>Output` of its
+    /// own in its module, made from them (as the AWS SDK does).
     fn place_shapes(&mut self) -> Result<()> {
-        let mut uses: HashMap<ShapeId, usize> = HashMap::new();
+        let mut used_by_members: HashSet<ShapeId> = HashSet::new();
         for id in &self.selection.shapes {
             for member in &self.model.shape(id).members {
-                *uses.entry(member.target.clone()).or_default() += 1;
+                used_by_members.insert(member.target.clone());
             }
         }
-        let mut io_owner: HashMap<ShapeId, Vec<String>> = HashMap::new();
+        let mut operation_io: HashSet<ShapeId> = HashSet::new();
         for op in &self.selection.operations {
             let parts = self
                 .model
@@ -135,17 +139,7 @@ impl<'m> Lowering<'m> {
                 .operation
                 .as_ref()
                 .expect("an operation");
-            for id in parts.input.iter().chain(&parts.output) {
-                io_owner
-                    .entry(id.clone())
-                    .or_default()
-                    .push(naming::module(&self.shape_name(op)));
-            }
-        }
-        for (id, owners) in io_owner {
-            if owners.len() == 1 && !uses.contains_key(&id) && !id.is_prelude() {
-                self.owned_by_operation.insert(id, owners[0].clone());
-            }
+            operation_io.extend(parts.input.iter().chain(&parts.output).cloned());
         }
         let mut taken: HashMap<(Vec<String>, String), ShapeId> = HashMap::new();
         for id in &self.selection.shapes {
@@ -157,9 +151,10 @@ impl<'m> Lowering<'m> {
             {
                 continue;
             }
-            let module = if let Some(op_module) = self.owned_by_operation.get(id) {
-                vec!["operation".to_owned(), op_module.clone()]
-            } else if traits::error_kind(&shape.traits).is_some() {
+            if operation_io.contains(id) && !used_by_members.contains(id) {
+                continue;
+            }
+            let module = if traits::error_kind(&shape.traits).is_some() {
                 vec!["types".to_owned(), "error".to_owned()]
             } else {
                 vec!["types".to_owned()]
@@ -203,7 +198,7 @@ impl<'m> Lowering<'m> {
             }
             for (method, role) in [
                 (&operation.fn_name, "fluent method"),
-                (&operation.with_fn_name, "whole-input method"),
+                (&operation.call_fn, "whole-input method"),
             ] {
                 if let Some((other, other_role)) =
                     client_methods.insert(method.clone(), (id.clone(), role))
@@ -219,9 +214,6 @@ impl<'m> Lowering<'m> {
         let mut types = Vec::new();
         let mut errors = Vec::new();
         for (id, path) in &self.paths {
-            if self.owned_by_operation.contains_key(id) {
-                continue;
-            }
             let shape = self.model.shape(id);
             match shape.kind {
                 ShapeKind::Structure if path.module.last().is_some_and(|m| m == "error") => {

@@ -43,61 +43,40 @@ impl Lowering<'_> {
         if RESERVED_CLIENT_METHODS.contains(&fn_name.as_str()) {
             fn_name = naming::snake_join(&[&fn_name, "operation"]);
         }
-        // The structure, and where it lives: this operation's module, or `crate::types` when
-        // other operations or members use it too.
-        let io = |which: Option<&ShapeId>, suffix: &str| -> Result<(Structure, TypeRef)> {
-            match which {
-                Some(io_id) if !io_id.is_prelude() => Ok((
-                    self.structure(self.model.shape(io_id))?,
-                    self.paths[io_id].clone(),
-                )),
-                // No input or output (or `smithy.api#Unit`): an empty structure of our own.
-                _ => {
-                    let kind = if suffix == "input" { "Input" } else { "Output" };
-                    let path = self.own_io_path(id, kind);
-                    let structure = Structure {
-                        id: format!("{id}${suffix}"),
-                        name: path.name.clone(),
-                        docs: None,
-                        sensitive: false,
-                        fields: Vec::new(),
-                        builder: naming::camel_join(&[&camel, kind, "Builder"]),
-                        fallible_build: false,
-                        error: None,
-                        codec: self.codec[&path].clone(),
-                    };
-                    Ok((structure, path))
+        // The operation's own `<Op>Input` and `<Op>Output`, in its module, whatever the model
+        // calls the shapes (SQS's `ReceiveMessageRequest`) and even when operations share one,
+        // as the AWS SDK has them; without an input or output (or with `smithy.api#Unit`), an
+        // empty structure.
+        let io = |which: Option<&ShapeId>, kind: &str| -> Result<(Structure, TypeRef)> {
+            let path = self.own_io_path(id, kind);
+            let structure = match which {
+                Some(io_id) if !io_id.is_prelude() => {
+                    self.structure_at(self.model.shape(io_id), &path)?
                 }
-            }
+                _ => Structure {
+                    id: format!("{id}${}", kind.to_ascii_lowercase()),
+                    name: path.name.clone(),
+                    docs: None,
+                    sensitive: false,
+                    fields: Vec::new(),
+                    builder: naming::camel_join(&[&path.name, "Builder"]),
+                    fallible_build: false,
+                    error: None,
+                    codec: self.codec[&path].clone(),
+                },
+            };
+            Ok((structure, path))
         };
-        let (input, input_path) = io(parts.input.as_ref(), "input")?;
-        let (output, output_path) = io(parts.output.as_ref(), "output")?;
+        let (mut input, input_path) = io(parts.input.as_ref(), "Input")?;
+        // An input's `build()` returns a `Result` even when no member is required, as in the AWS
+        // SDK: code that writes `XInput::builder()...build()?` compiles against both, and a
+        // member that becomes required later changes no signature.
+        input.fallible_build = true;
+        let (output, output_path) = io(parts.output.as_ref(), "Output")?;
+        // `<Op>Input`, `<Op>Output`, their builders, `<Op>Error` and `<Op>FluentBuilder` cannot
+        // share a name: each ends in its own word.
         let error_enum = naming::camel_join(&[&camel, "Error"]);
         let fluent = naming::camel_join(&[&camel, "FluentBuilder"]);
-        // The operation's module holds (or re-exports) both structures, and the builders of those
-        // it owns: no two of these may share a name.
-        let own_module = ["operation".to_owned(), module.clone()];
-        let mut names = vec![
-            ("input structure", &input.name),
-            ("output structure", &output.name),
-        ];
-        if input_path.module == own_module {
-            names.push(("input structure's builder", &input.builder));
-        }
-        if output_path.module == own_module {
-            names.push(("output structure's builder", &output.builder));
-        }
-        if input.id == output.id {
-            // One structure as both input and output (re-exported once).
-            names.truncate(1);
-        }
-        for (i, (what, taken)) in names.iter().enumerate() {
-            let generated = [("error enum", &error_enum), ("fluent builder", &fluent)];
-            let mut others = names[..i].iter().chain(&generated);
-            if let Some((other, _)) = others.find(|(_, name)| name == taken) {
-                return Err(Diagnostic::at(id, format!("its {what} is named `{taken}`, like its {other}; add a `rename` on the service")));
-            }
-        }
         let errors = self.error_cases(id, &error_enum)?;
         let host_prefix = self.host_prefix(id, &input)?;
         let paginator = self.paginator(id, &camel, &input, &output)?;
@@ -105,7 +84,9 @@ impl Lowering<'_> {
             id: id.to_string(),
             wire_name: id.name().to_owned(),
             docs: traits::documentation(&shape.traits).map(str::to_owned),
-            with_fn_name: naming::snake_join(&[&fn_name, "with"]),
+            // `call_` and the operation's name, never its `_operation` suffix: the prefix keeps it
+            // clear of `Client`'s own methods.
+            call_fn: naming::snake_join(&["call", &naming::snake(&name)]),
             idempotent: traits::has(&shape.traits, "idempotent")
                 || traits::has(&shape.traits, "readonly"),
             fn_name,
@@ -122,8 +103,8 @@ impl Lowering<'_> {
         })
     }
 
-    /// Where the empty structure lives that an operation without an input or output (`kind`:
-    /// `Input` or `Output`) gets of its own: `operation::<op>::<Op>Input`.
+    /// Where an operation's own input or output (`kind`: `Input` or `Output`) lives:
+    /// `operation::<op>::<Op>Input`.
     pub(super) fn own_io_path(&self, operation: &ShapeId, kind: &str) -> TypeRef {
         let name = self.shape_name(operation);
         TypeRef {

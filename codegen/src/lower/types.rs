@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::{Lowering, MAX_COLLECTION_NESTING, RESERVED_BUILDER_METHODS};
+use super::members::{assign_accessors, assign_builder_methods, member_idents};
+use super::{Lowering, MAX_COLLECTION_NESTING};
 use crate::ast::{Member, Shape, ShapeKind};
 use crate::diagnostic::{Diagnostic, Result};
 use crate::ir::*;
@@ -14,12 +15,9 @@ use crate::shape_id::ShapeId;
 use crate::traits;
 use smithy_rust_runtime::primitives::{base64, DateTime, TimestampFormat as WireFormat};
 
-/// The field of error structures that holds the response metadata (request id, ...).
+/// The field of error structures that holds the response metadata (request id, ...); a member
+/// named `meta` is renamed `meta_value`, as in the AWS SDK (see `members.rs`).
 const META_FIELD: &str = "meta";
-/// Field names error structures keep for themselves (members get a `_value` suffix instead).
-const RESERVED_ERROR_FIELDS: &[&str] = &[META_FIELD];
-/// The builder method of error structures that sets the request id, unless a member takes it.
-const REQUEST_ID_SETTER: &str = "request_id";
 /// Methods every union has besides the `is_*` of its members.
 const RESERVED_UNION_METHODS: &[&str] = &["is_unknown"];
 
@@ -31,15 +29,16 @@ fn too_deep(member_id: &dyn std::fmt::Display) -> Diagnostic {
 }
 
 impl Lowering<'_> {
+    /// A structure placed in the crate, where `place_shapes` put it.
     pub(super) fn structure(&self, shape: &Shape) -> Result<Structure> {
-        let path = &self.paths[&shape.id];
+        self.structure_at(shape, &self.paths[&shape.id])
+    }
+
+    /// A structure at `path`: where `place_shapes` put it, or an operation's `<Op>Input` or
+    /// `<Op>Output` made from its input or output shape.
+    pub(super) fn structure_at(&self, shape: &Shape, path: &TypeRef) -> Result<Structure> {
         let error = traits::error_kind(&shape.traits).map(str::to_owned);
-        let reserved_fields: &[&str] = if error.is_some() {
-            RESERVED_ERROR_FIELDS
-        } else {
-            &[]
-        };
-        let (fields, request_id_setter) = self.fields(shape, reserved_fields, error.is_some())?;
+        let (fields, request_id_setter) = self.fields(shape, error.is_some())?;
         self.check_not_self_requiring(shape)?;
         let error = error.map(|fault| {
             let message_field = fields
@@ -77,37 +76,15 @@ impl Lowering<'_> {
     pub(super) fn fields(
         &self,
         shape: &Shape,
-        reserved_fields: &[&str],
         is_error: bool,
     ) -> Result<(Vec<Field>, Option<String>)> {
-        // Members keep their natural names first; those named like a reserved field then take a
-        // `_value` suffix that no other member has.
-        let mut idents: HashMap<String, &str> = HashMap::new();
-        for member in &shape.members {
-            let ident = naming::snake(&member.name);
-            if reserved_fields.contains(&ident.as_str()) {
-                continue;
-            }
-            if let Some(other) = idents.insert(ident.clone(), &member.name) {
-                return Err(Diagnostic::at(
-                    shape.id.member(&member.name),
-                    format!("its Rust name `{ident}` collides with that of member `{other}`"),
-                ));
-            }
-        }
+        let idents = member_idents(shape)?;
         // Operation input: a client leaves unset defaulted members out, so that the service
         // applies its own (possibly newer) default (Smithy's `@input` nullability for clients).
         let top_level_input = traits::has(&shape.traits, traits::INPUT);
         let mut fields: Vec<Field> = Vec::new();
-        for member in &shape.members {
+        for (member, (ident, renamed_from)) in shape.members.iter().zip(idents) {
             let member_id = shape.id.member(&member.name);
-            let mut ident = naming::snake(&member.name);
-            if reserved_fields.contains(&ident.as_str()) {
-                while idents.contains_key(&ident) || reserved_fields.contains(&ident.as_str()) {
-                    ident = naming::snake_join(&[&ident, "value"]);
-                }
-                idents.insert(ident.clone(), &member.name);
-            }
             let ty = self.value_type(member, &member_id)?;
             let presence = self.presence(member, &ty, &member_id)?;
             let service_default = match &presence {
@@ -135,9 +112,11 @@ impl Lowering<'_> {
             };
             fields.push(Field {
                 wire_name: member.name.clone(),
+                renamed_from,
                 setter: String::new(),
                 set_fn: String::new(),
                 get_fn: String::new(),
+                accessor: None,
                 docs: idempotency_doc(
                     traits::documentation(&member.traits)
                         .or_else(|| traits::documentation(&self.model.shape(&member.target).traits))
@@ -154,6 +133,7 @@ impl Lowering<'_> {
             });
         }
         let request_id_setter = assign_builder_methods(&mut fields, is_error);
+        assign_accessors(&mut fields, is_error);
         Ok((fields, request_id_setter))
     }
 
@@ -419,15 +399,23 @@ impl Lowering<'_> {
             // From the variant's name, so that the `unknown` member (variant `UnknownValue`) gets
             // `is_unknown_value`, leaving `is_unknown` to the catch-all variant.
             let is_fn = naming::snake_join(&["is", &naming::snake(&name)]);
-            if !methods.insert(is_fn.clone()) {
-                return Err(Diagnostic::at(
-                    member_id,
-                    format!("its accessor `{is_fn}` collides with another method of the union"),
-                ));
+            let as_fn = ty
+                .is_some()
+                .then(|| naming::snake_join(&["as", &naming::snake(&name)]));
+            for accessor in std::iter::once(&is_fn).chain(&as_fn) {
+                if !methods.insert(accessor.clone()) {
+                    return Err(Diagnostic::at(
+                        member_id,
+                        format!(
+                            "its accessor `{accessor}` collides with another method of the union"
+                        ),
+                    ));
+                }
             }
             variants.push(UnionVariant {
                 wire_name: member.name.clone(),
                 is_fn,
+                as_fn,
                 name,
                 docs: traits::documentation(&member.traits).map(str::to_owned),
                 boxed: ty.is_some() && self.is_recursive_edge(&shape.id, &member.target),
@@ -491,32 +479,6 @@ impl<'s> VariantNames<'s> {
         }
         Ok(name)
     }
-}
-
-/// Chooses the builder methods of each field: `x`, `set_x`, `get_x`, with a `_value` suffix where
-/// a name is reserved or already taken, so that no member can shadow `build` or `send`. Setters
-/// named after the fields come first; for error structures, the request id setter comes last.
-fn assign_builder_methods(fields: &mut [Field], is_error: bool) -> Option<String> {
-    let mut taken: HashSet<String> = RESERVED_BUILDER_METHODS
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let mut claim = |wanted: String| -> String {
-        let mut name = wanted;
-        while taken.contains(naming::unraw(&name)) {
-            name = naming::snake_join(&[&name, "value"]);
-        }
-        taken.insert(naming::unraw(&name).to_owned());
-        name
-    };
-    for field in fields.iter_mut() {
-        field.setter = claim(field.ident.clone());
-    }
-    for field in fields.iter_mut() {
-        field.set_fn = claim(naming::snake_join(&["set", &field.ident]));
-        field.get_fn = claim(naming::snake_join(&["get", &field.ident]));
-    }
-    is_error.then(|| claim(REQUEST_ID_SETTER.to_owned()))
 }
 
 /// An idempotency token's documentation says that the client fills it in.

@@ -20,16 +20,20 @@ pub(crate) static SERVICE: crate::orchestrator::ServiceSpec = crate::orchestrato
 };
 /// The operations of AWS Step Functions in this crate.
 ///
-/// Write application code against this trait (`&dyn SfnApi` or `impl SfnApi`) and test it with a
-/// mock: implement the `*_with` methods, and the fluent methods of [`SfnApiExt`] come for free. [`Client`] is the
-/// implementation that calls the service.
+/// Write application code against this trait (`&dyn SfnApi`, `impl SfnApi` or
+/// `Arc<dyn SfnApi>`) and test it with a mock. Each operation has one method here,
+/// `call_<operation>(input)` (`call_send_task_failure`), which makes the call with a whole input:
+/// the fluent `send_task_failure()...send()` of [`SfnApiExt`], which every implementation gets,
+/// builds the input and then calls it. A mock implements `call_*` for the operations a
+/// test uses, nothing else: the methods it leaves out fail with `not mocked: <Operation>`.
+/// [`Client`] is the implementation that calls the service.
 pub trait SfnApi: ::std::marker::Send + ::std::marker::Sync {
     /// Reports that the task identified by `taskToken` has failed. Activity workers call it, as do Task states that use the callback (wait for a task token) pattern and, optionally, Task states that use the run-a-job (`.sync`) pattern.
     ///
     /// When the execution has encryption enabled, Step Functions encrypts the `error` and `cause` values with the KMS key of the execution role. A caller whose execution role grants no KMS permissions can still fail the task, but only if it leaves both `error` and `cause` absent: then there is nothing to encrypt.
     ///
-    /// Takes the whole input; [`SfnApiExt::send_task_failure`] starts the same call with a fluent builder.
-    fn send_task_failure_with(
+    /// Makes the call with a whole input: `send_task_failure()` of [`SfnApiExt`] builds the input and then calls this. Implementations other than [`Client`] (mocks) implement it for the operations they serve; the others fail with `not mocked: SendTaskFailure` (a [`RequestError`](crate::error::RequestError) of kind [`Config`](crate::error::RequestErrorKind::Config)), without any call.
+    fn call_send_task_failure(
         &self,
         input: crate::operation::send_task_failure::SendTaskFailureInput,
     ) -> crate::client::BoxFuture<
@@ -38,18 +42,32 @@ pub trait SfnApi: ::std::marker::Send + ::std::marker::Sync {
             crate::operation::send_task_failure::SendTaskFailureOutput,
             crate::operation::send_task_failure::SendTaskFailureError,
         >,
-    >;
+    > {
+        let _ = input;
+        ::std::boxed::Box::pin(
+            ::std::future::ready(
+                ::std::result::Result::Err(
+                    crate::error::RequestError::new(
+                            crate::error::RequestErrorKind::Config,
+                            "not mocked: SendTaskFailure (this implementation of SfnApi does not implement `call_send_task_failure`)",
+                        )
+                        .into(),
+                ),
+            ),
+        )
+    }
 }
 /// Fluent calls for every [`SfnApi`], `dyn SfnApi` included: `client.send_task_failure()...send().await`.
 ///
 /// Implemented for all implementations of [`SfnApi`]; import it (or `crate::prelude::*`) to use it.
 pub trait SfnApiExt: SfnApi {
     /// Starts a `SendTaskFailure` call: set the input's members, then `.send().await`.
+    ///
+    /// The builder borrows this implementation. On a [`Client`], the client's own method of this name is called instead: its builder owns a clone of the client, so that the call can be spawned.
     fn send_task_failure(
         &self,
     ) -> crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder<
-        '_,
-        Self,
+        &Self,
     > {
         crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder::new(
             self,
@@ -58,7 +76,7 @@ pub trait SfnApiExt: SfnApi {
 }
 impl<T: SfnApi + ?::std::marker::Sized> SfnApiExt for T {}
 impl<T: SfnApi + ?::std::marker::Sized> SfnApi for &T {
-    fn send_task_failure_with(
+    fn call_send_task_failure(
         &self,
         input: crate::operation::send_task_failure::SendTaskFailureInput,
     ) -> crate::client::BoxFuture<
@@ -68,11 +86,11 @@ impl<T: SfnApi + ?::std::marker::Sized> SfnApi for &T {
             crate::operation::send_task_failure::SendTaskFailureError,
         >,
     > {
-        (**self).send_task_failure_with(input)
+        (**self).call_send_task_failure(input)
     }
 }
 impl<T: SfnApi + ?::std::marker::Sized> SfnApi for ::std::boxed::Box<T> {
-    fn send_task_failure_with(
+    fn call_send_task_failure(
         &self,
         input: crate::operation::send_task_failure::SendTaskFailureInput,
     ) -> crate::client::BoxFuture<
@@ -82,11 +100,11 @@ impl<T: SfnApi + ?::std::marker::Sized> SfnApi for ::std::boxed::Box<T> {
             crate::operation::send_task_failure::SendTaskFailureError,
         >,
     > {
-        (**self).send_task_failure_with(input)
+        (**self).call_send_task_failure(input)
     }
 }
 impl<T: SfnApi + ?::std::marker::Sized> SfnApi for ::std::sync::Arc<T> {
-    fn send_task_failure_with(
+    fn call_send_task_failure(
         &self,
         input: crate::operation::send_task_failure::SendTaskFailureInput,
     ) -> crate::client::BoxFuture<
@@ -96,7 +114,7 @@ impl<T: SfnApi + ?::std::marker::Sized> SfnApi for ::std::sync::Arc<T> {
             crate::operation::send_task_failure::SendTaskFailureError,
         >,
     > {
-        (**self).send_task_failure_with(input)
+        (**self).call_send_task_failure(input)
     }
 }
 /// A client for AWS Step Functions.
@@ -138,19 +156,18 @@ impl Client {
         &self.runtime.config
     }
     /// Starts a `SendTaskFailure` call: set the input's members, then `.send().await`.
+    ///
+    /// The builder owns a clone of this client (cheap: clones share configuration, credentials and connections), so the future of `send()` borrows nothing and can be spawned: `tokio::spawn(client.send_task_failure()...send())`.
     pub fn send_task_failure(
         &self,
-    ) -> crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder<
-        '_,
-        Self,
-    > {
+    ) -> crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder {
         crate::operation::send_task_failure::builders::SendTaskFailureFluentBuilder::new(
-            self,
+            ::std::clone::Clone::clone(self),
         )
     }
 }
 impl SfnApi for Client {
-    fn send_task_failure_with(
+    fn call_send_task_failure(
         &self,
         input: crate::operation::send_task_failure::SendTaskFailureInput,
     ) -> crate::client::BoxFuture<

@@ -84,8 +84,9 @@
 //! # Testing with a mock
 //!
 //! Write application code against the [`SfnApi`] trait (`&dyn SfnApi`), which [`Client`]
-//! implements, and hand it a mock in tests: the mock implements one method per operation,
-//! taking the whole input, and [`SfnApiExt`] gives it the same fluent calls as the client.
+//! implements, and hand it a mock in tests: the mock implements only the operations the test
+//! uses (one method each, taking the whole input; the others answer "not mocked"), and
+//! [`SfnApiExt`] gives it the same fluent calls as the client.
 //!
 //! ```no_run
 //! use sfn::operation::send_task_failure::{SendTaskFailureError, SendTaskFailureInput, SendTaskFailureOutput};
@@ -98,7 +99,7 @@
 //! struct Mock;
 //!
 //! impl SfnApi for Mock {
-//!     fn send_task_failure_with(
+//!     fn call_send_task_failure(
 //!         &self,
 //!         _input: SendTaskFailureInput,
 //!     ) -> BoxFuture<'_, Result<SendTaskFailureOutput, SendTaskFailureError>> {
@@ -128,6 +129,20 @@
 //! reference (`Client::new(&config)`): those clients share its credentials provider and its
 //! HTTP connections, and each still takes its own `AWS_ENDPOINT_URL_<SERVICE>`. Derive a
 //! configuration for one service with [`Config::to_builder`].
+//!
+//! # Several services in one program
+//!
+//! Each generated crate's `prelude` holds only its two traits, named after its service, so
+//! the preludes of several crates import together; the clients keep their crates' names:
+//!
+//! ```ignore
+//! use sfn::prelude::*;
+//! use other_service::prelude::*;
+//!
+//! let config = sfn::Config::from_env();
+//! let sfn = sfn::Client::new(&config);
+//! let other = other_service::Client::new(&config); // the same `Config` type
+//! ```
 //!
 //! # Retries
 //!
@@ -190,8 +205,12 @@ const _: () = ::std::assert!(
 );
 #[rustfmt::skip]
 pub mod types;
-/// The names most programs need: `use sfn::prelude::*;`.
+/// The traits most programs need: `use sfn::prelude::*;` gives the fluent calls on any
+/// [`SfnApi`] and lets code name the trait.
+///
+/// Only traits named after the service, so that the preludes of several services can be
+/// glob-imported into one module together; name the client and the configuration by their
+/// crate (`sfn::Client`, `sfn::Config`).
 pub mod prelude {
-    pub use crate::client::{Client, SfnApi, SfnApiExt};
-    pub use crate::config::Config;
+    pub use crate::client::{SfnApi, SfnApiExt};
 }

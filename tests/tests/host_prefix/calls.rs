@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use widgets::credentials::Credentials;
 use widgets::error::RequestErrorKind;
 use widgets::operation::get_status::GetStatusError;
-use widgets::prelude::*;
+use widgets::{Client, Config};
 use widgets::transport::{http, BoxFuture, HttpClient, Limits, TransportError};
 
 const AKID: &str = "AKIDEXAMPLE";

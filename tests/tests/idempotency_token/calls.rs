@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use jobs::credentials::Credentials;
-use jobs::prelude::*;
+use jobs::{Client, Config};
 use jobs::transport::{http, BoxFuture, HttpClient, Limits, TransportError};
 
 /// Records every request body; answers `200` with `answer` (`{}` when empty) and a request id.

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use queues::credentials::Credentials;
 use queues::operation::get_queue::GetQueueError;
-use queues::prelude::*;
+use queues::{Client, Config};
 use queues::retry::RetryConfig;
 use queues::transport::{http, BoxFuture, HttpClient, Limits, TransportError};
 

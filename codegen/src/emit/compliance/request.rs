@@ -25,12 +25,12 @@ impl Context<'_> {
         let forbid_query_params = list(&case.forbid_query_params);
         let body = option(case.body.as_deref());
         let json_body = case.json_body;
-        let with_fn = ident(&op.with_fn_name);
+        let call_fn = ident(&op.call_fn);
         quote! {
             let http = support::Recorder::new(200, &[], "{}");
             let client = support::client(#host, &http);
             let input = #input;
-            let outcome = support::run(client.#with_fn(input));
+            let outcome = support::run(client.#call_fn(input));
             let request = http.request(&outcome);
             support::assert_request(&request, &support::ExpectedRequest {
                 method: #method,

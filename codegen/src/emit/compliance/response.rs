@@ -17,7 +17,7 @@ impl Context<'_> {
         let headers = case.headers.iter().map(|(k, v)| quote! { (#k, #v) });
         let body = &case.body;
         let input = self.value(&case.input);
-        let with_fn = ident(&op.with_fn_name);
+        let call_fn = ident(&op.call_fn);
         let check = match &case.expected {
             Expected::Output(expected) => {
                 let expected = self.value(expected);
@@ -62,7 +62,7 @@ impl Context<'_> {
             let http = support::Recorder::new(#status, &[ #( #headers ),* ], #body);
             let client = support::client(#host, &http);
             let input = #input;
-            let outcome = support::run(client.#with_fn(input));
+            let outcome = support::run(client.#call_fn(input));
             #check
         }
     }

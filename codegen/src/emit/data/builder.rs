@@ -45,6 +45,7 @@ pub(super) fn builder(s: &Structure, module: &TokenStream) -> TokenStream {
                 .unwrap_or_default(),
         };
         doc.extend(doc_lines(&presence_doc));
+        doc.extend(doc_lines(&super::rename_note(f)));
         let (param, convert) = setter_param(&f.ty);
         let wire = &f.wire_name;
         let set_doc = doc_lines(&format!("Sets or clears `{wire}`."));
@@ -114,9 +115,17 @@ pub(super) fn builder(s: &Structure, module: &TokenStream) -> TokenStream {
         name = s.name
     );
     let build = if s.fallible_build {
-        let doc = doc_lines(&format!(
-            "Builds the {target_link}, or says which required member is missing."
-        ));
+        let doc = if s.fields.iter().any(|f| f.presence == Presence::Required) {
+            doc_lines(&format!(
+                "Builds the {target_link}, or says which required member is missing."
+            ))
+        } else {
+            // An operation input without required members: fallible as every input is.
+            doc_lines(&format!(
+                "Builds the {target_link}. A `Result`, as for every operation input (in the AWS \
+                 SDK too), though it never fails: no member is required."
+            ))
+        };
         quote! {
             #doc
             pub fn build(self) -> ::std::result::Result<#target, crate::error::BuildError> {

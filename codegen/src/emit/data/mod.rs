@@ -1,16 +1,19 @@
 //! Structures with their builders, enums and unions: the data types of `crate::types`,
 //! `crate::types::error` and each operation's input and output.
 //!
-//! `structure.rs` writes a structure and `builder.rs` its builder; `error.rs` what an error
+//! `structure.rs` writes a structure, `accessor.rs` its accessors and `builder.rs` its builder;
+//! `error.rs` what an error
 //! structure has beyond its members (accessors, `Display`, `Error`, the runtime's error traits);
 //! `enumeration.rs` writes string enums and intEnums, `union.rs` unions.
 
+mod accessor;
 mod builder;
 mod enumeration;
 mod error;
 mod structure;
 mod union;
 
+pub use accessor::rename_note;
 pub use enumeration::enumeration;
 pub use structure::structure;
 pub use union::union;

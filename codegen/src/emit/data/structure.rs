@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{builder, error, service_default_doc, SENSITIVE_MEMBER_DOC, SENSITIVE_TYPE_DOC};
+use super::{
+    accessor, builder, error, service_default_doc, SENSITIVE_MEMBER_DOC, SENSITIVE_TYPE_DOC,
+};
 use crate::emit::{debug_impl, doc_lines, docs, field_type, ident, naming_label};
 use crate::ir::{Presence, Structure};
 
@@ -29,6 +31,7 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
         if let Some(default) = &f.service_default {
             doc.extend(doc_lines(&service_default_doc(default)));
         }
+        doc.extend(doc_lines(&accessor::rename_note(f)));
         let serde_attr = serde_field(&f.wire_name, f.presence == Presence::Optional);
         fields.push(quote! { #doc #serde_attr pub #field: #ty, });
         debug_fields.push((
@@ -50,6 +53,7 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
         extra_impl = error::impls(s, error);
     }
     let debug = debug_impl(&quote! { #name }, &s.name, s.sensitive, &debug_fields);
+    let accessors = accessor::accessors(s);
     let builder_doc = doc_lines(&format!("A builder for [`{}`].", s.name));
     let item = quote! {
         #doc
@@ -65,6 +69,7 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
                 ::std::default::Default::default()
             }
         }
+        #accessors
         #debug
         #extra_impl
     };

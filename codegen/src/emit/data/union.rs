@@ -76,6 +76,27 @@ pub fn union(u: &Union) -> TokenStream {
                         matches!(self, Self::#variant(_))
                     }
                 });
+                if let Some(as_fn) = &v.as_fn {
+                    let as_fn = ident(as_fn);
+                    let as_doc = doc_lines(&format!(
+                        "The value of `{}`, or `Err(self)` when another member is set.",
+                        v.name
+                    ));
+                    let (value_ty, value) = match &v.ty {
+                        Some(inner) if v.boxed => (rust_type(inner), quote! { &**value }),
+                        _ => (ty.clone(), quote! { value }),
+                    };
+                    accessors.push(quote! {
+                        #as_doc
+                        pub fn #as_fn(&self) -> ::std::result::Result<&#value_ty, &Self> {
+                            if let Self::#variant(value) = self {
+                                ::std::result::Result::Ok(#value)
+                            } else {
+                                ::std::result::Result::Err(self)
+                            }
+                        }
+                    });
+                }
             }
         }
     }

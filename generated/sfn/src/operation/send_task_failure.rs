@@ -38,6 +38,20 @@ impl SendTaskFailureInput {
         ::std::default::Default::default()
     }
 }
+impl SendTaskFailureInput {
+    /// Identifies the task to report as failed. Step Functions creates the token when it hands a task to a worker (an activity worker gets it from `GetActivityTask`), or places it in the context object when a workflow enters a Task state that waits for a callback.
+    pub fn task_token(&self) -> &str {
+        self.task_token.as_str()
+    }
+    /// A short error code that names the failure. Leave it out, together with `cause`, if the caller has no KMS permissions on an encrypted execution.
+    pub fn error(&self) -> ::std::option::Option<&str> {
+        self.error.as_deref()
+    }
+    /// A longer, human-readable explanation of why the task failed. Leave it out, together with `error`, if the caller has no KMS permissions on an encrypted execution.
+    pub fn cause(&self) -> ::std::option::Option<&str> {
+        self.cause.as_deref()
+    }
+}
 impl ::std::fmt::Debug for SendTaskFailureInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut s = f.debug_struct("SendTaskFailureInput");
@@ -372,21 +386,21 @@ pub mod builders {
         }
     }
     /// A `SendTaskFailure` call being set up: set the input's members, then `send()`.
-    pub struct SendTaskFailureFluentBuilder<
-        'a,
-        C: ?::std::marker::Sized = dyn crate::client::SfnApi,
-    > {
-        client: &'a C,
-        input: crate::operation::send_task_failure::builders::SendTaskFailureInputBuilder,
+    ///
+    /// `C` makes the call. From `client.send_task_failure()` on a [`Client`](crate::Client) it is a clone
+    /// of the client (cheap: clones share everything), owned by the builder, so
+    /// `tokio::spawn(client.send_task_failure()...send())` works. From [`SfnApiExt`](crate::SfnApiExt) on
+    /// any other implementation of [`SfnApi`](crate::SfnApi) (a mock, `&dyn SfnApi`) it is a
+    /// reference to that implementation.
+    pub struct SendTaskFailureFluentBuilder<C = crate::client::Client> {
+        handle: C,
+        inner: crate::operation::send_task_failure::builders::SendTaskFailureInputBuilder,
     }
-    impl<
-        'a,
-        C: crate::client::SfnApi + ?::std::marker::Sized,
-    > SendTaskFailureFluentBuilder<'a, C> {
-        pub(crate) fn new(client: &'a C) -> Self {
+    impl<C: crate::client::SfnApi> SendTaskFailureFluentBuilder<C> {
+        pub(crate) fn new(handle: C) -> Self {
             Self {
-                client,
-                input: ::std::default::Default::default(),
+                handle,
+                inner: ::std::default::Default::default(),
             }
         }
         /// Identifies the task to report as failed. Step Functions creates the token when it hands a task to a worker (an activity worker gets it from `GetActivityTask`), or places it in the context object when a workflow enters a Task state that waits for a callback.
@@ -394,7 +408,7 @@ pub mod builders {
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.input = self.input.task_token(input);
+            self.inner = self.inner.task_token(input);
             self
         }
         /// Sets or clears `taskToken`.
@@ -402,19 +416,19 @@ pub mod builders {
             mut self,
             input: ::std::option::Option<::std::string::String>,
         ) -> Self {
-            self.input = self.input.set_task_token(input);
+            self.inner = self.inner.set_task_token(input);
             self
         }
         /// The value of `taskToken` set so far.
         pub fn get_task_token(&self) -> &::std::option::Option<::std::string::String> {
-            self.input.get_task_token()
+            self.inner.get_task_token()
         }
         /// A short error code that names the failure. Leave it out, together with `cause`, if the caller has no KMS permissions on an encrypted execution.
         pub fn error(
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.input = self.input.error(input);
+            self.inner = self.inner.error(input);
             self
         }
         /// Sets or clears `error`.
@@ -422,19 +436,19 @@ pub mod builders {
             mut self,
             input: ::std::option::Option<::std::string::String>,
         ) -> Self {
-            self.input = self.input.set_error(input);
+            self.inner = self.inner.set_error(input);
             self
         }
         /// The value of `error` set so far.
         pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
-            self.input.get_error()
+            self.inner.get_error()
         }
         /// A longer, human-readable explanation of why the task failed. Leave it out, together with `error`, if the caller has no KMS permissions on an encrypted execution.
         pub fn cause(
             mut self,
             input: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.input = self.input.cause(input);
+            self.inner = self.inner.cause(input);
             self
         }
         /// Sets or clears `cause`.
@@ -442,18 +456,18 @@ pub mod builders {
             mut self,
             input: ::std::option::Option<::std::string::String>,
         ) -> Self {
-            self.input = self.input.set_cause(input);
+            self.inner = self.inner.set_cause(input);
             self
         }
         /// The value of `cause` set so far.
         pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
-            self.input.get_cause()
+            self.inner.get_cause()
         }
         /// The input set so far.
         pub fn as_input(
             &self,
         ) -> &crate::operation::send_task_failure::builders::SendTaskFailureInputBuilder {
-            &self.input
+            &self.inner
         }
         /// Builds the input and makes the call. A missing required member fails here, before anything is sent.
         pub async fn send(
@@ -462,7 +476,7 @@ pub mod builders {
             crate::operation::send_task_failure::SendTaskFailureOutput,
             crate::operation::send_task_failure::SendTaskFailureError,
         > {
-            let input = match self.input.build() {
+            let input = match self.inner.build() {
                 ::std::result::Result::Ok(input) => input,
                 ::std::result::Result::Err(error) => {
                     return ::std::result::Result::Err(
@@ -470,14 +484,13 @@ pub mod builders {
                     );
                 }
             };
-            self.client.send_task_failure_with(input).await
+            self.handle.call_send_task_failure(input).await
         }
     }
-    impl<C: ?::std::marker::Sized> ::std::fmt::Debug
-    for SendTaskFailureFluentBuilder<'_, C> {
+    impl<C> ::std::fmt::Debug for SendTaskFailureFluentBuilder<C> {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct(stringify!(SendTaskFailureFluentBuilder))
-                .field("input", &self.input)
+                .field("input", &self.inner)
                 .finish_non_exhaustive()
         }
     }

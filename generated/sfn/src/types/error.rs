@@ -219,6 +219,12 @@ impl KmsInvalidStateException {
         ::std::default::Default::default()
     }
 }
+impl KmsInvalidStateException {
+    /// The state that the KMS key is in, such as `DISABLED` or `PENDING_DELETION`.
+    pub fn kms_key_state(&self) -> ::std::option::Option<&crate::types::KmsKeyState> {
+        self.kms_key_state.as_ref()
+    }
+}
 impl ::std::fmt::Debug for KmsInvalidStateException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         let mut s = f.debug_struct("KmsInvalidStateException");
