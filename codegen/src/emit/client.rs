@@ -185,6 +185,9 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct Client {
             runtime: ::std::sync::Arc<crate::orchestrator::Runtime>,
+            /// Set on the clone a fluent builder owns by its `customize(..)`: this call's
+            /// settings (none on a client made with `new`).
+            pub(crate) overrides: crate::config::CallOverrides,
         }
 
         impl Client {
@@ -193,7 +196,10 @@ pub fn client_file(krate: &Crate) -> TokenStream {
             /// client), or `Client::new(config)`. Call it inside a tokio runtime: the built-in
             /// HTTPS client and the timeouts use tokio.
             pub fn new(config: impl ::std::borrow::Borrow<crate::config::Config>) -> Self {
-                Self { runtime: ::std::sync::Arc::new(crate::orchestrator::Runtime::new(config.borrow(), &SERVICE)) }
+                Self {
+                    runtime: ::std::sync::Arc::new(crate::orchestrator::Runtime::new(config.borrow(), &SERVICE)),
+                    overrides: crate::config::CallOverrides::new(),
+                }
             }
             /// A client with this configuration, as [`Client::new`] (the name the AWS SDKs give it).
             pub fn from_conf(config: crate::config::Config) -> Self {
@@ -368,7 +374,7 @@ fn client_call(
             ::std::boxed::Box::pin(async move {
                 #fill_tokens
                 let body = crate::codec::#ser(&input);
-                match self.runtime.invoke(&OPERATION, body, #host_prefix).await {
+                match self.runtime.invoke_with_overrides(&OPERATION, body, #host_prefix, &self.overrides).await {
                     ::std::result::Result::Ok(answer) => crate::codec::#de(&answer.body).map_err(|why| {
                         crate::error::RequestError::new(
                             crate::error::RequestErrorKind::InvalidResponse,

@@ -172,6 +172,17 @@ fn fluent_builder(op: &Operation, names: &Names) -> TokenStream {
                 self.handle.#call_fn(input).await
             }
         }
+        impl #fluent<crate::client::Client> {
+            /// Settings for this call alone that differ from the client's configuration: attempts,
+            /// attempt and total timeouts, and retrying failures that leave it unknown whether a
+            /// non-idempotent operation was carried out (`retry_as_idempotent`, for long polls).
+            /// Replaces any set before. Only calls made through a [`Client`](crate::Client) have
+            /// them (a mock has no retries to tune).
+            pub fn customize(mut self, overrides: crate::config::CallOverrides) -> Self {
+                self.handle.overrides = overrides;
+                self
+            }
+        }
         impl<C> ::std::fmt::Debug for #fluent<C> {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(stringify!(#fluent)).field("input", &self.inner).finish_non_exhaustive()

@@ -129,6 +129,9 @@ impl<T: SfnApi + ?::std::marker::Sized> SfnApi for ::std::sync::Arc<T> {
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     runtime: ::std::sync::Arc<crate::orchestrator::Runtime>,
+    /// Set on the clone a fluent builder owns by its `customize(..)`: this call's
+    /// settings (none on a client made with `new`).
+    pub(crate) overrides: crate::config::CallOverrides,
 }
 impl Client {
     /// A client with this configuration: `Client::new(&config)` with a configuration shared
@@ -140,6 +143,7 @@ impl Client {
             runtime: ::std::sync::Arc::new(
                 crate::orchestrator::Runtime::new(config.borrow(), &SERVICE),
             ),
+            overrides: crate::config::CallOverrides::new(),
         }
     }
     /// A client with this configuration, as [`Client::new`] (the name the AWS SDKs give it).
@@ -195,7 +199,12 @@ impl SfnApi for Client {
             let body = crate::codec::ser_send_task_failure_input(&input);
             match self
                 .runtime
-                .invoke(&OPERATION, body, ::std::option::Option::None)
+                .invoke_with_overrides(
+                    &OPERATION,
+                    body,
+                    ::std::option::Option::None,
+                    &self.overrides,
+                )
                 .await
             {
                 ::std::result::Result::Ok(answer) => {
