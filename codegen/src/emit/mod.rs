@@ -10,6 +10,7 @@ pub mod example;
 pub mod krate;
 pub mod lib_rs;
 pub mod operation;
+pub mod waiter;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -5,7 +5,8 @@
 //!
 //! Here: the entry point, the placing of every named shape (its module and Rust name), the
 //! service, and what the other files share. `operation.rs` lowers operations (inputs, outputs,
-//! error cases, host prefixes), `paginator.rs` their `@paginated` trait, `types.rs` structures,
+//! error cases, host prefixes), `paginator.rs` their `@paginated` trait, `waiter/` their
+//! `smithy.waiters#waitable` waiters (paths compiled to typed Rust), `types.rs` structures,
 //! enums, unions, members and defaults, `cycles.rs` finds the members that must be boxed and the
 //! structures that require themselves, and `codec.rs` names the codec functions.
 
@@ -14,6 +15,7 @@ mod cycles;
 mod operation;
 mod paginator;
 mod types;
+mod waiter;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -235,14 +237,17 @@ impl<'m> Lowering<'m> {
                 _ => unreachable!("only named kinds are placed"),
             }
         }
-        Ok(Crate {
+        let mut krate = Crate {
             package: package.to_owned(),
             version: version.to_owned(),
             service,
             operations,
             types,
             errors,
-        })
+            waiters: Vec::new(),
+        };
+        krate.waiters = self.waiters(&krate)?;
+        Ok(krate)
     }
 
     fn service(&self) -> Result<Service> {
