@@ -239,7 +239,7 @@ async fn zero_max_wait_polls_once() {
 #[tokio::test(start_paused = true)]
 async fn a_stalled_poll_is_cancelled_at_the_deadline() {
     let start = Instant::now();
-    let result: Result<FinalPoll<(), ()>, _> =
+    let result: Result<FinalPoll<(), &str>, _> =
         wait(&SPEC, secs(30), std::future::pending, |_| None).await;
     let error = result.unwrap_err();
     assert!(
@@ -247,6 +247,10 @@ async fn a_stalled_poll_is_cancelled_at_the_deadline() {
         "{error:?}"
     );
     assert_eq!(start.elapsed(), secs(30));
+    assert_eq!(
+        error.to_string(),
+        "waiter ThingReady gave up: the maximum wait of 30s ran out after 1 attempt in 30s"
+    );
 }
 
 /// The final poll, sent on the deadline, gets `min_delay` to answer before it is cancelled.

@@ -212,9 +212,8 @@ impl<O, E: fmt::Display> fmt::Display for WaiterError<O, E> {
             } => {
                 write!(
                     f,
-                    "waiter {waiter} failed: acceptor {acceptor} ({matcher}) matched after {} \
-                     attempts",
-                    final_poll.attempts
+                    "waiter {waiter} failed: acceptor {acceptor} ({matcher}) matched after {}",
+                    Attempts(final_poll.attempts)
                 )?;
                 if let Err(error) = &final_poll.result {
                     write!(f, ": {error}")?;
@@ -228,8 +227,9 @@ impl<O, E: fmt::Display> fmt::Display for WaiterError<O, E> {
                 attempts,
             } => write!(
                 f,
-                "waiter {waiter} gave up: the maximum wait of {max_wait:?} ran out after \
-                 {elapsed:?} and {attempts} attempts"
+                "waiter {waiter} gave up: the maximum wait of {max_wait:?} ran out after {} in \
+                 {elapsed:?}",
+                Attempts(*attempts)
             ),
             Self::OperationFailed {
                 waiter,
@@ -242,9 +242,21 @@ impl<O, E: fmt::Display> fmt::Display for WaiterError<O, E> {
                 attempts,
             } => write!(
                 f,
-                "waiter {waiter} failed: an error no acceptor matches, after {attempts} attempts: \
-                 {error}"
+                "waiter {waiter} failed: an error no acceptor matches, after {}: {error}",
+                Attempts(*attempts)
             ),
+        }
+    }
+}
+
+/// `1 attempt`, `2 attempts`.
+struct Attempts(u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 attempt"),
+            n => write!(f, "{n} attempts"),
         }
     }
 }
