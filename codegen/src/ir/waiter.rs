@@ -77,6 +77,10 @@ pub enum Matcher {
 
 /// A comparator of a path matcher, with its expected value.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "the comparators' names in the Smithy waiters spec"
+)]
 pub enum Comparator {
     StringEquals(String),
     BooleanEquals(bool),
