@@ -190,3 +190,29 @@ fn waiters_of_operations_left_out_are_ignored() {
     assert!(paths.contains(&"src/waiters/put_done.rs"), "{paths:?}");
     assert!(!paths.contains(&"src/waiters/ready.rs"), "{paths:?}");
 }
+
+/// Paths built to exhaust the stack (deep nesting, long chains) are refused on a 2 MiB thread,
+/// the size of a test thread and of the stack `hostile_models.rs` generates on.
+#[test]
+fn hostile_paths_are_refused_without_overflowing_the_stack() {
+    let cases = [
+        format!("{}status{}", "(".repeat(50_000), ")".repeat(50_000)),
+        format!("{}ready", "!".repeat(50_000)),
+        vec!["status"; 50_000].join("."),
+        format!("status{}", " == status".repeat(50_000)),
+    ];
+    for (n, text) in cases.into_iter().enumerate() {
+        let model = model(path(&text, "true", "booleanEquals"), None);
+        let result = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || generate(&model).map(|_| ()))
+            .unwrap()
+            .join()
+            .expect("no panic, no overflow");
+        let error = result.expect_err("refused").to_string();
+        assert!(
+            error.ends_with(": the path has more than 100 parts"),
+            "case {n}: {error}"
+        );
+    }
+}

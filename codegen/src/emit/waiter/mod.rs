@@ -303,8 +303,7 @@ fn waiter_file(krate: &Crate, waiter: &Waiter) -> TokenStream {
                 AcceptorState::Failure => "failure",
                 AcceptorState::Retry => "retry",
             };
-            // A double-backtick code span may hold the single backticks of the description.
-            format!("{n}. `{state}` on `` {} ``\n", a.description)
+            format!("{n}. `{state}` on {}\n", code_span(&a.description))
         })
         .collect();
     let fluent_doc = docs(
@@ -396,4 +395,13 @@ fn waiter_file(krate: &Crate, waiter: &Waiter) -> TokenStream {
             ::std::option::Option::None
         }
     }
+}
+
+/// `text` as a Markdown code span: fenced by one backtick more than its longest run of them, so
+/// the backticks of JMESPath literals stay inside.
+fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let text = text.replace(['\n', '\r'], " ");
+    format!("{fence} {text} {fence}")
 }

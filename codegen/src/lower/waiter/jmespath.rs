@@ -44,7 +44,11 @@ pub enum Ast {
 /// waiters do not support).
 pub fn parse(text: &str) -> Result<Ast, String> {
     let tokens = lex(text)?;
-    let mut parser = Parser { tokens, at: 0 };
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        nodes: 0,
+    };
     let ast = parser.expression(0)?;
     match parser.peek() {
         Tok::Eof => Ok(ast),
@@ -247,9 +251,16 @@ fn delimited(chars: &[char], start: usize, quote: char) -> Result<(String, usize
     Err(format!("the `{quote}` at {start} is never closed"))
 }
 
+/// The most parts (names, operators, literals, ...) a path may have. AWS's paths have a few
+/// dozen at most; the cap bounds the recursion of the parser, the compiler and the emitter (and
+/// syn's, on the generated code), so a hostile model cannot overflow a stack.
+pub const MAX_PARTS: usize = 100;
+
 struct Parser {
     tokens: Vec<(usize, Tok)>,
     at: usize,
+    /// The parts parsed so far (calls of `nud` and `led`), against [`MAX_PARTS`].
+    nodes: usize,
 }
 
 impl Parser {
@@ -301,7 +312,17 @@ impl Parser {
         Ok(left)
     }
 
+    /// Counts one more part; an error past [`MAX_PARTS`].
+    fn count(&mut self) -> Result<(), String> {
+        self.nodes += 1;
+        if self.nodes > MAX_PARTS {
+            return Err(format!("the path has more than {MAX_PARTS} parts"));
+        }
+        Ok(())
+    }
+
     fn nud(&mut self, tok: Tok) -> Result<Ast, String> {
+        self.count()?;
         match tok {
             Tok::Ident(name) | Tok::Quoted(name) => Ok(Ast::Field(name)),
             Tok::Literal(value) => Ok(Ast::Literal(value)),
@@ -340,6 +361,7 @@ impl Parser {
     }
 
     fn led(&mut self, tok: Tok, left: Ast) -> Result<Ast, String> {
+        self.count()?;
         let power = tok.power();
         match tok {
             Tok::Dot => {
@@ -577,5 +599,18 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(parse(text), Err(expected.to_owned()), "{text}");
         }
+    }
+
+    /// Long chains and deep nesting are refused before any recursion gets deep.
+    #[test]
+    fn size_is_bounded() {
+        let long = vec!["a"; MAX_PARTS].join(".");
+        let limit = Err(format!("the path has more than {MAX_PARTS} parts"));
+        assert_eq!(parse(&long), limit);
+        assert!(parse(&vec!["a"; MAX_PARTS / 2].join(".")).is_ok());
+        let deep = format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(parse(&deep), limit);
+        let nots = format!("{}a", "!".repeat(100_000));
+        assert_eq!(parse(&nots), limit);
     }
 }
