@@ -3,6 +3,8 @@
 
 use crate::closure::Protocol;
 
+pub mod waiter;
+
 /// One generated crate.
 #[derive(Debug, Clone)]
 pub struct Crate {
@@ -14,6 +16,8 @@ pub struct Crate {
     pub types: Vec<DataType>,
     /// Error structures of `crate::types::error`.
     pub errors: Vec<Structure>,
+    /// The operations' `smithy.waiters#waitable` waiters, `crate::waiters`.
+    pub waiters: Vec<waiter::Waiter>,
 }
 
 /// A named type of the crate, as [`Crate::named_types`] finds it by path.

@@ -311,6 +311,14 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         "src/transport.rs",
         include_str!("../runtime/src/transport.rs"),
     ),
+    (
+        "src/waiter/mod.rs",
+        include_str!("../runtime/src/waiter/mod.rs"),
+    ),
+    (
+        "src/waiter/path.rs",
+        include_str!("../runtime/src/waiter/path.rs"),
+    ),
 ];
 
 /// The runtime crate's manifest (see [`RUNTIME_SOURCES`]).

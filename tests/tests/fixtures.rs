@@ -171,6 +171,47 @@ fn snapshot_name(fixture: &str, path: &str) -> String {
     format!("{fixture}__{}", path.replace(['/', '.'], "_"))
 }
 
+/// `smithy.waiters#waitable` waiters (every comparator and matcher, the JMESPath forms the
+/// generator compiles, a member that takes the waiter method's name): `crate::waiters`, the
+/// `Waiters` trait, and the re-exports; the usage program runs every waiter against a mock.
+#[test]
+fn waiters() {
+    let files = check_fixture("waiters");
+    assert_contains(
+        &files,
+        "src/waiters.rs",
+        &[
+            "pub use crate::waiter::{AcceptorState, FinalPoll, WaiterError};",
+            "pub trait Waiters: crate::client::ThingsApi {",
+            ") -> crate::waiters::thing_ready::ThingReadyFluentBuilder {",
+            "#[deprecated",
+        ],
+    );
+    assert_contains(
+        &files,
+        "src/waiters/poll_done.rs",
+        &[
+            "pub fn wait(mut self, input: bool) -> Self",
+            "pub async fn wait_value(",
+        ],
+    );
+    assert_contains(
+        &files,
+        "src/client.rs",
+        &["pub use crate::waiters::Waiters;"],
+    );
+    assert_contains(
+        &files,
+        "src/lib.rs",
+        &["use ::smithy_rust_runtime::waiter;", "pub mod waiters;"],
+    );
+    // Crates without waiters are as before.
+    let shapes = generate("shapes", "shapes").unwrap();
+    assert!(shapes.iter().all(|f| !f.path.contains("waiter")));
+    assert_lacks(&shapes, "src/lib.rs", &["waiter"]);
+    assert_lacks(&shapes, "src/client.rs", &["Waiters"]);
+}
+
 const FIXTURES: &[&str] = &[
     "empty_output",
     "naming_obstacle_course",
@@ -179,6 +220,7 @@ const FIXTURES: &[&str] = &[
     "recursion",
     "sensitive",
     "shapes",
+    "waiters",
 ];
 
 /// Models that must be refused, with the diagnostic that says why and what to do.

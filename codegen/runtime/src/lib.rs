@@ -20,7 +20,8 @@
 //! # The seam with generated code
 //!
 //! [`orchestrator`] (one call from start to end), [`aws_json`] and [`json`] (the AWS JSON
-//! protocols), [`sensitive`] and [`idempotency`] exist for generated code: what it knows of the
+//! protocols), [`sensitive`], [`idempotency`] and [`waiter`] (the polling loop of
+//! `smithy.waiters#waitable` waiters) exist for generated code: what it knows of the
 //! service and an operation comes in as [`ServiceSpec`](orchestrator::ServiceSpec) and
 //! [`OperationSpec`](orchestrator::OperationSpec). Their shape is versioned by [`SEAM`]: a
 //! generated crate checks at build time that it matches the version it was generated for.
@@ -69,6 +70,8 @@ pub mod sensitive;
 pub mod sign;
 #[cfg(feature = "client")]
 pub mod transport;
+#[cfg(feature = "client")]
+pub mod waiter;
 
 #[cfg(feature = "serde")]
 mod serde_impls;

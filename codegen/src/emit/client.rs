@@ -141,6 +141,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         "The [`{}`] trait and the [`Client`] that implements it.",
         service.trait_name
     ));
+    let waiters = super::waiter::client_items(krate);
     quote! {
         #module_doc
         /// The future the service trait's methods return: boxed, so the trait can be used as
@@ -220,6 +221,7 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         impl #api for Client {
             #( #impls )*
         }
+        #waiters
     }
 }
 

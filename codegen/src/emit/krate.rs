@@ -2,13 +2,13 @@
 //!
 //! Every crate has `Cargo.toml`, `src/lib.rs`, `src/client.rs`, `src/codec.rs`,
 //! `src/operation.rs`, `src/types.rs` and `src/types/error.rs`; each operation adds
-//! `src/operation/<op>.rs` and its example program; an inline-runtime crate adds the runtime
-//! modules it uses.
+//! `src/operation/<op>.rs` and its example program; waiters add `src/waiters.rs` and
+//! `src/waiters/<waiter>.rs`; an inline-runtime crate adds the runtime modules it uses.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{cargo, client, codec, data, doc_lines, example, ident, lib_rs, operation};
+use super::{cargo, client, codec, data, doc_lines, example, ident, lib_rs, operation, waiter};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Crate, DataType};
 use crate::{render, GeneratedFile, RuntimeDependency, Settings, RUNTIME_SOURCES};
@@ -71,6 +71,7 @@ pub(crate) fn crate_files(
     let (types, errors) = types_files(krate);
     files.push(render::rust_file("src/types.rs", types, source)?);
     files.push(render::rust_file("src/types/error.rs", errors, source)?);
+    files.extend(waiter::waiter_files(krate, source)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -82,13 +83,15 @@ pub fn is_runtime_module(path: &str) -> bool {
 }
 
 /// Whether an inline-runtime crate copies the runtime module at `path`: every module but
-/// `lib.rs`, except those the crate would not use (no redaction, no idempotency tokens), which
+/// `lib.rs`, except those the crate would not use (no redaction, no idempotency tokens, no
+/// waiters), which
 /// would only be dead code.
 fn copies_runtime_module(krate: &Crate, path: &str) -> bool {
     match path {
         RUNTIME_LIB => false,
         "src/sensitive.rs" => krate.redacts(),
         "src/idempotency.rs" => krate.has_idempotency_tokens(),
+        "src/waiter/mod.rs" | "src/waiter/path.rs" => krate.has_waiters(),
         _ => true,
     }
 }

@@ -121,6 +121,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
          crate (`{package}::Client`, `{package}::Config`).",
         package = krate.package.replace('-', "_"),
     ));
+    let waiters = super::waiter::lib_items(krate, runtime);
     let recursion_limit = crate::nesting::recursion_limit(krate).map(|limit| {
         let limit = limit.to_string();
         quote! { #![recursion_limit = #limit] }
@@ -143,6 +144,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
         #runtime_modules
         #[rustfmt::skip]
         pub mod types;
+        #waiters
 
         #prelude_doc
         pub mod prelude {

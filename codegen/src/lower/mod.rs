@@ -5,7 +5,8 @@
 //!
 //! Here: the entry point, the placing of every named shape (its module and Rust name), the
 //! service, and what the other files share. `operation.rs` lowers operations (inputs, outputs,
-//! error cases, host prefixes), `paginator.rs` their `@paginated` trait, `types.rs` structures,
+//! error cases, host prefixes), `paginator.rs` their `@paginated` trait, `waiter/` their
+//! `smithy.waiters#waitable` waiters (paths compiled to typed Rust), `types.rs` structures,
 //! enums, unions, members and defaults, `members.rs` the Rust names of members (fields,
 //! accessors, builder methods, the AWS SDK's renames), `cycles.rs` finds the members that must be boxed and the
 //! structures that require themselves, and `codec.rs` names the codec functions.
@@ -16,6 +17,7 @@ mod members;
 mod operation;
 mod paginator;
 mod types;
+mod waiter;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -227,14 +229,17 @@ impl<'m> Lowering<'m> {
                 _ => unreachable!("only named kinds are placed"),
             }
         }
-        Ok(Crate {
+        let mut krate = Crate {
             package: package.to_owned(),
             version: version.to_owned(),
             service,
             operations,
             types,
             errors,
-        })
+            waiters: Vec::new(),
+        };
+        krate.waiters = self.waiters(&krate)?;
+        Ok(krate)
     }
 
     fn service(&self) -> Result<Service> {
