@@ -3,7 +3,6 @@
 //! call from the same client is back to the configuration. Attempts are counted by the scripted
 //! server.
 
-#[allow(dead_code)]
 #[path = "../../codegen/runtime/tests/support/scripted_server.rs"]
 mod scripted_server;
 
@@ -12,7 +11,6 @@ use std::time::Duration;
 use scripted_server::{Reply, ScriptedServer};
 use sfn::config::CallOverrides;
 use sfn::credentials::Credentials;
-use sfn::error::ProvideErrorMetadata;
 use sfn::retry::RetryConfig;
 use sfn::{Client, Config};
 

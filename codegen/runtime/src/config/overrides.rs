@@ -27,8 +27,7 @@ use std::time::Duration;
 ///
 /// The runtime takes them in
 /// [`Runtime::invoke_with_overrides`](crate::orchestrator::Runtime::invoke_with_overrides).
-/// The intended generated API is a `customize` step on each fluent builder, which stores them
-/// and passes them on when the call is sent:
+/// Generated fluent builders take them with `customize`, and the call passes them on:
 ///
 /// ```text
 /// let messages = sqs
@@ -40,10 +39,8 @@ use std::time::Duration;
 ///     .await?;
 /// ```
 ///
-/// that is, an `overrides: CallOverrides` field in the fluent builder (default: none),
-/// `pub fn customize(mut self, overrides: CallOverrides) -> Self`, and `send()` calling
-/// `runtime.invoke_with_overrides(&OPERATION, body, host_prefix, &self.overrides)` where it
-/// calls `runtime.invoke(..)` today.
+/// (the builder's clone of the client holds them, and the client's call hands them to
+/// `invoke_with_overrides`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct CallOverrides {
