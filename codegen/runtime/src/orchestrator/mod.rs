@@ -121,6 +121,9 @@ pub struct Runtime {
     credentials: Arc<dyn ProvideCredentials>,
     retry: RetryState,
     rules: Option<Value>,
+    /// The endpoint, resolved on the first call: every parameter of the rule set comes from the
+    /// configuration, which does not change, so the rules are evaluated once per client.
+    resolved: std::sync::OnceLock<crate::endpoint::Endpoint>,
 }
 
 impl fmt::Debug for Runtime {
@@ -189,6 +192,7 @@ impl Runtime {
             http,
             credentials,
             rules,
+            resolved: std::sync::OnceLock::new(),
         }
     }
 

@@ -16,6 +16,15 @@ impl Runtime {
     /// The endpoint: the model's rule set evaluated with the configuration (its endpoint URL
     /// among the parameters), or without a rule set, the configured URL.
     pub(super) fn endpoint(&self) -> Result<crate::endpoint::Endpoint, RequestError> {
+        if let Some(endpoint) = self.resolved.get() {
+            return Ok(endpoint.clone());
+        }
+        let endpoint = self.resolve_endpoint()?;
+        // A failure is not kept: it is reported by every call, each resolving again.
+        Ok(self.resolved.get_or_init(|| endpoint).clone())
+    }
+
+    fn resolve_endpoint(&self) -> Result<crate::endpoint::Endpoint, RequestError> {
         let mut params = Params::new();
         if let Some(region) = &self.config.region {
             params.insert("Region".to_owned(), ParamValue::String(region.clone()));
