@@ -116,12 +116,23 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
     let prelude_doc = super::doc_lines(&format!(
         "The traits most programs need: `use {package}::prelude::*;` gives the fluent calls on any\n\
          [`{api}`] and lets code name the trait.\n\n\
-         Only traits named after the service, so that the preludes of several services can be\n\
+         Only traits named after the service{unnamed}, so that the preludes of several services can be\n\
          glob-imported into one module together; name the client and the configuration by their\n\
          crate (`{package}::Client`, `{package}::Config`).",
         package = krate.package.replace('-', "_"),
+        unnamed = if krate.has_waiters() {
+            " (and the `Waiters` trait, imported unnamed)"
+        } else {
+            ""
+        },
     ));
     let waiters = super::waiter::lib_items(krate, runtime);
+    // The waiters' trait, unnamed (`as _`): its methods work on any implementation of the
+    // service trait (a mock, `&dyn Api`), and every service's is called `Waiters`, so a named
+    // import would collide between preludes.
+    let prelude_waiters = krate
+        .has_waiters()
+        .then(|| quote! { pub use crate::waiters::Waiters as _; });
     let recursion_limit = crate::nesting::recursion_limit(krate).map(|limit| {
         let limit = limit.to_string();
         quote! { #![recursion_limit = #limit] }
@@ -149,6 +160,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
         #prelude_doc
         pub mod prelude {
             pub use crate::client::{#api_ident, #ext_ident};
+            #prelude_waiters
         }
     }
 }
