@@ -88,33 +88,7 @@ fn fluent_builder(op: &Operation, names: &Names) -> TokenStream {
         fluent,
         wire,
     } = names;
-    let setters = op.input.fields.iter().map(|f| {
-        let setter = ident(&f.setter);
-        let set_fn = ident(&f.set_fn);
-        let get_fn = ident(&f.get_fn);
-        let value_ty = rust_type(&f.ty);
-        let mut doc = docs(f.docs.as_deref(), &format!("The `{}` member.", f.wire_name));
-        doc.extend(doc_lines(&super::data::rename_note(f)));
-        let (param, _) = super::setter_param(&f.ty);
-        let set_doc = doc_lines(&format!("Sets or clears `{}`.", f.wire_name));
-        let get_doc = doc_lines(&format!("The value of `{}` set so far.", f.wire_name));
-        quote! {
-            #doc
-            pub fn #setter(mut self, input: #param) -> Self {
-                self.inner = self.inner.#setter(input);
-                self
-            }
-            #set_doc
-            pub fn #set_fn(mut self, input: ::std::option::Option<#value_ty>) -> Self {
-                self.inner = self.inner.#set_fn(input);
-                self
-            }
-            #get_doc
-            pub fn #get_fn(&self) -> &::std::option::Option<#value_ty> {
-                self.inner.#get_fn()
-            }
-        }
-    });
+    let setters = fluent_setters(op);
     let build = if op.input.fallible_build {
         quote! {
             let input = match self.inner.build() {
@@ -325,4 +299,41 @@ fn error_enum(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// A fluent builder's three methods per input member (`member(..)`, `set_member(..)`,
+/// `get_member()`), each forwarding to the input builder in `self.inner`: shared by the
+/// operations' and the waiters' fluent builders.
+pub(super) fn fluent_setters(op: &Operation) -> Vec<TokenStream> {
+    op.input
+        .fields
+        .iter()
+        .map(|f| {
+            let setter = ident(&f.setter);
+            let set_fn = ident(&f.set_fn);
+            let get_fn = ident(&f.get_fn);
+            let value_ty = rust_type(&f.ty);
+            let mut doc = docs(f.docs.as_deref(), &format!("The `{}` member.", f.wire_name));
+            doc.extend(doc_lines(&super::data::rename_note(f)));
+            let (param, _) = super::setter_param(&f.ty);
+            let set_doc = doc_lines(&format!("Sets or clears `{}`.", f.wire_name));
+            let get_doc = doc_lines(&format!("The value of `{}` set so far.", f.wire_name));
+            quote! {
+                #doc
+                pub fn #setter(mut self, input: #param) -> Self {
+                    self.inner = self.inner.#setter(input);
+                    self
+                }
+                #set_doc
+                pub fn #set_fn(mut self, input: ::std::option::Option<#value_ty>) -> Self {
+                    self.inner = self.inner.#set_fn(input);
+                    self
+                }
+                #get_doc
+                pub fn #get_fn(&self) -> &::std::option::Option<#value_ty> {
+                    self.inner.#get_fn()
+                }
+            }
+        })
+        .collect()
 }

@@ -9,7 +9,7 @@ mod path;
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::quote;
 
-use super::{doc_lines, docs, ident, inner_doc_lines, rust_type};
+use super::{doc_lines, docs, ident, inner_doc_lines};
 use crate::diagnostic::Diagnostic;
 use crate::ir::waiter::{AcceptorState, Matcher, Waiter};
 use crate::ir::Crate;
@@ -185,32 +185,7 @@ fn waiter_file(krate: &Crate, waiter: &Waiter) -> TokenStream {
         Lit::u64_unsuffixed(max_delay),
     );
 
-    let setters = op.input.fields.iter().map(|f| {
-        let setter = ident(&f.setter);
-        let set_fn = ident(&f.set_fn);
-        let get_fn = ident(&f.get_fn);
-        let value_ty = rust_type(&f.ty);
-        let doc = docs(f.docs.as_deref(), &format!("The `{}` member.", f.wire_name));
-        let (param, _) = super::setter_param(&f.ty);
-        let set_doc = doc_lines(&format!("Sets or clears `{}`.", f.wire_name));
-        let get_doc = doc_lines(&format!("The value of `{}` set so far.", f.wire_name));
-        quote! {
-            #doc
-            pub fn #setter(mut self, input: #param) -> Self {
-                self.inner = self.inner.#setter(input);
-                self
-            }
-            #set_doc
-            pub fn #set_fn(mut self, input: ::std::option::Option<#value_ty>) -> Self {
-                self.inner = self.inner.#set_fn(input);
-                self
-            }
-            #get_doc
-            pub fn #get_fn(&self) -> &::std::option::Option<#value_ty> {
-                self.inner.#get_fn()
-            }
-        }
-    });
+    let setters = super::operation::fluent_setters(op);
     let build = if op.input.fallible_build {
         quote! {
             let input = match inner.build() {
