@@ -4,67 +4,26 @@
 //! most verbose level), whether the source works or fails. Every secret the local peers hand
 //! out contains `CANARY`.
 
+#[path = "support/capture.rs"]
+mod capture;
 #[allow(dead_code)]
 #[path = "support/peers.rs"]
 mod peers;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
+use capture::Capture;
 use peers::{expiry_in_an_hour, Peers};
 use sfn::Client;
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
-
-/// Records every span and event, fields included, as text.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<String>>>);
-
-struct Fields<'a>(&'a mut String);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!(" {}={:?}", field.name(), value));
-    }
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let mut line = format!("span {}", span.metadata().name());
-        span.record(&mut Fields(&mut line));
-        self.0.lock().unwrap().push(line);
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        let mut line = "record".to_owned();
-        values.record(&mut Fields(&mut line));
-        self.0.lock().unwrap().push(line);
-    }
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut line = format!(
-            "event {} {}",
-            event.metadata().level(),
-            event.metadata().target()
-        );
-        event.record(&mut Fields(&mut line));
-        self.0.lock().unwrap().push(line);
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
 
 /// A temporary home folder with the shared files and the SSO cache of every case.
 struct Home(PathBuf);
 
 impl Home {
     fn new(label: &str, token_expiry: &str) -> Home {
-        let dir = tests::temp_path(label);
+        // The label becomes part of a command line (`credential_process = sh DIR/...`).
+        let dir = tests::temp_path(&label.replace(' ', "-"));
         std::fs::create_dir_all(dir.join(".aws/sso/cache")).unwrap();
         let script = dir.join("creds.sh");
         std::fs::write(

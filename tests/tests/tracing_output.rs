@@ -3,68 +3,20 @@
 //! one closing event per call (`debug` on success, `warn` only for the failure the caller
 //! gets, `debug` for each failed attempt that is retried); and never a secret.
 
+#[path = "support/capture.rs"]
+mod capture;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 
+use capture::Capture;
 use sfn::credentials::Credentials;
 use sfn::{Client, Config};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
 
 const SECRET_KEY: &str = "CANARY-SECRET-KEY-3f9a";
 const SESSION_TOKEN: &str = "CANARY-SESSION-TOKEN-77c1";
 const TASK_ERROR: &str = "CANARY-TASK-ERROR-0b2e";
 const TASK_CAUSE: &str = "CANARY-TASK-CAUSE-c4d8";
-
-/// Records every span name, field and event message as text, one line each.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<String>>>);
-
-struct Fields<'a>(&'a mut String);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!(" {}={:?}", field.name(), value));
-    }
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let mut line = format!("span {}", span.metadata().name());
-        span.record(&mut Fields(&mut line));
-        self.0.lock().unwrap().push(line);
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, values: &Record<'_>) {
-        let mut line = "record".to_owned();
-        values.record(&mut Fields(&mut line));
-        self.0.lock().unwrap().push(line);
-    }
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        // The runtime's own events are `event LEVEL ...`; those of the crates under it (aws-sigv4's
-        // `trace` events, hyper's) are kept too, for the secrets check, but marked apart.
-        let metadata = event.metadata();
-        let mut line = if metadata.target().starts_with("smithy_rust_runtime") {
-            format!("event {}", metadata.level())
-        } else {
-            format!(
-                "dependency event {} {}",
-                metadata.level(),
-                metadata.target()
-            )
-        };
-        event.record(&mut Fields(&mut line));
-        self.0.lock().unwrap().push(line);
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
 
 /// Answers every request on one connection with the given raw HTTP response, up to `count`.
 fn serve(responses: Vec<&'static str>) -> String {
