@@ -286,7 +286,7 @@ impl HttpClient for HyperClient {
 }
 
 /// `scheme://host:port` of a URI, for messages: never the path or query.
-fn target_of(uri: &http::Uri) -> String {
+pub(crate) fn target_of(uri: &http::Uri) -> String {
     match (uri.scheme_str(), uri.authority()) {
         (Some(scheme), Some(authority)) => {
             // The authority could hold `user:password@`: keep only host and port.

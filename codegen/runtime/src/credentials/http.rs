@@ -4,6 +4,7 @@
 //! Every fetch has a connect timeout, a whole-answer timeout and a small body limit, so a
 //! source that does not answer, answers slowly or answers with 100 MB fails fast and clearly.
 
+pub(crate) use crate::transport::target_of;
 use crate::transport::{HttpClient, HyperClient, Limits, TransportErrorKind};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -101,17 +102,6 @@ impl fmt::Debug for SourceHttp {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .finish()
-    }
-}
-
-/// `scheme://host:port` of a URI, for messages: never the path or the query.
-pub(crate) fn target_of(uri: &http::Uri) -> String {
-    match (uri.scheme_str(), uri.host()) {
-        (Some(scheme), Some(host)) => match uri.port_u16() {
-            Some(port) => format!("{scheme}://{host}:{port}"),
-            None => format!("{scheme}://{host}"),
-        },
-        _ => "(a relative URI)".to_owned(),
     }
 }
 
