@@ -246,7 +246,18 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         "src/idempotency.rs",
         include_str!("../runtime/src/idempotency.rs"),
     ),
-    ("src/json.rs", include_str!("../runtime/src/json.rs")),
+    (
+        "src/json/mod.rs",
+        include_str!("../runtime/src/json/mod.rs"),
+    ),
+    (
+        "src/json/read.rs",
+        include_str!("../runtime/src/json/read.rs"),
+    ),
+    (
+        "src/json/write.rs",
+        include_str!("../runtime/src/json/write.rs"),
+    ),
     ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
     (
         "src/orchestrator/attempts.rs",

@@ -841,13 +841,10 @@ async fn signed_call(provider: impl ProvideCredentials + 'static) -> Recorded {
         .credentials_provider(provider)
         .build();
     let runtime = Runtime::new(&config, &SERVICE);
-    tokio::time::timeout(
-        PATIENCE,
-        runtime.invoke(&OPERATION, serde_json::json!({}), None),
-    )
-    .await
-    .expect("the call ended in time")
-    .expect("the call succeeds");
+    tokio::time::timeout(PATIENCE, runtime.invoke(&OPERATION, b"{}".to_vec(), None))
+        .await
+        .expect("the call ended in time")
+        .expect("the call succeeds");
     let requests = service.requests();
     assert_eq!(requests.len(), 1);
     requests[0].clone()

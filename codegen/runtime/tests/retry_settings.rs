@@ -15,7 +15,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use scripted_server::{Reply, ScriptedServer};
-use serde_json::json;
 use smithy_rust_runtime::config::{CallOverrides, Config, ConfigBuilder, DEFAULT_ATTEMPT_TIMEOUT};
 use smithy_rust_runtime::credentials::Credentials;
 use smithy_rust_runtime::error::{RequestError, RequestErrorKind};
@@ -166,7 +165,7 @@ async fn aws_max_attempts_sets_the_attempts_the_server_sees() {
         assert_eq!(config.invalid_settings(), None);
         let server = always_unavailable().await;
         let result = against(&config, &server)
-            .invoke(&DESCRIBE, json!({}), None)
+            .invoke(&DESCRIBE, b"{}".to_vec(), None)
             .await;
         assert_eq!(attempts(result), expected, "AWS_MAX_ATTEMPTS={value:?}");
         assert_eq!(server.requests().len(), expected as usize, "{value:?}");
@@ -181,7 +180,7 @@ async fn aws_max_attempts_sets_the_attempts_the_server_sees() {
     for vars in [&[][..], &[("AWS_MAX_ATTEMPTS", "")][..]] {
         let server = always_unavailable().await;
         let result = against(&from_env(vars), &server)
-            .invoke(&DESCRIBE, json!({}), None)
+            .invoke(&DESCRIBE, b"{}".to_vec(), None)
             .await;
         assert_eq!(attempts(result), 3, "{vars:?}");
         assert_eq!(server.requests().len(), 3);
@@ -202,7 +201,7 @@ async fn the_profile_sets_attempts_and_mode_and_each_variable_wins_over_its_key(
     assert_eq!(config.retry().mode(), RetryMode::Adaptive);
     let server = always_unavailable().await;
     let result = against(&config, &server)
-        .invoke(&DESCRIBE, json!({}), None)
+        .invoke(&DESCRIBE, b"{}".to_vec(), None)
         .await;
     assert_eq!(attempts(result), 4);
     assert_eq!(server.requests().len(), 4);
@@ -214,7 +213,7 @@ async fn the_profile_sets_attempts_and_mode_and_each_variable_wins_over_its_key(
     assert_eq!(config.retry().mode(), RetryMode::Standard);
     let server = always_unavailable().await;
     let result = against(&config, &server)
-        .invoke(&DESCRIBE, json!({}), None)
+        .invoke(&DESCRIBE, b"{}".to_vec(), None)
         .await;
     assert_eq!(attempts(result), 2);
     assert_eq!(server.requests().len(), 2);
@@ -232,7 +231,7 @@ async fn the_profile_sets_attempts_and_mode_and_each_variable_wins_over_its_key(
     assert_eq!(config.retry().max_attempts(), 4);
     let server = always_unavailable().await;
     let result = against(&config, &server)
-        .invoke(&DESCRIBE, json!({}), None)
+        .invoke(&DESCRIBE, b"{}".to_vec(), None)
         .await;
     assert_eq!(attempts(result), 4);
     server.stop().await;
@@ -303,7 +302,7 @@ async fn invalid_settings_fail_every_call_naming_setting_and_value_and_send_noth
         let runtime = Runtime::new(&config, &SERVICE);
         for _ in 0..2 {
             let error = request_error(
-                runtime.invoke(&DESCRIBE, json!({}), None).await,
+                runtime.invoke(&DESCRIBE, b"{}".to_vec(), None).await,
                 RequestErrorKind::Config,
             );
             assert_eq!(error.message(), why);
@@ -317,7 +316,7 @@ async fn invalid_settings_fail_every_call_naming_setting_and_value_and_send_noth
             .build();
         assert_eq!(fixed.invalid_settings(), None);
         Runtime::new(&fixed, &SERVICE)
-            .invoke(&DESCRIBE, json!({}), None)
+            .invoke(&DESCRIBE, b"{}".to_vec(), None)
             .await
             .expect("the explicit settings are used");
         server.stop().await;
@@ -344,13 +343,13 @@ async fn per_call_max_attempts_overrides_the_configuration() {
         let server = always_unavailable().await;
         let runtime = against(&config, &server);
         let result = runtime
-            .invoke_with_overrides(&DESCRIBE, json!({}), None, &overrides)
+            .invoke_with_overrides(&DESCRIBE, b"{}".to_vec(), None, &overrides)
             .await;
         assert_eq!(attempts(result), expected, "{overrides:?}");
         assert_eq!(server.requests().len(), expected as usize, "{overrides:?}");
         // The next call without overrides is back to the configuration's attempts.
         let before = server.requests().len();
-        let result = runtime.invoke(&DESCRIBE, json!({}), None).await;
+        let result = runtime.invoke(&DESCRIBE, b"{}".to_vec(), None).await;
         assert_eq!(attempts(result), 3);
         assert_eq!(server.requests().len() - before, 3);
         server.stop().await;
@@ -365,7 +364,7 @@ async fn retry_as_idempotent_retries_a_lost_connection_of_a_non_idempotent_call(
 
     let server = ScriptedServer::start(script()).await;
     let result = against(&config, &server)
-        .invoke(&SEND, json!({}), None)
+        .invoke(&SEND, b"{}".to_vec(), None)
         .await;
     assert_eq!(attempts(result), 1);
     assert_eq!(server.requests().len(), 1, "not repeated by default");
@@ -374,7 +373,7 @@ async fn retry_as_idempotent_retries_a_lost_connection_of_a_non_idempotent_call(
     let server = ScriptedServer::start(script()).await;
     let overrides = CallOverrides::new().retry_as_idempotent(true);
     against(&config, &server)
-        .invoke_with_overrides(&SEND, json!({}), None, &overrides)
+        .invoke_with_overrides(&SEND, b"{}".to_vec(), None, &overrides)
         .await
         .expect("the second attempt succeeds");
     assert_eq!(server.requests().len(), 2);
@@ -384,7 +383,7 @@ async fn retry_as_idempotent_retries_a_lost_connection_of_a_non_idempotent_call(
     let server = ScriptedServer::start(script()).await;
     let overrides = CallOverrides::new().retry_as_idempotent(false);
     let result = against(&config, &server)
-        .invoke_with_overrides(&DESCRIBE, json!({}), None, &overrides)
+        .invoke_with_overrides(&DESCRIBE, b"{}".to_vec(), None, &overrides)
         .await;
     assert_eq!(attempts(result), 1);
     assert_eq!(server.requests().len(), 1);
@@ -393,7 +392,7 @@ async fn retry_as_idempotent_retries_a_lost_connection_of_a_non_idempotent_call(
     // Failures the service provably did not act on are retried either way.
     let server = ScriptedServer::start(vec![throttled(), ok()]).await;
     against(&config, &server)
-        .invoke(&SEND, json!({}), None)
+        .invoke(&SEND, b"{}".to_vec(), None)
         .await
         .expect("a throttled call is retried");
     assert_eq!(server.requests().len(), 2);
@@ -413,7 +412,7 @@ async fn per_call_timeouts_override_the_configuration() {
     let overrides = CallOverrides::new().attempt_timeout(Duration::from_millis(200));
     let error = request_error(
         against(&config, &server)
-            .invoke_with_overrides(&SEND, json!({}), None, &overrides)
+            .invoke_with_overrides(&SEND, b"{}".to_vec(), None, &overrides)
             .await,
         RequestErrorKind::Timeout,
     );
@@ -426,7 +425,7 @@ async fn per_call_timeouts_override_the_configuration() {
     let overrides = CallOverrides::new().total_timeout(Duration::from_millis(200));
     let error = request_error(
         against(&config, &server)
-            .invoke_with_overrides(&DESCRIBE, json!({}), None, &overrides)
+            .invoke_with_overrides(&DESCRIBE, b"{}".to_vec(), None, &overrides)
             .await,
         RequestErrorKind::Timeout,
     );
@@ -448,7 +447,7 @@ async fn per_call_timeouts_override_the_configuration() {
         .total_timeout(Duration::from_millis(300));
     let error = request_error(
         against(&short, &server)
-            .invoke_with_overrides(&DESCRIBE, json!({}), None, &overrides)
+            .invoke_with_overrides(&DESCRIBE, b"{}".to_vec(), None, &overrides)
             .await,
         RequestErrorKind::Timeout,
     );
@@ -521,7 +520,7 @@ async fn adaptive_mode_waits_for_the_rate_limiter_after_a_throttle() {
         let messages = Messages::default();
         let guard = tracing::subscriber::set_default(messages.clone());
         runtime
-            .invoke(&SEND, json!({}), None)
+            .invoke(&SEND, b"{}".to_vec(), None)
             .await
             .expect("the retry succeeds");
         drop(guard);

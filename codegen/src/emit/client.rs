@@ -375,7 +375,7 @@ fn client_call(
             };
             ::std::boxed::Box::pin(async move {
                 #fill_tokens
-                let body = crate::codec::#ser(&input);
+                let body = ::serde_json::to_vec(&crate::codec::#ser(&input)).unwrap_or_default();
                 match self.runtime.invoke_with_overrides(&OPERATION, body, #host_prefix, &self.overrides).await {
                     ::std::result::Result::Ok(answer) => crate::codec::#de(&answer.body).map_err(|why| {
                         crate::error::RequestError::new(

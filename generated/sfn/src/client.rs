@@ -196,7 +196,10 @@ impl SfnApi for Client {
             ],
         };
         ::std::boxed::Box::pin(async move {
-            let body = crate::codec::ser_send_task_failure_input(&input);
+            let body = ::serde_json::to_vec(
+                    &crate::codec::ser_send_task_failure_input(&input),
+                )
+                .unwrap_or_default();
             match self
                 .runtime
                 .invoke_with_overrides(

@@ -33,7 +33,7 @@ impl Runtime {
     pub(super) async fn attempts(
         &self,
         spec: &'static OperationSpec,
-        input: serde_json::Value,
+        body: Vec<u8>,
         host_prefix: Option<&str>,
         settings: &CallSettings,
         started: &AtomicU32,
@@ -64,7 +64,6 @@ impl Runtime {
                 crate::credentials::describe(&e),
             )
         })?;
-        let body = serde_json::to_vec(&input).unwrap_or_else(|_| b"{}".to_vec());
         let target = format!("{}.{operation}", self.spec.target_prefix);
         let invocation_id = request::invocation_id();
         let max_attempts = settings.max_attempts;

@@ -196,16 +196,16 @@ impl Runtime {
         }
     }
 
-    /// Makes one call with the client's configuration: `operation` says which, `input` is its
+    /// Makes one call with the client's configuration: `operation` says which, `body` is its
     /// JSON body, `host_prefix` its `@endpoint` host prefix with the input's label values.
     /// Traced as the [module docs](self#tracing) say.
     pub async fn invoke(
         &self,
         operation: &'static OperationSpec,
-        input: Value,
+        body: Vec<u8>,
         host_prefix: Option<HostPrefix<'_>>,
     ) -> Result<Answer, Failure> {
-        self.invoke_with_overrides(operation, input, host_prefix, &NO_OVERRIDES)
+        self.invoke_with_overrides(operation, body, host_prefix, &NO_OVERRIDES)
             .await
     }
 
@@ -215,7 +215,7 @@ impl Runtime {
     pub async fn invoke_with_overrides(
         &self,
         operation: &'static OperationSpec,
-        input: Value,
+        body: Vec<u8>,
         host_prefix: Option<HostPrefix<'_>>,
         overrides: &CallOverrides,
     ) -> Result<Answer, Failure> {
@@ -241,13 +241,8 @@ impl Runtime {
         };
         let result = match host_prefix {
             Ok(host_prefix) => {
-                let attempts = self.attempts(
-                    operation,
-                    input,
-                    host_prefix.as_deref(),
-                    &settings,
-                    &started,
-                );
+                let attempts =
+                    self.attempts(operation, body, host_prefix.as_deref(), &settings, &started);
                 match settings.total_timeout {
                     None => attempts.instrument(span.clone()).await,
                     Some(limit) => {

@@ -1,0 +1,123 @@
+//! `crate::codec`: a JSON serializer for every type a request carries and a deserializer for every
+//! type a response carries (AWS JSON 1.0 and 1.1 encode data the same way). Only the directions
+//! the operations need are generated, so nothing is dead code.
+//!
+//! Here: which types need which direction (`Plan`); `ser.rs` writes serializers, `de.rs`
+//! deserializers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::ir::{CodecFns, Crate, Named, Type, TypeRef};
+
+mod de;
+mod ser;
+
+/// All named types by path, and which need a serializer or a deserializer.
+pub(super) struct Plan<'a> {
+    named: BTreeMap<TypeRef, Named<'a>>,
+    ser: BTreeSet<TypeRef>,
+    de: BTreeSet<TypeRef>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(krate: &'a Crate) -> Self {
+        let named = krate.named_types();
+        let mut plan = Self {
+            named,
+            ser: BTreeSet::new(),
+            de: BTreeSet::new(),
+        };
+        let inputs: Vec<TypeRef> = krate
+            .operations
+            .iter()
+            .map(|op| op.input_path.clone())
+            .collect();
+        let outputs: Vec<TypeRef> = krate
+            .operations
+            .iter()
+            .map(|op| op.output_path.clone())
+            .chain(
+                krate
+                    .operations
+                    .iter()
+                    .flat_map(|op| op.errors.iter().map(|e| e.ty.clone())),
+            )
+            .collect();
+        plan.ser = plan.reach(inputs);
+        plan.de = plan.reach(outputs);
+        plan
+    }
+
+    /// Every named type reachable from `roots` through fields, variants, lists and maps.
+    fn reach(&self, roots: Vec<TypeRef>) -> BTreeSet<TypeRef> {
+        let mut seen = BTreeSet::new();
+        let mut work = roots;
+        while let Some(path) = work.pop() {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            let mut types: Vec<&Type> = Vec::new();
+            match self.named.get(&path) {
+                Some(Named::Structure(s)) => types.extend(s.fields.iter().map(|f| &f.ty)),
+                Some(Named::Union(u)) => {
+                    types.extend(u.variants.iter().filter_map(|v| v.ty.as_ref()))
+                }
+                _ => {}
+            }
+            for ty in types {
+                collect_named(ty, &mut work);
+            }
+        }
+        seen
+    }
+
+    pub(super) fn kind(&self, path: &TypeRef) -> Named<'a> {
+        self.named[path]
+    }
+
+    /// The codec functions of a structure or union, as the lowering named them.
+    fn codec(&self, path: &TypeRef) -> &'a CodecFns {
+        self.kind(path)
+            .codec()
+            .expect("only structures and unions have codec functions")
+    }
+
+    pub(super) fn ser_fn(&self, path: &TypeRef) -> proc_macro2::Ident {
+        ident(&self.codec(path).ser)
+    }
+
+    pub(super) fn de_fn(&self, path: &TypeRef) -> proc_macro2::Ident {
+        ident(&self.codec(path).de)
+    }
+}
+
+fn collect_named(ty: &Type, out: &mut Vec<TypeRef>) {
+    match ty {
+        Type::List { item, .. } => collect_named(item, out),
+        Type::Map { key, value, .. } => {
+            collect_named(key, out);
+            collect_named(value, out);
+        }
+        Type::Named(path) => out.push(path.clone()),
+        _ => {}
+    }
+}
+
+pub fn codec_file(krate: &Crate) -> TokenStream {
+    let plan = Plan::new(krate);
+    let mut items = Vec::new();
+    for path in &plan.ser {
+        items.push(ser::ser_item(&plan, path));
+    }
+    for path in &plan.de {
+        items.push(de::de_item(&plan, path));
+    }
+    quote! {
+        //! JSON serializers for what requests carry and deserializers for what responses carry.
+        #( #items )*
+    }
+}
