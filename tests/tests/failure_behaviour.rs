@@ -776,7 +776,7 @@ async fn a_200_with_a_json_array_is_an_invalid_response() {
     );
     assert_eq!(
         error.to_string(),
-        "SendTaskFailure answered HTTP 200, but the body is not a JSON object: `[1, 2, 3]`"
+        "SendTaskFailure answered HTTP 200, but the body is not a JSON object (it is a list): `[1, 2, 3]`"
     );
 }
 
@@ -915,12 +915,12 @@ async fn deeply_nested_json_does_not_overflow_the_stack() {
         error.to_string().contains("the body is not a JSON object"),
         "{error}"
     );
-    // `a` is not an output member: it is skipped (without recursion) and found truncated.
+    // `a` is not an output member: it is skipped, and refused past the nesting limit.
     let error = request_error(fail_task(&client).await, RequestErrorKind::InvalidResponse);
     assert!(
         error
             .to_string()
-            .contains("the body is not valid JSON (EOF while parsing"),
+            .contains("the body is not valid JSON (nested deeper than 128 levels"),
         "{error}"
     );
     let error = fail_task(&client).await.unwrap_err();

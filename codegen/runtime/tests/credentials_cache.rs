@@ -313,7 +313,6 @@ static SERVICE: ServiceSpec = ServiceSpec {
 static OPERATION: OperationSpec = OperationSpec {
     name: "ListActivities",
     idempotent: true,
-    response_members: &[],
 };
 
 /// A provider from the ecosystem (here: written against `aws-credential-types` alone) plugs into

@@ -828,7 +828,6 @@ static SERVICE: ServiceSpec = ServiceSpec {
 static OPERATION: OperationSpec = OperationSpec {
     name: "ListActivities",
     idempotent: true,
-    response_members: &[],
 };
 
 /// Makes a call with `provider`'s credentials to a scripted service and returns the request

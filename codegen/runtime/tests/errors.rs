@@ -7,13 +7,12 @@ use smithy_rust_runtime::aws_json::ErrorResponse;
 use smithy_rust_runtime::error::{
     ErrorMetadata, ProvideErrorMetadata, RequestError, RequestErrorKind, UnknownServiceError,
 };
-use smithy_rust_runtime::json::{self, DeError};
+use smithy_rust_runtime::json::{DeError, Reader};
 use smithy_rust_runtime::orchestrator::{modeled_error, ModeledError, OperationSpec};
 
 static OPERATION: OperationSpec = OperationSpec {
     name: "DoThing",
     idempotent: false,
-    response_members: &[],
 };
 
 /// A modeled error with an optional message, as generated.
@@ -33,12 +32,17 @@ impl ModeledError for Oops {
     }
 }
 
-fn de_oops(value: &Value) -> Result<Oops, DeError> {
-    let object = json::object(value)?;
-    let message = match json::member(object, "message") {
-        Some(value) => Some(json::string(value).map_err(|e| e.at("message"))?.to_owned()),
-        None => None,
-    };
+fn de_oops(reader: &mut Reader<'_>) -> Result<Oops, DeError> {
+    let mut message = None;
+    reader.object(|reader, member| match member {
+        "message" => {
+            message = reader
+                .nullable(Reader::string)
+                .map_err(|e| e.at("message"))?;
+            Ok(())
+        }
+        _ => reader.skip(),
+    })?;
     Ok(Oops {
         message,
         meta: ErrorMetadata::default(),
@@ -57,8 +61,8 @@ impl ModeledError for Quiet {
     }
 }
 
-fn de_quiet(value: &Value) -> Result<Quiet, DeError> {
-    json::object(value)?;
+fn de_quiet(reader: &mut Reader<'_>) -> Result<Quiet, DeError> {
+    reader.object(|reader, _| reader.skip())?;
     Ok(Quiet::default())
 }
 
@@ -93,7 +97,7 @@ fn response(code: &str, message: Option<&str>, body: Value) -> ErrorResponse {
         message: message.map(str::to_owned),
         request_id: Some("rid-1".to_owned()),
         status: 400,
-        body,
+        body: serde_json::to_vec(&body).unwrap(),
         query_code: None,
         attempts: 2,
     }

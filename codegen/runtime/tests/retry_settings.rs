@@ -36,14 +36,12 @@ static SERVICE: ServiceSpec = ServiceSpec {
 static DESCRIBE: OperationSpec = OperationSpec {
     name: "DescribeExecution",
     idempotent: true,
-    response_members: &[],
 };
 
 /// An operation that is not idempotent: retried only when provably not carried out.
 static SEND: OperationSpec = OperationSpec {
     name: "SendTaskFailure",
     idempotent: false,
-    response_members: &[],
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_lines, docs, ident};
-use crate::ir::{Crate, Named, Type, TypeRef};
+use crate::ir::{Crate, Named, TypeRef};
 
 pub fn client_file(krate: &Crate) -> TokenStream {
     let service = &krate.service;
@@ -231,42 +231,6 @@ pub fn client_file(krate: &Crate) -> TokenStream {
 /// On awsQuery-compatible services, an error code no modeled error has on the wire is looked up
 /// among the errors' awsQuery codes (`x-amzn-query-error`), and unknown errors report the
 /// awsQuery code when there is one.
-/// The members `op`'s output and modeled errors have, by wire name (sorted, without repeats):
-/// what the runtime keeps of a response body. A member is `scalar` unless its value can be an
-/// array or object (a list, map, structure, union or document) in one of them.
-fn response_members(
-    named: &BTreeMap<TypeRef, Named<'_>>,
-    op: &crate::ir::Operation,
-) -> Vec<(String, bool)> {
-    let errors = op
-        .errors
-        .iter()
-        .filter_map(|case| match named.get(&case.ty) {
-            Some(Named::Structure(error)) => Some(*error),
-            _ => None,
-        });
-    let mut members: BTreeMap<String, bool> = BTreeMap::new();
-    for field in op
-        .output
-        .fields
-        .iter()
-        .chain(errors.flat_map(|e| &e.fields))
-    {
-        let scalar = is_scalar(named, &field.ty);
-        *members.entry(field.wire_name.clone()).or_insert(scalar) &= scalar;
-    }
-    members.into_iter().collect()
-}
-
-/// A string, number, boolean, timestamp, blob or enum: never an array or object on the wire.
-fn is_scalar(named: &BTreeMap<TypeRef, Named<'_>>, ty: &Type) -> bool {
-    match ty {
-        Type::List { .. } | Type::Map { .. } | Type::Document => false,
-        Type::Named(path) => matches!(named.get(path), Some(Named::Enum(_))),
-        _ => true,
-    }
-}
-
 fn client_call(
     krate: &Crate,
     named: &BTreeMap<TypeRef, Named<'_>>,
@@ -280,11 +244,6 @@ fn client_call(
     let error = ident(&op.error_enum);
     let wire = &op.wire_name;
     let idempotent = op.idempotent;
-    let response_members = response_members(named, op)
-        .into_iter()
-        .map(|(name, scalar)| {
-            quote! { crate::aws_json::Member { name: #name, scalar: #scalar } }
-        });
     let ser = ident(&op.input.codec.ser);
     let de = ident(&op.output.codec.de);
     let arms = op.errors.iter().map(|case| {
@@ -371,21 +330,12 @@ fn client_call(
             static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
                 name: #wire,
                 idempotent: #idempotent,
-                response_members: &[ #( #response_members ),* ],
             };
             ::std::boxed::Box::pin(async move {
                 #fill_tokens
                 let body = ::serde_json::to_vec(&crate::codec::#ser(&input)).unwrap_or_default();
                 match self.runtime.invoke_with_overrides(&OPERATION, body, #host_prefix, &self.overrides).await {
-                    ::std::result::Result::Ok(answer) => crate::codec::#de(&answer.body).map_err(|why| {
-                        crate::error::RequestError::new(
-                            crate::error::RequestErrorKind::InvalidResponse,
-                            format!("{} answered HTTP {} with a body that does not match the model: {why}", #wire, answer.status),
-                        )
-                        .with_status(answer.status)
-                        .with_request_id(answer.request_id)
-                        .into()
-                    }),
+                    ::std::result::Result::Ok(answer) => crate::orchestrator::decode_output(&OPERATION, answer, crate::codec::#de).map_err(::std::convert::Into::into),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Request(error)) => ::std::result::Result::Err(error.into()),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Service(response)) => {
                         #service_error

@@ -227,7 +227,7 @@ fn inline_runtime_modules(krate: &Crate) -> TokenStream {
         "transport",
     ]
     .map(ident);
-    // Shared by every generated crate; each crate uses part of them.
+    // Shared by every generated crate; each crate uses part of them (and of their re-exports).
     let seam = [
         "aws_json",
         "endpoint",
@@ -254,7 +254,7 @@ fn inline_runtime_modules(krate: &Crate) -> TokenStream {
         )*
         #(
             #[rustfmt::skip]
-            #[allow(dead_code)]
+            #[allow(dead_code, unused_imports)]
             mod #seam;
         )*
         #(

@@ -184,16 +184,6 @@ impl SfnApi for Client {
         static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
             name: "SendTaskFailure",
             idempotent: false,
-            response_members: &[
-                crate::aws_json::Member {
-                    name: "kmsKeyState",
-                    scalar: true,
-                },
-                crate::aws_json::Member {
-                    name: "message",
-                    scalar: true,
-                },
-            ],
         };
         ::std::boxed::Box::pin(async move {
             let body = ::serde_json::to_vec(
@@ -211,19 +201,12 @@ impl SfnApi for Client {
                 .await
             {
                 ::std::result::Result::Ok(answer) => {
-                    crate::codec::de_send_task_failure_output(&answer.body)
-                        .map_err(|why| {
-                            crate::error::RequestError::new(
-                                    crate::error::RequestErrorKind::InvalidResponse,
-                                    format!(
-                                        "{} answered HTTP {} with a body that does not match the model: {why}",
-                                        "SendTaskFailure", answer.status
-                                    ),
-                                )
-                                .with_status(answer.status)
-                                .with_request_id(answer.request_id)
-                                .into()
-                        })
+                    crate::orchestrator::decode_output(
+                            &OPERATION,
+                            answer,
+                            crate::codec::de_send_task_failure_output,
+                        )
+                        .map_err(::std::convert::Into::into)
                 }
                 ::std::result::Result::Err(
                     crate::orchestrator::Failure::Request(error),

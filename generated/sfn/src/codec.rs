@@ -27,138 +27,157 @@ pub(crate) fn ser_send_task_failure_input(
     ::serde_json::Value::Object(object)
 }
 pub(crate) fn de_send_task_failure_output(
-    value: &::serde_json::Value,
+    reader: &mut crate::json::Reader<'_>,
 ) -> ::std::result::Result<
     crate::operation::send_task_failure::SendTaskFailureOutput,
     crate::json::DeError,
 > {
-    let _object = crate::json::object(value)?;
+    reader.object(|reader, _| reader.skip())?;
     ::std::result::Result::Ok(crate::operation::send_task_failure::SendTaskFailureOutput {})
 }
 pub(crate) fn de_invalid_token(
-    value: &::serde_json::Value,
+    reader: &mut crate::json::Reader<'_>,
 ) -> ::std::result::Result<crate::types::error::InvalidToken, crate::json::DeError> {
-    let object = crate::json::object(value)?;
-    ::std::result::Result::Ok(crate::types::error::InvalidToken {
-        message: match crate::json::member(object, "message") {
-            ::std::option::Option::Some(value) => {
-                ::std::option::Option::Some(
-                    crate::json::string(value)
-                        .map(::std::borrow::ToOwned::to_owned)
-                        .map_err(|e| e.at("message"))?,
-                )
+    let mut member_0 = ::std::option::Option::None;
+    reader
+        .object(|reader, member| {
+            match member {
+                "message" => {
+                    member_0 = reader
+                        .nullable(|reader| reader.string())
+                        .map_err(|e| e.at("message"))?;
+                }
+                _ => reader.skip()?,
             }
-            ::std::option::Option::None => ::std::option::Option::None,
-        },
+            ::std::result::Result::Ok(())
+        })?;
+    ::std::result::Result::Ok(crate::types::error::InvalidToken {
+        message: member_0,
         meta: ::std::default::Default::default(),
     })
 }
 pub(crate) fn de_kms_access_denied_exception(
-    value: &::serde_json::Value,
+    reader: &mut crate::json::Reader<'_>,
 ) -> ::std::result::Result<
     crate::types::error::KmsAccessDeniedException,
     crate::json::DeError,
 > {
-    let object = crate::json::object(value)?;
-    ::std::result::Result::Ok(crate::types::error::KmsAccessDeniedException {
-        message: match crate::json::member(object, "message") {
-            ::std::option::Option::Some(value) => {
-                ::std::option::Option::Some(
-                    crate::json::string(value)
-                        .map(::std::borrow::ToOwned::to_owned)
-                        .map_err(|e| e.at("message"))?,
-                )
+    let mut member_0 = ::std::option::Option::None;
+    reader
+        .object(|reader, member| {
+            match member {
+                "message" => {
+                    member_0 = reader
+                        .nullable(|reader| reader.string())
+                        .map_err(|e| e.at("message"))?;
+                }
+                _ => reader.skip()?,
             }
-            ::std::option::Option::None => ::std::option::Option::None,
-        },
+            ::std::result::Result::Ok(())
+        })?;
+    ::std::result::Result::Ok(crate::types::error::KmsAccessDeniedException {
+        message: member_0,
         meta: ::std::default::Default::default(),
     })
 }
 pub(crate) fn de_kms_invalid_state_exception(
-    value: &::serde_json::Value,
+    reader: &mut crate::json::Reader<'_>,
 ) -> ::std::result::Result<
     crate::types::error::KmsInvalidStateException,
     crate::json::DeError,
 > {
-    let object = crate::json::object(value)?;
+    let mut member_0 = ::std::option::Option::None;
+    let mut member_1 = ::std::option::Option::None;
+    reader
+        .object(|reader, member| {
+            match member {
+                "kmsKeyState" => {
+                    member_0 = reader
+                        .nullable(|reader| {
+                            reader
+                                .str()
+                                .map(|text| crate::types::KmsKeyState::from(text.as_ref()))
+                        })
+                        .map_err(|e| e.at("kmsKeyState"))?;
+                }
+                "message" => {
+                    member_1 = reader
+                        .nullable(|reader| reader.string())
+                        .map_err(|e| e.at("message"))?;
+                }
+                _ => reader.skip()?,
+            }
+            ::std::result::Result::Ok(())
+        })?;
     ::std::result::Result::Ok(crate::types::error::KmsInvalidStateException {
-        kms_key_state: match crate::json::member(object, "kmsKeyState") {
-            ::std::option::Option::Some(value) => {
-                ::std::option::Option::Some(
-                    crate::json::string(value)
-                        .map(crate::types::KmsKeyState::from)
-                        .map_err(|e| e.at("kmsKeyState"))?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        },
-        message: match crate::json::member(object, "message") {
-            ::std::option::Option::Some(value) => {
-                ::std::option::Option::Some(
-                    crate::json::string(value)
-                        .map(::std::borrow::ToOwned::to_owned)
-                        .map_err(|e| e.at("message"))?,
-                )
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        },
+        kms_key_state: member_0,
+        message: member_1,
         meta: ::std::default::Default::default(),
     })
 }
 pub(crate) fn de_kms_throttling_exception(
-    value: &::serde_json::Value,
+    reader: &mut crate::json::Reader<'_>,
 ) -> ::std::result::Result<
     crate::types::error::KmsThrottlingException,
     crate::json::DeError,
 > {
-    let object = crate::json::object(value)?;
-    ::std::result::Result::Ok(crate::types::error::KmsThrottlingException {
-        message: match crate::json::member(object, "message") {
-            ::std::option::Option::Some(value) => {
-                ::std::option::Option::Some(
-                    crate::json::string(value)
-                        .map(::std::borrow::ToOwned::to_owned)
-                        .map_err(|e| e.at("message"))?,
-                )
+    let mut member_0 = ::std::option::Option::None;
+    reader
+        .object(|reader, member| {
+            match member {
+                "message" => {
+                    member_0 = reader
+                        .nullable(|reader| reader.string())
+                        .map_err(|e| e.at("message"))?;
+                }
+                _ => reader.skip()?,
             }
-            ::std::option::Option::None => ::std::option::Option::None,
-        },
+            ::std::result::Result::Ok(())
+        })?;
+    ::std::result::Result::Ok(crate::types::error::KmsThrottlingException {
+        message: member_0,
         meta: ::std::default::Default::default(),
     })
 }
 pub(crate) fn de_task_does_not_exist(
-    value: &::serde_json::Value,
+    reader: &mut crate::json::Reader<'_>,
 ) -> ::std::result::Result<crate::types::error::TaskDoesNotExist, crate::json::DeError> {
-    let object = crate::json::object(value)?;
-    ::std::result::Result::Ok(crate::types::error::TaskDoesNotExist {
-        message: match crate::json::member(object, "message") {
-            ::std::option::Option::Some(value) => {
-                ::std::option::Option::Some(
-                    crate::json::string(value)
-                        .map(::std::borrow::ToOwned::to_owned)
-                        .map_err(|e| e.at("message"))?,
-                )
+    let mut member_0 = ::std::option::Option::None;
+    reader
+        .object(|reader, member| {
+            match member {
+                "message" => {
+                    member_0 = reader
+                        .nullable(|reader| reader.string())
+                        .map_err(|e| e.at("message"))?;
+                }
+                _ => reader.skip()?,
             }
-            ::std::option::Option::None => ::std::option::Option::None,
-        },
+            ::std::result::Result::Ok(())
+        })?;
+    ::std::result::Result::Ok(crate::types::error::TaskDoesNotExist {
+        message: member_0,
         meta: ::std::default::Default::default(),
     })
 }
 pub(crate) fn de_task_timed_out(
-    value: &::serde_json::Value,
+    reader: &mut crate::json::Reader<'_>,
 ) -> ::std::result::Result<crate::types::error::TaskTimedOut, crate::json::DeError> {
-    let object = crate::json::object(value)?;
-    ::std::result::Result::Ok(crate::types::error::TaskTimedOut {
-        message: match crate::json::member(object, "message") {
-            ::std::option::Option::Some(value) => {
-                ::std::option::Option::Some(
-                    crate::json::string(value)
-                        .map(::std::borrow::ToOwned::to_owned)
-                        .map_err(|e| e.at("message"))?,
-                )
+    let mut member_0 = ::std::option::Option::None;
+    reader
+        .object(|reader, member| {
+            match member {
+                "message" => {
+                    member_0 = reader
+                        .nullable(|reader| reader.string())
+                        .map_err(|e| e.at("message"))?;
+                }
+                _ => reader.skip()?,
             }
-            ::std::option::Option::None => ::std::option::Option::None,
-        },
+            ::std::result::Result::Ok(())
+        })?;
+    ::std::result::Result::Ok(crate::types::error::TaskTimedOut {
+        message: member_0,
         meta: ::std::default::Default::default(),
     })
 }

@@ -169,7 +169,8 @@ impl Runtime {
         }
     }
 
-    /// Sorts an answer: the end of the call, or a failed attempt.
+    /// Sorts an answer: the end of the call, or a failed attempt. A success's body is decoded
+    /// later, by the operation's own decoder ([`super::decode_output`]).
     fn answer(
         &self,
         spec: &OperationSpec,
@@ -177,35 +178,20 @@ impl Runtime {
         attempt: u32,
     ) -> Answered {
         let operation = spec.name;
-        let status = response.status().as_u16();
-        let request_id = aws_json::request_id(response.headers());
+        let (parts, body) = response.into_parts();
+        let status = parts.status.as_u16();
+        let request_id = aws_json::request_id(&parts.headers);
         if (200..300).contains(&status) {
-            return Answered::Done(
-                match aws_json::parse_body(response.body(), spec.response_members) {
-                    Ok(body) => Ok(Answer {
-                        body,
-                        status,
-                        request_id,
-                    }),
-                    Err(why) => Err(RequestError::new(
-                        RequestErrorKind::InvalidResponse,
-                        format!("{operation} answered HTTP {status}, but {why}"),
-                    )
-                    .with_status(status)
-                    .with_request_id(request_id)
-                    .into()),
-                },
-            );
+            return Answered::Done(Ok(Answer {
+                body,
+                status,
+                request_id,
+            }));
         }
-        match aws_json::parse_error(
-            status,
-            response.headers(),
-            response.body(),
-            spec.response_members,
-        ) {
-            Some(mut error) => {
+        match aws_json::parse_error(status, &parts.headers, body) {
+            Ok(mut error) => {
                 if self.spec.query_compatible {
-                    error.query_code = aws_json::query_error_code(response.headers());
+                    error.query_code = aws_json::query_error_code(&parts.headers);
                 }
                 let kind = retry::classify(Some(status), Some(&error.code), false, false);
                 let refused = status == 503 || kind == Some(RetryKind::Throttling);
@@ -216,9 +202,9 @@ impl Runtime {
                     refused,
                 })
             }
-            None => {
-                let content_type = response
-                    .headers()
+            Err(body) => {
+                let content_type = parts
+                    .headers
                     .get(http::header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("no content type");
@@ -226,7 +212,7 @@ impl Runtime {
                     RequestErrorKind::InvalidResponse,
                     format!(
                         "{operation} answered HTTP {status} ({content_type}) without an error code: {}",
-                        aws_json::snippet(response.body())
+                        aws_json::snippet(&body)
                     ),
                 )
                 .with_status(status)

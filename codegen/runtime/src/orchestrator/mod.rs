@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::aws_json::{self, ErrorResponse};
+use crate::aws_json::ErrorResponse;
 use crate::config::{CallOverrides, Config};
 use crate::credentials::ProvideCredentials;
 use crate::error::{RequestError, RequestErrorKind};
@@ -48,7 +48,7 @@ mod modeled_error;
 mod request;
 
 pub use host_prefix::HostPrefix;
-pub use modeled_error::{modeled_error, ModeledError};
+pub use modeled_error::{decode_output, modeled_error, ModeledError};
 
 /// What the generated code knows about the service.
 #[derive(Debug)]
@@ -80,17 +80,14 @@ pub struct OperationSpec {
     pub name: &'static str,
     /// `@idempotent` or `@readonly`: every retryable failure may be retried (see the module docs).
     pub idempotent: bool,
-    /// The members its output and modeled errors have: the only members read from a response
-    /// body (others are validated and dropped unstored, so they cost no memory).
-    pub response_members: &'static [aws_json::Member],
 }
 
-/// A successful answer: its body (the operation's members only) and what identifies it, for
-/// the error when the body turns out not to match the model.
+/// A successful answer: its body, for the operation's decoder (see [`decode_output`]), and what
+/// identifies it, for the error when the body turns out not to match the model.
 #[derive(Debug)]
 pub struct Answer {
-    /// The body, holding the operation's output members only.
-    pub body: Value,
+    /// The body as it came.
+    pub body: Vec<u8>,
     /// The HTTP status.
     pub status: u16,
     /// The `x-amzn-requestid` header, when the answer had one.

@@ -1,11 +1,14 @@
-//! The deserializers: each type a response carries, read from JSON.
+//! The deserializers: each type a response carries, read straight from the JSON text with the
+//! runtime's pull reader (`crate::json::Reader`), one member at a time. No tree of values is
+//! built: a structure's members go into locals as they come and the structure is assembled at
+//! the end; unknown members are checked and skipped; `null` reads as absent.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::Plan;
 use crate::emit::{default_expr, ident, timestamp_format, type_path};
-use crate::ir::{Named, Presence, Type, TypeRef};
+use crate::ir::{DefaultValue, DocumentValue, Named, Presence, Type, TypeRef};
 
 pub(super) fn de_item(plan: &Plan, path: &TypeRef) -> TokenStream {
     let ty = type_path(path);
@@ -15,49 +18,54 @@ pub(super) fn de_item(plan: &Plan, path: &TypeRef) -> TokenStream {
         return quote! {};
     };
     let name = ident(&codec.de);
-    match kind {
+    let body = match kind {
         Named::Structure(s) => {
-            let fields = s.fields.iter().map(|f| {
-                let field = ident(&f.ident);
+            // One local per member, `None` until the member is read.
+            let locals: Vec<_> = (0..s.fields.len())
+                .map(|i| format_ident!("member_{}", i))
+                .collect();
+            let arms = s.fields.iter().zip(&locals).map(|(f, local)| {
                 let wire = &f.wire_name;
-                let parsed = de_expr(plan, &f.ty, quote! { value });
-                let parsed = if f.boxed { quote! { #parsed.map(::std::boxed::Box::new) } } else { parsed };
-                let parsed = quote! { #parsed.map_err(|e| e.at(#wire))? };
-                let absent = match &f.presence {
-                    Presence::Optional => None,
-                    Presence::Default(default) => Some(default_expr(default)),
-                    Presence::Required => Some(correction(plan, &f.ty)),
-                };
-                let absent = absent.map(|a| if f.boxed { quote! { ::std::boxed::Box::new(#a) } } else { a });
-                match absent {
-                    None => quote! {
-                        #field: match crate::json::member(object, #wire) {
-                            ::std::option::Option::Some(value) => ::std::option::Option::Some(#parsed),
-                            ::std::option::Option::None => ::std::option::Option::None,
-                        },
-                    },
-                    Some(absent) => quote! {
-                        #field: match crate::json::member(object, #wire) {
-                            ::std::option::Option::Some(value) => #parsed,
-                            ::std::option::Option::None => #absent,
-                        },
-                    },
+                let read = de_fn(plan, &f.ty);
+                quote! {
+                    #wire => #local = reader.nullable(#read).map_err(|e| e.at(#wire))?,
                 }
+            });
+            let fields = s.fields.iter().zip(&locals).map(|(f, local)| {
+                let field = ident(&f.ident);
+                let value = match &f.presence {
+                    Presence::Optional => quote! { #local },
+                    Presence::Default(default) => absent_default(default).fill(local),
+                    Presence::Required => correction(plan, &f.ty).fill(local),
+                };
+                let value = match (&f.presence, f.boxed) {
+                    (_, false) => value,
+                    (Presence::Optional, true) => quote! { #value.map(::std::boxed::Box::new) },
+                    (_, true) => quote! { ::std::boxed::Box::new(#value) },
+                };
+                quote! { #field: #value, }
             });
             let meta = s.error.as_ref().map(|e| {
                 let meta = ident(&e.meta_field);
                 quote! { #meta: ::std::default::Default::default(), }
             });
-            let binding = if s.fields.is_empty() {
-                quote! { _object }
+            let read = if s.fields.is_empty() {
+                quote! { reader.object(|reader, _| reader.skip())?; }
             } else {
-                quote! { object }
+                quote! {
+                    #( let mut #locals = ::std::option::Option::None; )*
+                    reader.object(|reader, member| {
+                        match member {
+                            #( #arms )*
+                            _ => reader.skip()?,
+                        }
+                        ::std::result::Result::Ok(())
+                    })?;
+                }
             };
             quote! {
-                pub(crate) fn #name(value: &::serde_json::Value) -> ::std::result::Result<#ty, crate::json::DeError> {
-                    let #binding = crate::json::object(value)?;
-                    ::std::result::Result::Ok(#ty { #( #fields )* #meta })
-                }
+                #read
+                ::std::result::Result::Ok(#ty { #( #fields )* #meta })
             }
         }
         Named::Union(u) => {
@@ -65,76 +73,99 @@ pub(super) fn de_item(plan: &Plan, path: &TypeRef) -> TokenStream {
                 let variant = ident(&v.name);
                 let wire = &v.wire_name;
                 match &v.ty {
-                    None => quote! { #wire => #ty::#variant, },
+                    None => quote! { #wire => { reader.skip()?; #ty::#variant } },
                     Some(vty) => {
-                        let parsed = de_expr(plan, vty, quote! { value });
-                        let parsed = if v.boxed {
-                            quote! { #parsed.map(::std::boxed::Box::new) }
+                        let read = de_expr(plan, vty);
+                        let read = if v.boxed {
+                            quote! { #read.map(::std::boxed::Box::new) }
                         } else {
-                            parsed
+                            read
                         };
-                        quote! { #wire => #ty::#variant(#parsed.map_err(|e| e.at(#wire))?), }
+                        quote! { #wire => #ty::#variant(#read.map_err(|e| e.at(#wire))?), }
                     }
                 }
             });
             quote! {
-                pub(crate) fn #name(value: &::serde_json::Value) -> ::std::result::Result<#ty, crate::json::DeError> {
-                    let object = crate::json::object(value)?;
-                    // The one member that is set; `__type` is a type hint some servers add.
-                    let set = object.iter().find(|(name, value)| !value.is_null() && name.as_str() != crate::json::TYPE_MEMBER);
-                    let ::std::option::Option::Some((name, value)) = set else {
-                        return ::std::result::Result::Ok(#ty::Unknown);
-                    };
-                    let _ = value;
-                    ::std::result::Result::Ok(match name.as_str() {
+                // The first member that is set; `__type` is a type hint some servers add.
+                let mut set = ::std::option::Option::None;
+                reader.object(|reader, member| {
+                    if set.is_some() || member == crate::json::TYPE_MEMBER {
+                        return reader.skip();
+                    }
+                    if reader.null()? {
+                        return ::std::result::Result::Ok(());
+                    }
+                    set = ::std::option::Option::Some(match member {
                         #( #arms )*
-                        _ => #ty::Unknown,
-                    })
-                }
+                        _ => {
+                            reader.skip()?;
+                            #ty::Unknown
+                        }
+                    });
+                    ::std::result::Result::Ok(())
+                })?;
+                ::std::result::Result::Ok(set.unwrap_or(#ty::Unknown))
             }
         }
-        Named::Enum(_) => quote! {},
+        Named::Enum(_) => return quote! {},
+    };
+    quote! {
+        pub(crate) fn #name(reader: &mut crate::json::Reader<'_>) -> ::std::result::Result<#ty, crate::json::DeError> {
+            #body
+        }
     }
 }
 
-/// A `Result<T, DeError>` parsing `value` (a `&serde_json::Value`) as `ty`.
-fn de_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
-    match ty {
-        Type::String => {
-            quote! { crate::json::string(#value).map(::std::borrow::ToOwned::to_owned) }
+/// What reads a value of `ty` from a reader: the decoder's function itself when there is one
+/// (a closure calling it would be `clippy::redundant_closure`), or a closure.
+fn de_fn(plan: &Plan, ty: &Type) -> TokenStream {
+    if let Type::Named(path) = ty {
+        if !matches!(plan.kind(path), Named::Enum(_)) {
+            let f = plan.de_fn(path);
+            return quote! { #f };
         }
-        Type::Bool => quote! { crate::json::boolean(#value) },
-        Type::I8 => quote! { crate::json::integer::<i8>(#value) },
-        Type::I16 => quote! { crate::json::integer::<i16>(#value) },
-        Type::I32 => quote! { crate::json::integer::<i32>(#value) },
-        Type::I64 => quote! { crate::json::integer::<i64>(#value) },
-        Type::F32 => quote! { crate::json::float(#value).map(|f| f as f32) },
-        Type::F64 => quote! { crate::json::float(#value) },
+    }
+    let read = de_expr(plan, ty);
+    quote! { |reader| #read }
+}
+
+/// A `Result<T, DeError>` reading the next value from `reader` (a `&mut crate::json::Reader`) as
+/// `ty`. The value is not `null`: callers read `null` themselves (as absent, or as a sparse
+/// collection's `None`).
+fn de_expr(plan: &Plan, ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote! { reader.string() },
+        Type::Bool => quote! { reader.boolean() },
+        Type::I8 => quote! { reader.integer::<i8>() },
+        Type::I16 => quote! { reader.integer::<i16>() },
+        Type::I32 => quote! { reader.integer::<i32>() },
+        Type::I64 => quote! { reader.integer::<i64>() },
+        Type::F32 => quote! { reader.float().map(|f| f as f32) },
+        Type::F64 => quote! { reader.float() },
         Type::Timestamp { format } => {
             let format = timestamp_format(*format);
-            quote! { crate::json::timestamp(#value, #format) }
+            quote! { reader.timestamp(#format) }
         }
-        Type::Blob => quote! { crate::json::blob(#value) },
-        Type::Document => quote! { crate::json::document(#value) },
+        Type::Blob => quote! { reader.blob() },
+        Type::Document => quote! { reader.document() },
         Type::List { item, sparse } => {
-            let parsed = de_expr(plan, item, quote! { item });
-            let body = if *sparse {
-                quote! {
-                    items.iter().enumerate().map(|(index, item)| {
-                        if item.is_null() {
-                            ::std::result::Result::Ok(::std::option::Option::None)
-                        } else {
-                            #parsed.map(::std::option::Option::Some).map_err(|e| e.at_index(index))
-                        }
-                    }).collect()
-                }
+            let read = de_fn(plan, item);
+            let push = if *sparse {
+                quote! { items.push(item); }
             } else {
-                quote! {
-                    items.iter().enumerate().filter(|(_, item)| !item.is_null())
-                        .map(|(index, item)| #parsed.map_err(|e| e.at_index(index))).collect()
-                }
+                // Dense lists leave out the `null`s some servers send.
+                quote! { if let ::std::option::Option::Some(item) = item { items.push(item); } }
             };
-            quote! { crate::json::array(#value).and_then(|items| #body) }
+            quote! {
+                {
+                    let mut items = ::std::vec::Vec::new();
+                    reader.array(|reader, index| {
+                        let item = reader.nullable(#read).map_err(|e| e.at_index(index))?;
+                        #push
+                        ::std::result::Result::Ok(())
+                    }).map(|()| items)
+                }
+            }
         }
         Type::Map {
             key,
@@ -144,69 +175,128 @@ fn de_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
             let key = match &**key {
                 Type::Named(path) => {
                     let key_ty = type_path(path);
-                    quote! { #key_ty::from(key.as_str()) }
+                    quote! { #key_ty::from(key) }
                 }
-                _ => quote! { key.clone() },
+                _ => quote! { key.to_owned() },
             };
-            let parsed = de_expr(plan, value_ty, quote! { entry });
-            let body = if *sparse {
-                quote! {
-                    entries.iter().map(|(key, entry)| {
-                        let parsed = if entry.is_null() {
-                            ::std::option::Option::None
-                        } else {
-                            ::std::option::Option::Some(#parsed.map_err(|e| e.at_index(key))?)
-                        };
-                        ::std::result::Result::Ok((#key, parsed))
-                    }).collect()
-                }
+            let read = de_fn(plan, value_ty);
+            let insert = if *sparse {
+                quote! { entries.insert(#key, entry); }
             } else {
-                quote! {
-                    entries.iter().filter(|(_, entry)| !entry.is_null())
-                        .map(|(key, entry)| ::std::result::Result::Ok((#key, #parsed.map_err(|e| e.at_index(key))?)))
-                        .collect()
-                }
+                quote! { if let ::std::option::Option::Some(entry) = entry { entries.insert(#key, entry); } }
             };
-            quote! { crate::json::object(#value).and_then(|entries| #body) }
+            quote! {
+                {
+                    let mut entries = ::std::collections::HashMap::new();
+                    reader.object(|reader, key| {
+                        let entry = reader.nullable(#read).map_err(|e| e.at_index(key))?;
+                        #insert
+                        ::std::result::Result::Ok(())
+                    }).map(|()| entries)
+                }
+            }
         }
         Type::Named(path) => {
             let path_tokens = type_path(path);
             match plan.kind(path) {
                 Named::Enum(e) if e.int => {
-                    quote! { crate::json::integer::<i32>(#value).map(#path_tokens::from) }
+                    quote! { reader.integer::<i32>().map(#path_tokens::from) }
                 }
-                Named::Enum(_) => quote! { crate::json::string(#value).map(#path_tokens::from) },
+                Named::Enum(_) => {
+                    quote! { reader.str().map(|text| #path_tokens::from(text.as_ref())) }
+                }
                 _ => {
                     let f = plan.de_fn(path);
-                    quote! { #f(#value) }
+                    quote! { #f(reader) }
                 }
             }
         }
     }
 }
 
+/// What a structure's member that was not in the document gets, and how: written as the
+/// idiomatic call for each kind of value (`unwrap_or_default()`, `unwrap_or(CONST)`,
+/// `unwrap_or_else(|| call())`), which is also what clippy asks of generated code.
+enum Absent {
+    /// The type's `Default`.
+    Default,
+    /// A constant or a constructor of constants.
+    Eager(TokenStream),
+    /// A call.
+    Lazy(TokenStream),
+    /// A call that can fail (`?`).
+    Fallible(TokenStream),
+}
+
+impl Absent {
+    /// The member's value, from `local` (an `Option` of it).
+    fn fill(self, local: &proc_macro2::Ident) -> TokenStream {
+        match self {
+            Absent::Default => quote! { #local.unwrap_or_default() },
+            Absent::Eager(value) => quote! { #local.unwrap_or(#value) },
+            Absent::Lazy(value) => quote! { #local.unwrap_or_else(|| #value) },
+            Absent::Fallible(value) => quote! {
+                match #local { ::std::option::Option::Some(value) => value, ::std::option::Option::None => #value }
+            },
+        }
+    }
+}
+
+/// A member's `@default`, when the document left the member out.
+fn absent_default(default: &DefaultValue) -> Absent {
+    let value = default_expr(default);
+    match default {
+        DefaultValue::Bool(false) | DefaultValue::EmptyList | DefaultValue::EmptyMap => {
+            Absent::Default
+        }
+        DefaultValue::Int(0) => Absent::Default,
+        DefaultValue::Float(n) if *n == 0.0 && n.is_sign_positive() => Absent::Default,
+        DefaultValue::String(s) if s.is_empty() => Absent::Default,
+        DefaultValue::Blob(bytes) if bytes.is_empty() => Absent::Default,
+        DefaultValue::Bool(_)
+        | DefaultValue::Int(_)
+        | DefaultValue::Float(_)
+        | DefaultValue::EnumVariant(..) => Absent::Eager(value),
+        DefaultValue::Document(document) => match document {
+            DocumentValue::Null
+            | DocumentValue::Bool(_)
+            | DocumentValue::PosInt(_)
+            | DocumentValue::NegInt(_)
+            | DocumentValue::Float(_) => Absent::Eager(value),
+            _ => Absent::Lazy(value),
+        },
+        DefaultValue::String(_) | DefaultValue::Timestamp { .. } | DefaultValue::Blob(_) => {
+            Absent::Lazy(value)
+        }
+    }
+}
+
 /// The value a client puts in a required member the server left out (Smithy's error correction):
 /// the zero value of its type, so that a server omission never fails a call.
-fn correction(plan: &Plan, ty: &Type) -> TokenStream {
+fn correction(plan: &Plan, ty: &Type) -> Absent {
     match ty {
-        Type::String => quote! { ::std::string::String::new() },
-        Type::Bool => quote! { false },
-        Type::I8 | Type::I16 | Type::I32 | Type::I64 => quote! { 0 },
-        Type::F32 | Type::F64 => quote! { 0.0 },
-        Type::Timestamp { .. } => quote! { crate::primitives::DateTime::UNIX_EPOCH },
-        Type::Blob => quote! { crate::primitives::Blob::default() },
-        Type::Document => quote! { crate::primitives::Document::Null },
-        Type::List { .. } => quote! { ::std::vec::Vec::new() },
-        Type::Map { .. } => quote! { ::std::collections::HashMap::new() },
+        Type::String
+        | Type::Bool
+        | Type::I8
+        | Type::I16
+        | Type::I32
+        | Type::I64
+        | Type::F32
+        | Type::F64
+        | Type::Blob
+        | Type::List { .. }
+        | Type::Map { .. } => Absent::Default,
+        Type::Timestamp { .. } => Absent::Eager(quote! { crate::primitives::DateTime::UNIX_EPOCH }),
+        Type::Document => Absent::Eager(quote! { crate::primitives::Document::Null }),
         Type::Named(path) => {
             let path_tokens = type_path(path);
             match plan.kind(path) {
-                Named::Enum(e) if e.int => quote! { #path_tokens::from(0) },
-                Named::Enum(_) => quote! { #path_tokens::from("") },
-                Named::Union(_) => quote! { #path_tokens::Unknown },
+                Named::Enum(e) if e.int => Absent::Lazy(quote! { #path_tokens::from(0) }),
+                Named::Enum(_) => Absent::Lazy(quote! { #path_tokens::from("") }),
+                Named::Union(_) => Absent::Eager(quote! { #path_tokens::Unknown }),
                 Named::Structure(_) => {
                     let f = plan.de_fn(path);
-                    quote! { #f(&::serde_json::Value::Object(::serde_json::Map::new()))? }
+                    Absent::Fallible(quote! { #f(&mut crate::json::Reader::new("{}"))? })
                 }
             }
         }
