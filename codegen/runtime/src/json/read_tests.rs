@@ -297,3 +297,45 @@ fn no_input_panics() {
         }
     }
 }
+
+/// Quotes, backslashes and control characters at every offset of the eight-byte fast path, and
+/// non-ASCII text around them, read as serde_json reads them.
+#[test]
+fn special_bytes_are_found_at_every_offset() {
+    for len in 0..20 {
+        for at in 0..len {
+            for special in [
+                "\\\"",
+                "\\\\",
+                "\\n",
+                "\\u00e9",
+                "\u{e9}",
+                "\u{1F600}",
+                "\t",
+                "\u{1f}",
+            ] {
+                let mut text = String::from("\"");
+                for i in 0..len {
+                    text.push_str(if i == at { special } else { "a" });
+                }
+                text.push('"');
+                let ours = value(&text);
+                match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(expected) => {
+                        assert_eq!(ours.unwrap(), serde_document(&expected), "{text:?}")
+                    }
+                    Err(_) => assert!(ours.unwrap_err().is_syntax(), "{text:?}"),
+                }
+                assert_eq!(
+                    Reader::new(&text).skip().is_ok(),
+                    ours_is_ok(&text),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+}
+
+fn ours_is_ok(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok()
+}
