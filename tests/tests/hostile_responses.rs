@@ -3,17 +3,24 @@
 //! Each case is a script for a [`ScriptedServer`] on 127.0.0.1 (a free port) and the one
 //! outcome the client must reach: a typed error (a modeled variant, `Unknown` with the code, or
 //! a `Request` error of a given kind), or success where the protocol says the answer is fine.
-//! Every case runs with retries disabled and a short attempt timeout, and must:
+//! Every case runs with retries disabled, and must:
 //! - reach exactly its expected outcome (checked precisely: variant, code, message, kind,
 //!   status, words of the message),
-//! - when it is a timeout, end no earlier than the attempt timeout and within it plus [`SLACK`]
-//!   (the client waits idle on its own timer there); any other case is bounded only by the
-//!   client's total timeout (reaching it would be a timeout error, not the expected outcome) and
-//!   the [`WATCHDOG`], both far above any parse: how fast this machine parses is not under test
-//!   (a debug build on a loaded machine took up to 4.2 s for the 9 MiB bodies),
 //! - not panic (the call runs in its own tokio task; a panic is reported naming the case),
 //! - keep the growth of the process's allocated bytes during the call under [`MEMORY_LIMIT`],
-//!   measured by the counting global allocator below (100 MB bodies included).
+//!   measured by the counting global allocator below (100 MB bodies included),
+//! - not hang: the call's total timeout, [`HANG_GUARD`], and the [`WATCHDOG`] around it end a
+//!   case that never finishes.
+//!
+//! No outcome depends on how fast this machine runs: how long a debug build takes to receive and
+//! parse a body is not under test (one on a loaded machine took up to 4.2 s for the 9 MiB
+//! bodies). Only the cases that wait for the attempt timeout (a stalled or dripping server) have
+//! one, [`ATTEMPT_TIMEOUT`]: there the client waits idle on its own timer, the outcome is that
+//! timer's error (which names the attempt and the limit, unlike the total timeout's), and it
+//! must not come before the limit (a timer never fires early, so no machine is too slow for
+//! that). Every other case has no attempt timeout, so no clock can cut a slow transfer or parse;
+//! the hang guard and the watchdog are far above anything but a real hang, and reaching the hang
+//! guard is a timeout error, not the expected outcome.
 //!
 //! All cases run in one test, one after the other, so that no other call allocates while one
 //! is measured; mismatches are collected and reported together at the end. Cases that show a
@@ -120,14 +127,14 @@ fn serial() -> MutexGuard<'static, ()> {
 // ---------------------------------------------------------------------------------------------
 // Limits
 
-/// Each attempt's timeout (retries are disabled: one attempt per call).
+/// The attempt timeout of the cases that expect it to end the call (retries are disabled: one
+/// attempt per call); the other cases have none (see the module docs).
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
-/// The whole call's timeout, a backstop that no case should reach, however slowly a loaded
-/// machine runs a debug build.
-const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
-/// What a call may take beyond [`ATTEMPT_TIMEOUT`] (scheduling, closing connections).
-const SLACK: Duration = Duration::from_millis(750);
-/// After this long the case is reported as hanging and abandoned.
+/// The whole call's timeout, and the connect timeout: a hang guard that only a real hang
+/// reaches, however slowly a loaded machine runs a debug build.
+const HANG_GUARD: Duration = Duration::from_secs(30);
+/// After this long the case is reported as hanging and abandoned (the client's own timers
+/// failed too, or a synchronous step never returned).
 const WATCHDOG: Duration = Duration::from_secs(60);
 /// The largest growth of allocated bytes a call may cause. The client's default
 /// `max_response_bytes` is 10 MiB; a call may hold the body and some more besides.
@@ -220,11 +227,25 @@ fn transport(says: &'static [&'static str]) -> Expect {
     }
 }
 
+/// The attempt timeout ended the call: the one kind of case that runs with an attempt timeout.
 fn timeout() -> Expect {
     Expect::Request {
         kind: RequestErrorKind::Timeout,
         status: None,
         says: &["SendTaskFailure attempt 1 got no complete answer within 1s"],
+    }
+}
+
+impl Expect {
+    /// Whether the case expects the attempt timeout to end the call (see [`timeout`]).
+    fn is_attempt_timeout(&self) -> bool {
+        matches!(
+            self,
+            Expect::Request {
+                kind: RequestErrorKind::Timeout,
+                ..
+            }
+        )
     }
 }
 
@@ -696,24 +717,27 @@ struct Measured {
     requests: usize,
 }
 
-fn client(server: &ScriptedServer) -> Client {
+/// A client of `server` without retries, whose attempts have `attempt_timeout` (`None`: no
+/// limit), bounded otherwise by the [`HANG_GUARD`] alone.
+fn client(server: &ScriptedServer, attempt_timeout: Option<Duration>) -> Client {
     Client::new(
         Config::builder()
             .region("us-east-1")
             .endpoint_url(server.url())
             .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
             .retry_config(RetryConfig::disabled())
-            .connect_timeout(Duration::from_millis(500))
-            .attempt_timeout(ATTEMPT_TIMEOUT)
-            .total_timeout(TOTAL_TIMEOUT)
+            .connect_timeout(HANG_GUARD)
+            .attempt_timeout(attempt_timeout)
+            .total_timeout(HANG_GUARD)
             .build(),
     )
 }
 
 /// Runs `case` once: its server, one call in its own task, and the measurements.
 async fn run(case: Case) -> Result<Measured, String> {
+    let attempt_timeout = case.expect.is_attempt_timeout().then_some(ATTEMPT_TIMEOUT);
     let server = ScriptedServer::start(case.script).await;
-    let client = client(&server);
+    let client = client(&server, attempt_timeout);
     let baseline = start_measuring();
     let task = tokio::spawn(async move {
         let started = Instant::now();
@@ -838,21 +862,14 @@ fn mismatches(expect: &Expect, measured: &Measured) -> Vec<String> {
         measured.requests == 1,
         format!("the server saw {} requests", measured.requests),
     );
+    // Not before the limit: a timer never fires early, so this holds however slow the machine.
+    // No upper bound: how soon after the limit a loaded machine gets to run the client is not
+    // under test (the outcome already says the attempt timer ended the call).
     let elapsed = measured.elapsed;
-    if matches!(
-        expect,
-        Expect::Request {
-            kind: RequestErrorKind::Timeout,
-            ..
-        }
-    ) {
+    if expect.is_attempt_timeout() {
         check(
             elapsed >= ATTEMPT_TIMEOUT,
             format!("timed out after {elapsed:?}, before the attempt timeout"),
-        );
-        check(
-            elapsed < ATTEMPT_TIMEOUT + SLACK,
-            format!("took {elapsed:?}, beyond the attempt timeout {ATTEMPT_TIMEOUT:?} + {SLACK:?}"),
         );
     }
     check(
@@ -883,7 +900,7 @@ fn the_corpus_has_at_least_25_cases_with_distinct_names() {
 }
 
 #[test]
-fn every_hostile_response_gets_its_expected_answer_in_time_and_memory() {
+fn every_hostile_response_gets_its_expected_answer_within_memory_and_without_hanging() {
     let _serial = serial();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
