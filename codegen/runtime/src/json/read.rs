@@ -561,6 +561,13 @@ impl<'a> Reader<'a> {
                 if let Ok(secs) = text.parse::<i64>() {
                     return Ok(DateTime::from_secs(secs));
                 }
+                // Decimal text (`1515531081.123`) is read exactly as written, to the
+                // nanosecond; only an exponent goes through an `f64`.
+                if !text.contains(['e', 'E']) {
+                    return DateTime::parse(text, format).map_err(|_| {
+                        DeError::invalid(EXPECTED, "a number beyond the range of timestamps")
+                    });
+                }
                 self.pos = start;
                 let secs = self.finite_number()?;
                 // `Display` of an `f64` is its shortest round-tripping decimal, so

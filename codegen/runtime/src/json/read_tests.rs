@@ -339,3 +339,20 @@ fn special_bytes_are_found_at_every_offset() {
 fn ours_is_ok(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text).is_ok()
 }
+
+#[test]
+fn epoch_seconds_are_read_as_written() {
+    let read = |text: &str| Reader::new(text).timestamp(TimestampFormat::EpochSeconds);
+    assert_eq!(
+        read("1515531081.123456789").unwrap(),
+        DateTime::from_secs_and_nanos(1515531081, 123_456_789)
+    );
+    assert_eq!(
+        read("-1.5").unwrap(),
+        DateTime::from_secs_and_nanos(-2, 500_000_000)
+    );
+    assert_eq!(read("1.5e3").unwrap(), DateTime::from_secs(1500));
+    assert_eq!(read("1e2").unwrap(), DateTime::from_secs(100));
+    assert!(read("1e300").is_err());
+    assert!(read("99999999999999999999.5").is_err());
+}
