@@ -108,6 +108,8 @@ pub fn generate_with_notes(
         .map(|(id, why)| format!("{id}: skipped: {why}"))
         .collect();
     let krate = lower::lower(&model, &selection, &settings.package, &settings.version)?;
+    // The IR is all the emitters read: the model's memory goes before the files take theirs.
+    drop((selection, model));
     Ok((emit::krate::crate_files(&krate, settings)?, notes))
 }
 

@@ -17,22 +17,28 @@
 //!   child does the same with the parse alone, for comparison. "idle" is the peak of a child that
 //!   only read the file: the floor both share.
 //!
+//! Under the table, the peak of the largest of these models (by file size) that generates.
+//!
 //! Then **scaling**: synthetic models of one chain of `n` structures, each requiring the next
 //! (the worst case for finding recursive and self-requiring members), generated at two sizes
-//! four times apart. Generation linear in the model takes about 4x as long at the larger size;
-//! a walk of the model per member (as before `codegen/src/scc.rs`) takes about 16x.
+//! four times apart, 1,000 and 4,000 structures (the median of 3 runs each). Generation linear in
+//! the model takes about 4x as long at the larger size; a walk of the model per member (as before
+//! `codegen/src/scc.rs`) takes about 16x. The peak memory of generating each size is measured in
+//! a fresh child as above (mode `chain`); its "idle" is the peak after building the model text.
 //!
-//! `BENCH_N` (default 10) sets the runs per median.
+//! `BENCH_N` (default 10) sets the runs per median of the official models.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const MODELS: &[&str] = &["sfn", "dynamodb", "sqs", "kinesis", "cloudwatch-logs"];
-/// Set in a child process: `parse`, `generate` or `idle`; the file and operations follow.
+/// Set in a child process: `parse`, `generate`, `idle`, `chain` or `chain-idle`; the file and
+/// operations (or the chain's length) follow.
 const CHILD_ENV: &str = "CODEGEN_BENCH_CHILD";
 const CHILD_FILE_ENV: &str = "CODEGEN_BENCH_FILE";
 const CHILD_OPS_ENV: &str = "CODEGEN_BENCH_OPERATIONS";
+const CHILD_CHAIN_ENV: &str = "CODEGEN_BENCH_CHAIN";
 
 fn main() {
     if let Ok(mode) = std::env::var(CHILD_ENV) {
@@ -69,12 +75,23 @@ fn main() {
         }
     }
     print_table(&rows);
+    let largest = rows.iter().max_by(|a, b| a.file_mib.total_cmp(&b.file_mib));
+    if let Some(r) = largest {
+        println!(
+            "\nlargest official model generated: {} ({:.2} MiB, {} operations): peak {} MiB",
+            r.model,
+            r.file_mib,
+            r.operations,
+            mib(r.peak_generate)
+        );
+    }
     scaling();
 }
 
-/// Times generating chains of 500 and 2000 required structures; prints the ratio.
+/// Times generating chains of 1,000 and 4,000 required structures; prints the ratio, and the
+/// peak memory of generating each once in a fresh child.
 fn scaling() {
-    const SMALL: usize = 500;
+    const SMALL: usize = 1000;
     const LARGE: usize = 4 * SMALL;
     let time = |n: usize| {
         let model = chain_model(n);
@@ -96,6 +113,23 @@ fn scaling() {
         large.as_secs_f64() * 1e3,
         large.as_secs_f64() / small.as_secs_f64()
     );
+    for size in [SMALL, LARGE] {
+        let peak = |mode: &str| match chain_peak(mode, size) {
+            Ok(peak) => mib(peak),
+            Err(why) => format!("FAILED: {why}"),
+        };
+        println!(
+            "peak memory, a chain of {size} structures: {} MiB generating (idle {} MiB)",
+            peak("chain"),
+            peak("chain-idle")
+        );
+    }
+}
+
+/// Runs this program again as a child generating a chain of `size` structures once (or, in mode
+/// `chain-idle`, only building its model text); its peak RSS in MiB.
+fn chain_peak(mode: &str, size: usize) -> Result<Option<f64>, String> {
+    run_child(mode, &[(CHILD_CHAIN_ENV, size.to_string().as_ref())])
 }
 
 /// One operation whose input holds `A1`, where each `Ai` requires `Ai+1`, up to `An`.
@@ -272,11 +306,22 @@ fn service_operations(json: &str) -> Result<Vec<String>, String> {
 
 /// Runs this program again as a child doing `mode` once on `path`; its peak RSS in MiB.
 fn child_peak(mode: &str, path: &Path, operations: &[String]) -> Result<Option<f64>, String> {
+    let operations = operations.join(",");
+    run_child(
+        mode,
+        &[
+            (CHILD_FILE_ENV, path.as_os_str()),
+            (CHILD_OPS_ENV, operations.as_ref()),
+        ],
+    )
+}
+
+/// Runs this program again as a child in `mode` with `vars` set; its peak RSS in MiB.
+fn run_child(mode: &str, vars: &[(&str, &std::ffi::OsStr)]) -> Result<Option<f64>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
     let output = Command::new(exe)
         .env(CHILD_ENV, mode)
-        .env(CHILD_FILE_ENV, path)
-        .env(CHILD_OPS_ENV, operations.join(","))
+        .envs(vars.iter().copied())
         .output()
         .map_err(|e| format!("cannot start the {mode} child: {e}"))?;
     if !output.status.success() {
@@ -294,8 +339,30 @@ fn child_peak(mode: &str, path: &Path, operations: &[String]) -> Result<Option<f
     Ok(peak.trim().parse::<f64>().ok().map(|kib| kib / 1024.0))
 }
 
-/// In the child: read the file, do `mode` once, print the peak resident set.
+/// In the child: read the file (or build the chain model), do `mode` once, print the peak
+/// resident set.
 fn child(mode: &str) {
+    if let Some(kind) = mode.strip_prefix("chain") {
+        let size = std::env::var(CHILD_CHAIN_ENV)
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .expect("the parent gives the chain's length");
+        let model = chain_model(size);
+        match kind {
+            "" => {
+                let settings = codegen::Settings::new("chain", "chain.json");
+                let files = codegen::generate(std::hint::black_box(&model), &settings)
+                    .unwrap_or_else(|e| panic!("generation failed in the child: {e}"));
+                std::hint::black_box(&files);
+            }
+            "-idle" => {
+                std::hint::black_box(&model);
+            }
+            other => panic!("unknown child mode `chain{other}`"),
+        }
+        print_hwm();
+        return;
+    }
     let path = std::env::var_os(CHILD_FILE_ENV).expect("the parent names the file");
     let json = std::fs::read_to_string(&path).expect("the parent checked the file");
     match mode {
@@ -324,6 +391,10 @@ fn child(mode: &str) {
         }
         other => panic!("unknown child mode `{other}`"),
     }
+    print_hwm();
+}
+
+fn print_hwm() {
     match read_hwm_kib() {
         Some(kib) => println!("VmHWM_KiB={kib}"),
         None => println!("VmHWM_KiB=n/a"),
@@ -353,9 +424,12 @@ fn median(times: &mut [Duration]) -> Duration {
     }
 }
 
+fn mib(m: Option<f64>) -> String {
+    m.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.1}"))
+}
+
 fn print_table(rows: &[Row]) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let mib = |m: Option<f64>| m.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.1}"));
     println!();
     println!(
         "{:<16} {:>8} {:>7} {:>6} {:>8} {:>8} {:>9} {:>11} {:>7} {:>10} {:>10} {:>9}",

@@ -1,4 +1,6 @@
-//! Crate assembly: which files a generated crate has, each rendered from its emitter.
+//! Crate assembly: which files a generated crate has, each rendered from its emitter. `types.rs`,
+//! `types/error.rs` and the operations' files are printed item by item as they are made
+//! ([`RustFile`]), so that no whole file's tokens or syntax tree are ever held.
 //!
 //! Every crate has `Cargo.toml`, `src/lib.rs`, `src/client.rs`, `src/codec.rs`,
 //! `src/operation.rs`, `src/types.rs` and `src/types/error.rs`; each operation adds
@@ -11,7 +13,8 @@ use quote::quote;
 use super::{cargo, client, codec, data, doc_lines, example, ident, lib_rs, operation, waiter};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Crate, DataType};
-use crate::{render, GeneratedFile, RuntimeDependency, Settings, RUNTIME_SOURCES};
+use crate::render::{self, RustFile};
+use crate::{GeneratedFile, RuntimeDependency, Settings, RUNTIME_SOURCES};
 
 /// The runtime crate's `lib.rs`: never copied, the generated `lib.rs` declares the modules.
 const RUNTIME_LIB: &str = "src/lib.rs";
@@ -44,11 +47,13 @@ pub(crate) fn crate_files(
         let module = ident(&op.module);
         let doc = doc_lines(&format!("The `{}` operation.", op.wire_name));
         op_modules.push(quote! { #doc pub mod #module; });
-        files.push(render::rust_file(
+        let mut file = RustFile::new(
             &format!("src/operation/{}.rs", op.module),
-            operation::operation_file(op, &krate.service),
             source,
-        )?);
+            TokenStream::new(),
+        )?;
+        operation::operation_file(op, &krate.service, &mut file)?;
+        files.push(file.finish());
         files.push(render::rust_file(
             &example::example_path(op),
             example::example_entry(krate, op),
@@ -68,9 +73,8 @@ pub(crate) fn crate_files(
         },
         source,
     )?);
-    let (types, errors) = types_files(krate);
-    files.push(render::rust_file("src/types.rs", types, source)?);
-    files.push(render::rust_file("src/types/error.rs", errors, source)?);
+    files.push(types_file(krate, source)?);
+    files.push(errors_file(krate, source)?);
     files.extend(waiter::waiter_files(krate, source)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -96,25 +100,24 @@ fn copies_runtime_module(krate: &Crate, path: &str) -> bool {
     }
 }
 
-/// `types.rs` (data types, their builders, `UnknownValue`) and `types/error.rs` (modeled errors).
-fn types_files(krate: &Crate) -> (TokenStream, TokenStream) {
-    let types_module = quote! { crate::types };
-    let mut items = Vec::new();
-    let mut builders = Vec::new();
+/// `types.rs`: the data types, `UnknownValue`, then the structures' builders, printed one type
+/// at a time.
+fn types_file(krate: &Crate, source: &str) -> Result<GeneratedFile, Diagnostic> {
+    let module = quote! { crate::types };
+    let inner = quote! {
+        //! The data types the operations use. Modeled errors are in [`error`].
+    };
+    let mut file = RustFile::new("src/types.rs", source, inner)?;
     for ty in &krate.types {
-        match ty {
-            DataType::Structure(s) => {
-                let (item, builder) = data::structure(s, &types_module);
-                items.push(item);
-                builders.push(builder);
-            }
-            DataType::Enum(e) => items.push(data::enumeration(e)),
-            DataType::Union(u) => items.push(data::union(u)),
-        }
+        file.push(match ty {
+            DataType::Structure(s) => data::structure(s, &module),
+            DataType::Enum(e) => data::enumeration(e),
+            DataType::Union(u) => data::union(u),
+        })?;
     }
     // Only string enums keep unknown values in `UnknownValue`.
-    let unknown_value = if krate.has_string_enums() {
-        quote! {
+    if krate.has_string_enums() {
+        file.push(quote! {
             /// An enum value this version of the crate does not know, as the service sent it.
             #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
             #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize), serde(transparent))]
@@ -128,35 +131,39 @@ fn types_files(krate: &Crate) -> (TokenStream, TokenStream) {
                     &self.0
                 }
             }
-        }
-    } else {
-        quote! {}
-    };
-    let types = quote! {
-        //! The data types the operations use. Modeled errors are in [`error`].
-        #( #items )*
-        #unknown_value
-        /// Builders for the structures of this module.
-        pub mod builders {
-            #( #builders )*
-        }
-        pub mod error;
-    };
-    let errors_module = quote! { crate::types::error };
-    let mut error_items = Vec::new();
-    let mut error_builders = Vec::new();
-    for s in &krate.errors {
-        let (item, builder) = data::structure(s, &errors_module);
-        error_items.push(item);
-        error_builders.push(builder);
+        })?;
     }
-    let errors = quote! {
+    let builders = krate.types.iter().filter_map(|ty| match ty {
+        DataType::Structure(s) => Some(data::builder(s, &module)),
+        DataType::Enum(_) | DataType::Union(_) => None,
+    });
+    file.push_module(
+        quote! {
+            /// Builders for the structures of this module.
+            pub mod builders
+        },
+        builders,
+    )?;
+    file.push(quote! { pub mod error; })?;
+    Ok(file.finish())
+}
+
+/// `types/error.rs`: the modeled errors, then their builders, printed one error at a time.
+fn errors_file(krate: &Crate, source: &str) -> Result<GeneratedFile, Diagnostic> {
+    let module = quote! { crate::types::error };
+    let inner = quote! {
         //! The errors the service models. Each operation's error enum wraps the ones it can return.
-        #( #error_items )*
-        /// Builders for the errors, for tests and mocks.
-        pub mod builders {
-            #( #error_builders )*
-        }
     };
-    (types, errors)
+    let mut file = RustFile::new("src/types/error.rs", source, inner)?;
+    for s in &krate.errors {
+        file.push(data::structure(s, &module))?;
+    }
+    file.push_module(
+        quote! {
+            /// Builders for the errors, for tests and mocks.
+            pub mod builders
+        },
+        krate.errors.iter().map(|s| data::builder(s, &module)),
+    )?;
+    Ok(file.finish())
 }

@@ -5,7 +5,9 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::{data, doc_lines, docs, ident, rust_type};
+use crate::diagnostic::Diagnostic;
 use crate::ir::{Operation, Service};
+use crate::render::RustFile;
 
 /// The names the fluent builder and the paginator of an operation both use, computed once.
 pub(super) struct Names<'a> {
@@ -46,32 +48,33 @@ impl<'a> Names<'a> {
     }
 }
 
-pub fn operation_file(op: &Operation, service: &Service) -> TokenStream {
+/// Prints the operation's file into `file`, item by item.
+pub fn operation_file(
+    op: &Operation,
+    service: &Service,
+    file: &mut RustFile,
+) -> Result<(), Diagnostic> {
     let names = Names::new(op, service);
     let module = &names.module;
-    let mut items = Vec::new();
-    let mut builders = Vec::new();
     for structure in [&op.input, &op.output] {
-        let (item, builder) = data::structure(structure, module);
-        items.push(item);
-        builders.push(builder);
+        file.push(data::structure(structure, module))?;
     }
-    let error_enum = error_enum(op);
-    let fluent = fluent_builder(op, &names);
-    let paginator = op
-        .paginator
-        .as_ref()
-        .map(|paginator| super::paginator::paginator_module(op, paginator, &names));
-    quote! {
-        #( #items )*
-        #error_enum
-        /// Builders for this operation's input and output, and the fluent request builder.
-        pub mod builders {
-            #( #builders )*
-            #fluent
-        }
-        #paginator
+    file.push(error_enum(op))?;
+    let builders = [&op.input, &op.output]
+        .into_iter()
+        .map(|structure| data::builder(structure, module))
+        .chain(std::iter::once_with(|| fluent_builder(op, &names)));
+    file.push_module(
+        quote! {
+            /// Builders for this operation's input and output, and the fluent request builder.
+            pub mod builders
+        },
+        builders,
+    )?;
+    if let Some(paginator) = &op.paginator {
+        file.push(super::paginator::paginator_module(op, paginator, &names))?;
     }
+    Ok(())
 }
 
 /// The fluent builder returned by `client.send_task_failure()`: the input's setters plus `send`.

@@ -10,8 +10,9 @@ use crate::emit::{
 use crate::ir::{Presence, Structure};
 
 /// The builder of `s`: an `Option` per member with its setters, and `build()`, which fills in
-/// `@default` values and, when a member is required, fails naming it.
-pub(super) fn builder(s: &Structure, module: &TokenStream) -> TokenStream {
+/// `@default` values and, when a member is required, fails naming it. `module` is the path of the
+/// module holding the structure; the builder goes in its `builders` module.
+pub fn builder(s: &Structure, module: &TokenStream) -> TokenStream {
     let name = ident(&s.name);
     let builder = ident(&s.builder);
     let target = quote! { #module::#name };

@@ -14,6 +14,7 @@ mod structure;
 mod union;
 
 pub use accessor::rename_note;
+pub use builder::builder;
 pub use enumeration::enumeration;
 pub use structure::structure;
 pub use union::union;

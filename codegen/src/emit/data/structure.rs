@@ -1,18 +1,17 @@
 //! A structure: its fields (with their serde attributes), `builder()`, redacting `Debug`, and for
-//! an error structure its metadata field and impls (`error.rs`). The builder is `builder.rs`'s.
+//! an error structure its metadata field and impls (`error.rs`). The builder is `builder.rs`'s,
+//! made apart (callers put builders in a `builders` module).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{
-    accessor, builder, error, service_default_doc, SENSITIVE_MEMBER_DOC, SENSITIVE_TYPE_DOC,
-};
+use super::{accessor, error, service_default_doc, SENSITIVE_MEMBER_DOC, SENSITIVE_TYPE_DOC};
 use crate::emit::{debug_impl, doc_lines, docs, field_type, ident, naming_label};
 use crate::ir::{Presence, Structure};
 
-/// A structure and, separately, its builder (callers put builders in a `builders` module).
-/// `module` is the path of the module holding the structure, e.g. `crate::types`.
-pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStream) {
+/// A structure with its impls. `module` is the path of the module holding the structure, e.g.
+/// `crate::types`, whose `builders` module holds its builder ([`super::builder`]).
+pub fn structure(s: &Structure, module: &TokenStream) -> TokenStream {
     let name = ident(&s.name);
     let builder = ident(&s.builder);
     let mut doc = docs(s.docs.as_deref(), &format!("The `{}` structure.", s.name));
@@ -55,7 +54,7 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
     let debug = debug_impl(&quote! { #name }, &s.name, s.sensitive, &debug_fields);
     let accessors = accessor::accessors(s);
     let builder_doc = doc_lines(&format!("A builder for [`{}`].", s.name));
-    let item = quote! {
+    quote! {
         #doc
         #[non_exhaustive]
         #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -72,8 +71,7 @@ pub fn structure(s: &Structure, module: &TokenStream) -> (TokenStream, TokenStre
         #accessors
         #debug
         #extra_impl
-    };
-    (item, builder::builder(s, module))
+    }
 }
 
 /// The serde attribute of a structure field (with the `serde` feature): its wire name, and for an
