@@ -33,7 +33,7 @@ pub(crate) fn crate_files(
         },
         render::rust_file("src/lib.rs", lib_rs::lib_file(krate, runtime), source)?,
         render::rust_file("src/client.rs", client::client_file(krate), source)?,
-        render::rust_file("src/codec.rs", codec::codec_file(krate), source)?,
+        codec::codec_file(krate, source)?,
     ];
     if *runtime == RuntimeDependency::Inline {
         for (path, text) in RUNTIME_SOURCES {

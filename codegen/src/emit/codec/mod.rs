@@ -7,11 +7,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
+use crate::diagnostic::Diagnostic;
 use crate::ir::{CodecFns, Crate, Named, Type, TypeRef};
+use crate::render::RustFile;
+use crate::GeneratedFile;
 
 mod de;
 mod ser;
@@ -107,17 +109,22 @@ fn collect_named(ty: &Type, out: &mut Vec<TypeRef>) {
     }
 }
 
-pub fn codec_file(krate: &Crate) -> TokenStream {
+/// `src/codec.rs`, printed one function at a time (so that a large model's codec never exists
+/// whole as tokens or as a syntax tree).
+pub fn codec_file(krate: &Crate, source: &str) -> Result<GeneratedFile, Diagnostic> {
     let plan = Plan::new(krate);
-    let mut items = Vec::new();
+    let mut file = RustFile::new(
+        "src/codec.rs",
+        source,
+        quote! {
+            //! JSON serializers for what requests carry and deserializers for what responses carry.
+        },
+    )?;
     for path in &plan.ser {
-        items.push(ser::ser_item(&plan, path));
+        file.push(ser::ser_item(&plan, path))?;
     }
     for path in &plan.de {
-        items.push(de::de_item(&plan, path));
+        file.push(de::de_item(&plan, path))?;
     }
-    quote! {
-        //! JSON serializers for what requests carry and deserializers for what responses carry.
-        #( #items )*
-    }
+    Ok(file.finish())
 }
