@@ -260,6 +260,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         "src/json/write.rs",
         include_str!("../runtime/src/json/write.rs"),
     ),
+    (
+        "src/json/write_tests.rs",
+        include_str!("../runtime/src/json/write_tests.rs"),
+    ),
     ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
     (
         "src/orchestrator/attempts.rs",

@@ -333,7 +333,7 @@ fn client_call(
             };
             ::std::boxed::Box::pin(async move {
                 #fill_tokens
-                let body = ::serde_json::to_vec(&crate::codec::#ser(&input)).unwrap_or_default();
+                let body = { static BODY_SIZE: crate::json::BodySize = crate::json::BodySize::new(); BODY_SIZE.write(|w| crate::codec::#ser(w, &input)) };
                 match self.runtime.invoke_with_overrides(&OPERATION, body, #host_prefix, &self.overrides).await {
                     ::std::result::Result::Ok(answer) => crate::orchestrator::decode_output(&OPERATION, answer, crate::codec::#de).map_err(::std::convert::Into::into),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Request(error)) => ::std::result::Result::Err(error.into()),

@@ -186,10 +186,10 @@ impl SfnApi for Client {
             idempotent: false,
         };
         ::std::boxed::Box::pin(async move {
-            let body = ::serde_json::to_vec(
-                    &crate::codec::ser_send_task_failure_input(&input),
-                )
-                .unwrap_or_default();
+            let body = {
+                static BODY_SIZE: crate::json::BodySize = crate::json::BodySize::new();
+                BODY_SIZE.write(|w| crate::codec::ser_send_task_failure_input(w, &input))
+            };
             match self
                 .runtime
                 .invoke_with_overrides(

@@ -81,7 +81,19 @@ pub mod base64 {
     /// The base64 text of `bytes`.
     pub fn encode(bytes: impl AsRef<[u8]>) -> String {
         let bytes = bytes.as_ref();
-        let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        let mut text = String::with_capacity(encoded_len(bytes.len()));
+        encode_each(bytes, |c| text.push(char::from(c)));
+        text
+    }
+
+    /// The length of the base64 text of `len` bytes.
+    pub(crate) const fn encoded_len(len: usize) -> usize {
+        len.div_ceil(3) * 4
+    }
+
+    /// The base64 text of `bytes`, one (ASCII) character at a time to `push`: how the JSON
+    /// writer puts it straight into a request body.
+    pub(crate) fn encode_each(bytes: &[u8], mut push: impl FnMut(u8)) {
         for chunk in bytes.chunks(3) {
             let b = [
                 chunk[0],
@@ -92,13 +104,12 @@ pub mod base64 {
             for i in 0..4 {
                 if i <= chunk.len() {
                     let index = (group >> (18 - 6 * i)) & 0x3f;
-                    text.push(char::from(ALPHABET[index as usize]));
+                    push(ALPHABET[index as usize]);
                 } else {
-                    text.push(char::from(PAD));
+                    push(PAD);
                 }
             }
         }
-        text
     }
 
     /// The bytes of base64 `text`. Refuses characters outside the standard alphabet (including

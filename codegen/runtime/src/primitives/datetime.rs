@@ -136,12 +136,26 @@ impl DateTime {
     /// RFC 3339 and HTTP dates have four-digit years: instants outside the years 0000 to 9999
     /// are written with more digits (and, in RFC 3339, a sign), which services refuse.
     pub fn format(&self, format: TimestampFormat) -> String {
+        let mut text = String::new();
+        // Writing to a `String` cannot fail.
+        let _ = self.write_in(format, &mut text);
+        text
+    }
+
+    /// Writes the instant in `format` to `out`, as [`DateTime::format`] does but without
+    /// allocating (the JSON writer puts it straight into a request body).
+    pub(crate) fn write_in(
+        &self,
+        format: TimestampFormat,
+        out: &mut impl fmt::Write,
+    ) -> fmt::Result {
         match format {
-            TimestampFormat::DateTime => self.to_string(),
+            TimestampFormat::DateTime => write!(out, "{self}"),
             TimestampFormat::HttpDate => {
                 let (year, month, day, hour, minute, second) = self.civil();
                 let weekday = (self.secs.div_euclid(SECS_PER_DAY) + 4).rem_euclid(7) as usize;
-                format!(
+                write!(
+                    out,
                     "{}, {day:02} {} {year:04} {hour:02}:{minute:02}:{second:02} GMT",
                     WEEKDAYS[weekday],
                     MONTHS[month as usize - 1]
@@ -153,7 +167,7 @@ impl DateTime {
                 let magnitude = total.unsigned_abs();
                 let whole = magnitude / u128::from(NANOS_PER_SEC);
                 let nanos = (magnitude % u128::from(NANOS_PER_SEC)) as u32;
-                format!("{sign}{whole}{}", Fraction(nanos))
+                write!(out, "{sign}{whole}{}", Fraction(nanos))
             }
         }
     }
@@ -301,8 +315,13 @@ impl fmt::Display for Fraction {
         if self.0 == 0 {
             return Ok(());
         }
-        let digits = format!("{:09}", self.0);
-        write!(f, ".{}", digits.trim_end_matches('0'))
+        // The nine digits without their trailing zeros: 120_000_000 is `.12`.
+        let (mut digits, mut width) = (self.0, 9);
+        while digits % 10 == 0 {
+            digits /= 10;
+            width -= 1;
+        }
+        write!(f, ".{digits:0width$}")
     }
 }
 

@@ -1,4 +1,8 @@
-//! The serializers: each type a request carries, written as JSON.
+//! The serializers: each type a request carries, written as JSON text straight into the body
+//! by a `crate::json::Writer` (no `serde_json::Value` in between).
+//!
+//! Members are written in model order. Optional members are written only when set; required
+//! and `@default` members always.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,18 +24,19 @@ pub(super) fn ser_item(plan: &Plan, path: &TypeRef) -> TokenStream {
             let fields = s.fields.iter().map(|f| {
                 let field = ident(&f.ident);
                 let wire = &f.wire_name;
+                let write = ser_value(plan, &f.ty, quote! { value });
                 if f.presence == Presence::Optional {
-                    let value = ser_expr(plan, &f.ty, quote! { value });
                     quote! {
                         if let ::std::option::Option::Some(value) = &input.#field {
-                            object.insert(#wire.to_owned(), #value);
+                            w.key(#wire);
+                            #write
                         }
                     }
                 } else {
-                    let value = ser_expr(plan, &f.ty, quote! { value });
                     quote! {
                         let value = &input.#field;
-                        object.insert(#wire.to_owned(), #value);
+                        w.key(#wire);
+                        #write
                     }
                 }
             });
@@ -40,16 +45,11 @@ pub(super) fn ser_item(plan: &Plan, path: &TypeRef) -> TokenStream {
             } else {
                 quote! { input }
             };
-            let mutable = if s.fields.is_empty() {
-                quote! {}
-            } else {
-                quote! { mut }
-            };
             quote! {
-                pub(crate) fn #name(#binding: &#ty) -> ::serde_json::Value {
-                    let #mutable object = ::serde_json::Map::new();
+                pub(crate) fn #name(w: &mut crate::json::Writer, #binding: &#ty) {
+                    w.begin_object();
                     #( #fields )*
-                    ::serde_json::Value::Object(object)
+                    w.end_object();
                 }
             }
         }
@@ -58,22 +58,33 @@ pub(super) fn ser_item(plan: &Plan, path: &TypeRef) -> TokenStream {
                 let variant = ident(&v.name);
                 let wire = &v.wire_name;
                 match &v.ty {
-                    None => quote! { #ty::#variant => (#wire, ::serde_json::Value::Object(::serde_json::Map::new())), },
+                    None => quote! {
+                        #ty::#variant => {
+                            w.key(#wire);
+                            w.begin_object();
+                            w.end_object();
+                        }
+                    },
                     Some(vty) => {
-                        let value = ser_expr(plan, vty, quote! { value });
-                        quote! { #ty::#variant(value) => (#wire, #value), }
+                        let write = ser_value(plan, vty, quote! { value });
+                        quote! {
+                            #ty::#variant(value) => {
+                                w.key(#wire);
+                                #write
+                            }
+                        }
                     }
                 }
             });
+            // An unknown variant (read from a response) has nothing to send: `{}`.
             quote! {
-                pub(crate) fn #name(input: &#ty) -> ::serde_json::Value {
-                    let (member, value) = match input {
+                pub(crate) fn #name(w: &mut crate::json::Writer, input: &#ty) {
+                    w.begin_object();
+                    match input {
                         #( #arms )*
-                        #ty::Unknown => return ::serde_json::Value::Object(::serde_json::Map::new()),
-                    };
-                    let mut object = ::serde_json::Map::new();
-                    object.insert(member.to_owned(), value);
-                    ::serde_json::Value::Object(object)
+                        #ty::Unknown => {}
+                    }
+                    w.end_object();
                 }
             }
         }
@@ -81,55 +92,38 @@ pub(super) fn ser_item(plan: &Plan, path: &TypeRef) -> TokenStream {
     }
 }
 
-/// The function `ser_expr` calls on a `&ty` alone, when it is just that call.
-fn ser_item_fn(plan: &Plan, ty: &Type) -> Option<TokenStream> {
+/// Statements writing `value`, a reference to a value of type `ty`, with the writer `w`.
+fn ser_value(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
     match ty {
-        Type::Blob => Some(quote! { crate::json::blob_value }),
-        Type::Document => Some(quote! { crate::json::document_value }),
-        Type::Named(path) => match plan.kind(path) {
-            Named::Enum(_) => None,
-            _ => {
-                let f = plan.ser_fn(path);
-                Some(quote! { #f })
-            }
-        },
-        _ => None,
-    }
-}
-
-/// A `serde_json::Value` for `value`, a reference to a value of type `ty`.
-fn ser_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
-    match ty {
-        Type::String => {
-            quote! { ::serde_json::Value::String(::std::string::String::clone(#value)) }
-        }
-        Type::Bool => quote! { ::serde_json::Value::Bool(*#value) },
-        Type::I8 | Type::I16 | Type::I32 | Type::I64 => {
-            quote! { ::serde_json::Value::from(*#value) }
-        }
-        Type::F32 => quote! { crate::json::float_value(f64::from(*#value)) },
-        Type::F64 => quote! { crate::json::float_value(*#value) },
+        Type::String => quote! { w.string(#value); },
+        Type::Bool => quote! { w.boolean(*#value); },
+        Type::I8 | Type::I16 | Type::I32 | Type::I64 => quote! { w.integer(*#value); },
+        Type::F32 => quote! { w.float(f64::from(*#value)); },
+        Type::F64 => quote! { w.float(*#value); },
         Type::Timestamp { format } => {
             let format = timestamp_format(*format);
-            quote! { crate::json::timestamp_value(#value, #format) }
+            quote! { w.timestamp(#value, #format); }
         }
-        Type::Blob => quote! { crate::json::blob_value(#value) },
-        Type::Document => quote! { crate::json::document_value(#value) },
+        Type::Blob => quote! { w.blob(#value); },
+        Type::Document => quote! { w.document(#value); },
         Type::List { item, sparse } => {
-            let item_value = ser_expr(plan, item, quote! { item });
-            let item_value = if *sparse {
-                quote! { match item { ::std::option::Option::Some(item) => #item_value, ::std::option::Option::None => ::serde_json::Value::Null } }
+            let write = ser_value(plan, item, quote! { item });
+            let write = if *sparse {
+                quote! {
+                    match item {
+                        ::std::option::Option::Some(item) => { #write }
+                        ::std::option::Option::None => w.null(),
+                    }
+                }
             } else {
-                item_value
+                write
             };
-            // A function that takes the item as is needs no closure (`clippy::redundant_closure`).
-            match (sparse, ser_item_fn(plan, item)) {
-                (false, Some(f)) => {
-                    quote! { ::serde_json::Value::Array(#value.iter().map(#f).collect()) }
+            quote! {
+                w.begin_array();
+                for item in #value {
+                    #write
                 }
-                _ => {
-                    quote! { ::serde_json::Value::Array(#value.iter().map(|item| #item_value).collect()) }
-                }
+                w.end_array();
             }
         }
         Type::Map {
@@ -138,23 +132,35 @@ fn ser_expr(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
             sparse,
         } => {
             let key = match &**key {
-                Type::Named(_) => quote! { key.as_str().to_owned() },
-                _ => quote! { key.clone() },
+                Type::Named(_) => quote! { key.as_str() },
+                _ => quote! { key },
             };
-            let entry = ser_expr(plan, value_ty, quote! { entry });
-            let entry = if *sparse {
-                quote! { match entry { ::std::option::Option::Some(entry) => #entry, ::std::option::Option::None => ::serde_json::Value::Null } }
+            let write = ser_value(plan, value_ty, quote! { entry });
+            let write = if *sparse {
+                quote! {
+                    match entry {
+                        ::std::option::Option::Some(entry) => { #write }
+                        ::std::option::Option::None => w.null(),
+                    }
+                }
             } else {
-                entry
+                write
             };
-            quote! { ::serde_json::Value::Object(#value.iter().map(|(key, entry)| (#key, #entry)).collect()) }
+            quote! {
+                w.begin_object();
+                for (key, entry) in #value {
+                    w.key(#key);
+                    #write
+                }
+                w.end_object();
+            }
         }
         Type::Named(path) => match plan.kind(path) {
-            Named::Enum(e) if e.int => quote! { ::serde_json::Value::from(#value.as_i32()) },
-            Named::Enum(_) => quote! { ::serde_json::Value::String(#value.as_str().to_owned()) },
+            Named::Enum(e) if e.int => quote! { w.integer(#value.as_i32()); },
+            Named::Enum(_) => quote! { w.string(#value.as_str()); },
             _ => {
                 let f = plan.ser_fn(path);
-                quote! { #f(#value) }
+                quote! { #f(w, #value); }
             }
         },
     }
