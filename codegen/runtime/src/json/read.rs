@@ -18,7 +18,8 @@ use std::collections::HashMap;
 use super::DeError;
 use crate::primitives::{base64, Blob, DateTime, Document, Number, TimestampFormat};
 
-/// The deepest nesting of lists and objects a document may have (serde_json's limit too).
+/// The deepest nesting of lists and objects a document may have (serde_json's `Value` stops one
+/// level earlier, at 127).
 pub const MAX_DEPTH: u32 = 128;
 
 /// What a JSON value is, from its first character.
