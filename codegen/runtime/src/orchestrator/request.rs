@@ -117,20 +117,28 @@ impl ServiceHeaders {
         } else {
             None
         };
+        // Checked here, then made over the static text: cloning one copies no bytes and counts
+        // no references (`from_static` alone would panic on an invalid value).
+        let value = |text: &'static str| match HeaderValue::from_str(text) {
+            Ok(_) => Ok(HeaderValue::from_static(text)),
+            Err(e) => Err(cannot_build(e)),
+        };
         Ok(Self {
-            content_type: HeaderValue::from_str(spec.content_type).map_err(cannot_build)?,
-            user_agent: HeaderValue::from_str(spec.user_agent).map_err(cannot_build)?,
+            content_type: value(spec.content_type)?,
+            user_agent: value(spec.user_agent)?,
             query_mode,
         })
     }
 }
 
-/// The header values of one call, the same for all its attempts.
+/// The header values of one call, the same for all its attempts, kept as text: each attempt
+/// makes its values from it (one allocation each). A value made once and cloned would cost as
+/// much on the first attempt, whose clone moves the bytes to a shared allocation.
 pub(super) struct CallHeaders {
     /// `X-Amz-Target`: `<target prefix>.<operation>`.
-    target: Result<HeaderValue, InvalidHeaderValue>,
+    target: String,
     /// `amz-sdk-invocation-id`: see [`invocation_id`].
-    invocation_id: HeaderValue,
+    invocation_id: [u8; 36],
 }
 
 impl CallHeaders {
@@ -140,8 +148,7 @@ impl CallHeaders {
         target.push('.');
         target.push_str(operation);
         Self {
-            // Takes the string's bytes as they are: no copy.
-            target: HeaderValue::try_from(target),
+            target,
             invocation_id: invocation_id(),
         }
     }
@@ -216,13 +223,16 @@ impl Runtime {
     ) -> Result<http::Request<Vec<u8>>, RequestError> {
         let invalid = |why: String| RequestError::new(RequestErrorKind::Endpoint, why);
         let service = self.headers.as_ref().map_err(|why| invalid(why.clone()))?;
-        let target = call.target.as_ref().map_err(|e| invalid(cannot_build(e)))?;
+        let target = HeaderValue::from_str(&call.target).map_err(|e| invalid(cannot_build(e)))?;
+        // Hexadecimal digits and hyphens: always a valid value.
+        let invocation_id =
+            HeaderValue::from_bytes(&call.invocation_id).map_err(|e| invalid(cannot_build(e)))?;
         let mut headers = HeaderMap::with_capacity(REQUEST_HEADERS + prepared.headers.len());
         headers.insert(http::header::HOST, prepared.host.clone());
         headers.insert(http::header::CONTENT_TYPE, service.content_type.clone());
-        headers.insert(X_AMZ_TARGET.clone(), target.clone());
+        headers.insert(X_AMZ_TARGET.clone(), target);
         headers.insert(http::header::USER_AGENT, service.user_agent.clone());
-        headers.insert(INVOCATION_ID.clone(), call.invocation_id.clone());
+        headers.insert(INVOCATION_ID.clone(), invocation_id);
         headers.insert(
             SDK_REQUEST.clone(),
             attempt_header(attempt, max_attempts).map_err(|e| invalid(cannot_build(e)))?,
@@ -274,7 +284,7 @@ fn attempt_header(attempt: u32, max_attempts: u32) -> Result<HeaderValue, Invali
 /// A random id for all attempts of one call, so the service can tell retries apart from
 /// repeats: a version 4 UUID (`xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx`, `N` one of `8`, `9`, `a`,
 /// `b`), from a generator per thread that the standard library's `RandomState` seeds.
-pub(super) fn invocation_id() -> HeaderValue {
+pub(super) fn invocation_id() -> [u8; 36] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let high = (random_u64() & !0xf000) | 0x4000;
     let low = (random_u64() & (u64::MAX >> 2)) | (1 << 63);
@@ -287,8 +297,7 @@ pub(super) fn invocation_id() -> HeaderValue {
             *byte = HEX[((bits >> shift) & 0xf) as usize];
         }
     }
-    HeaderValue::from_bytes(&text)
-        .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"))
+    text
 }
 
 thread_local! {
@@ -342,7 +351,7 @@ mod tests {
     #[test]
     fn invocation_ids_are_version_4_uuids_and_differ() {
         let ids: Vec<String> = (0..1000)
-            .map(|_| invocation_id().to_str().unwrap().to_owned())
+            .map(|_| String::from_utf8(invocation_id().to_vec()).unwrap())
             .collect();
         for id in &ids {
             let parts: Vec<&str> = id.split('-').collect();
@@ -360,7 +369,7 @@ mod tests {
         let distinct: std::collections::HashSet<&String> = ids.iter().collect();
         assert_eq!(distinct.len(), ids.len());
         // Another thread draws another sequence.
-        let other = std::thread::spawn(|| invocation_id().to_str().unwrap().to_owned())
+        let other = std::thread::spawn(|| String::from_utf8(invocation_id().to_vec()).unwrap())
             .join()
             .unwrap();
         assert!(!ids.contains(&other));
