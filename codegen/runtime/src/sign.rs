@@ -35,17 +35,54 @@ pub fn sign_request(
     if request.uri().host().is_none() {
         return Err(SignError::invalid("the request URI has no host"));
     }
-    if let Some(token) = credentials.session_token() {
-        if http::HeaderValue::from_str(token).is_err() {
-            return Err(SignError::invalid(
-                "the session token is not a valid header value",
-            ));
-        }
-    }
+    check_session_token(credentials)?;
     for name in SIGNING_HEADERS {
         request.headers_mut().remove(name);
     }
+    let uri = request.uri().to_string();
+    sign_checked(request, &uri, credentials, region, signing_name, time)
+}
 
+/// [`sign_request`] for a request that carries no signature yet and whose URI has a host,
+/// written out as `uri` (`request.uri().to_string()`, which the caller has at hand): what the
+/// orchestrator signs on every attempt, without writing out a URI that does not change.
+pub(crate) fn sign_unsigned(
+    request: &mut http::Request<Vec<u8>>,
+    uri: &str,
+    credentials: &Credentials,
+    region: &str,
+    signing_name: &str,
+    time: SystemTime,
+) -> Result<(), SignError> {
+    check_session_token(credentials)?;
+    sign_checked(request, uri, credentials, region, signing_name, time)
+}
+
+/// A session token must be a valid header value: what `HeaderValue::from_str` accepts (no
+/// control characters but tabs), checked without copying the token into a header value.
+fn check_session_token(credentials: &Credentials) -> Result<(), SignError> {
+    let valid = |token: &str| {
+        token
+            .bytes()
+            .all(|b| b == b'\t' || (b >= b' ' && b != 0x7f))
+    };
+    match credentials.session_token() {
+        Some(token) if !valid(token) => Err(SignError::invalid(
+            "the session token is not a valid header value",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Signs `request`, whose URI is `uri` written out, once the checks are done.
+fn sign_checked(
+    request: &mut http::Request<Vec<u8>>,
+    uri: &str,
+    credentials: &Credentials,
+    region: &str,
+    signing_name: &str,
+    time: SystemTime,
+) -> Result<(), SignError> {
     let identity = credentials.clone().into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
@@ -66,7 +103,6 @@ pub fn sign_request(
         })?;
         headers.push((name.as_str(), value));
     }
-    let uri = request.uri().to_string();
     let signable = SignableRequest::new(
         request.method().as_str(),
         uri,

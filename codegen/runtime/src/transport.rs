@@ -274,7 +274,8 @@ impl HttpClient for HyperClient {
                 )
                 .with_request_not_sent());
             }
-            let target = target_of(uri);
+            // Named in error messages only: kept as parts, written out when a message needs it.
+            let target = Target::of(uri);
             let request = request.map(|body| Full::new(Bytes::from(body)));
             let response = client
                 .request(request)
@@ -287,16 +288,38 @@ impl HttpClient for HyperClient {
 
 /// `scheme://host:port` of a URI, for messages: never the path or query.
 pub(crate) fn target_of(uri: &http::Uri) -> String {
-    match (uri.scheme_str(), uri.authority()) {
-        (Some(scheme), Some(authority)) => {
-            // The authority could hold `user:password@`: keep only host and port.
-            let host = authority.host();
-            match authority.port_u16() {
-                Some(port) => format!("{scheme}://{host}:{port}"),
-                None => format!("{scheme}://{host}"),
-            }
+    Target::of(uri).to_string()
+}
+
+/// What [`target_of`] writes, kept as the URI's parts (cheap clones of shared bytes) so that a
+/// request that succeeds never formats it.
+struct Target {
+    scheme: Option<http::uri::Scheme>,
+    authority: Option<http::uri::Authority>,
+}
+
+impl Target {
+    fn of(uri: &http::Uri) -> Self {
+        Self {
+            scheme: uri.scheme().cloned(),
+            authority: uri.authority().cloned(),
         }
-        _ => "(a relative URI)".to_owned(),
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.scheme, &self.authority) {
+            (Some(scheme), Some(authority)) => {
+                // The authority could hold `user:password@`: keep only host and port.
+                let host = authority.host();
+                match authority.port_u16() {
+                    Some(port) => write!(f, "{scheme}://{host}:{port}"),
+                    None => write!(f, "{scheme}://{host}"),
+                }
+            }
+            _ => f.write_str("(a relative URI)"),
+        }
     }
 }
 
@@ -304,7 +327,7 @@ pub(crate) fn target_of(uri: &http::Uri) -> String {
 async fn read_response(
     response: http::Response<Incoming>,
     limits: Limits,
-    target: &str,
+    target: &Target,
 ) -> Result<http::Response<Vec<u8>>, TransportError> {
     let max = limits.max_response_bytes;
     let too_large = |seen: String| {
@@ -377,7 +400,7 @@ fn find_cause<'a, T: StdError + 'static>(e: &'a (dyn StdError + 'static)) -> Opt
     None
 }
 
-fn body_error(e: hyper::Error, target: &str) -> TransportError {
+fn body_error(e: hyper::Error, target: &Target) -> TransportError {
     let (kind, what) = classify_hyper(&e);
     let message = match kind {
         TransportErrorKind::Io => format!(
@@ -432,7 +455,7 @@ fn classify_hyper(e: &hyper::Error) -> (TransportErrorKind, String) {
 
 fn client_error(
     e: hyper_util::client::legacy::Error,
-    target: &str,
+    target: &Target,
     connect_timeout: Duration,
 ) -> TransportError {
     if e.is_connect() {

@@ -33,7 +33,7 @@ impl Runtime {
     pub(super) async fn attempts(
         &self,
         spec: &'static OperationSpec,
-        body: Vec<u8>,
+        mut body: Vec<u8>,
         host_prefix: Option<&str>,
         settings: &CallSettings,
         started: &AtomicU32,
@@ -48,10 +48,14 @@ impl Runtime {
                 format!("cannot set up the HTTPS client: {why}"),
             )
         })?;
-        let mut endpoint = self.endpoint()?;
-        if let Some(prefix) = host_prefix {
-            endpoint.url = host_prefix::with_host_prefix(&endpoint.url, prefix)?;
-        }
+        let resolved = self.endpoint()?;
+        let prefixed = match host_prefix {
+            Some(prefix) => Some(host_prefix::with_host_prefix(
+                &resolved.endpoint.url,
+                prefix,
+            )?),
+            None => None,
+        };
         let region = self.config.region.as_deref().ok_or_else(|| {
             RequestError::new(
                 RequestErrorKind::Config,
@@ -64,8 +68,15 @@ impl Runtime {
                 crate::credentials::describe(&e),
             )
         })?;
-        let target = format!("{}.{operation}", self.spec.target_prefix);
-        let invocation_id = request::invocation_id();
+        // What the requests share: without a host prefix, what the client made once.
+        let with_prefix = prefixed
+            .as_deref()
+            .map(|url| request::Prepared::new(url, &resolved.endpoint.headers));
+        let prepared = match &with_prefix {
+            Some(prepared) => prepared.as_ref(),
+            None => resolved.prepared.as_ref(),
+        };
+        let call = request::CallHeaders::new(self.spec, operation);
         let max_attempts = settings.max_attempts;
         let limits = Limits::new(self.config.max_response_bytes);
         let mut last_retry: Option<RetryKind> = None;
@@ -81,16 +92,18 @@ impl Runtime {
                 sleep(wait).await;
             }
             started.store(attempt, Ordering::Relaxed);
-            let mut request = self.request(
-                &endpoint,
-                &target,
-                &body,
-                &invocation_id,
-                attempt,
-                max_attempts,
-            )?;
-            crate::sign::sign_request(
+            let prepared = prepared
+                .map_err(|why| RequestError::new(RequestErrorKind::Endpoint, why.clone()))?;
+            // The last attempt takes the body; the others send a copy, kept for a retry.
+            let body = if attempt >= max_attempts {
+                std::mem::take(&mut body)
+            } else {
+                body.clone()
+            };
+            let mut request = self.request(prepared, &call, body, attempt, max_attempts)?;
+            crate::sign::sign_unsigned(
                 &mut request,
+                &prepared.uri_text,
                 &credentials,
                 region,
                 self.spec.signing_name,

@@ -24,7 +24,9 @@
 //! headers, bodies, input values or credentials.
 //!
 //! Here: the specs generated code passes, [`Runtime`], its entry points and tracing.
-//! `attempts.rs` runs the attempts loop, `request.rs` builds each attempt's HTTP request,
+//! `attempts.rs` runs the attempts loop, `request.rs` builds each attempt's HTTP request (from
+//! what is made once per client: the resolved endpoint, its URI and `Host`, the service's header
+//! values; and once per call: `X-Amz-Target`, the invocation id),
 //! `host_prefix.rs` fills in and applies an operation's `@endpoint` host prefix,
 //! `modeled_error.rs` completes a modeled error decoded from an error answer.
 
@@ -119,8 +121,11 @@ pub struct Runtime {
     retry: RetryState,
     rules: Option<Value>,
     /// The endpoint, resolved on the first call: every parameter of the rule set comes from the
-    /// configuration, which does not change, so the rules are evaluated once per client.
-    resolved: std::sync::OnceLock<crate::endpoint::Endpoint>,
+    /// configuration, which does not change, so the rules are evaluated once per client (and
+    /// what every request to the endpoint shares is made then too).
+    resolved: std::sync::OnceLock<request::Resolved>,
+    /// The service's header values, checked once.
+    headers: Result<request::ServiceHeaders, String>,
 }
 
 impl fmt::Debug for Runtime {
@@ -190,6 +195,7 @@ impl Runtime {
             credentials,
             rules,
             resolved: std::sync::OnceLock::new(),
+            headers: request::ServiceHeaders::new(spec),
         }
     }
 

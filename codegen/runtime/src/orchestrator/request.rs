@@ -1,30 +1,176 @@
 //! The HTTP request of one attempt: the endpoint (from the model's rule set or the configured
 //! URL), the AWS JSON headers, and the invocation id shared by a call's attempts.
+//!
+//! What does not change between calls is made once: the endpoint is resolved on a client's first
+//! call and kept with what every request to it shares ([`Prepared`]: the URI, its text as SigV4
+//! signs it, the `Host` value and the endpoint's own headers), the service's header values when
+//! the client is made ([`ServiceHeaders`]), and a call's own values (`X-Amz-Target`, the
+//! invocation id) once per call ([`CallHeaders`]). An attempt then only clones header values
+//! (shared bytes) into a header map sized for the signature's headers too.
 
+use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::time::SystemTime;
 
-use super::Runtime;
+use http::header::{HeaderMap, HeaderName, HeaderValue, InvalidHeaderValue};
+
+use super::{Runtime, ServiceSpec};
 use crate::aws_json;
-use crate::endpoint::{ParamValue, Params};
+use crate::endpoint::{Endpoint, ParamValue, Params};
 use crate::error::{RequestError, RequestErrorKind};
 
 /// What an endpoint error adds when no region is configured.
 const NO_REGION_FIX: &str = "; no region is configured: set the AWS_REGION environment variable \
     (or `region` in the AWS profile), or call `.region(\"us-east-1\")` on the Config builder";
 
+static X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+static INVOCATION_ID: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
+static SDK_REQUEST: HeaderName = HeaderName::from_static("amz-sdk-request");
+
+/// The headers of a request, but the endpoint's own: the seven this module may set (the query
+/// mode among them) and the three signing adds (`X-Amz-Date`, `Authorization`,
+/// `X-Amz-Security-Token`), so that the header map never grows.
+const REQUEST_HEADERS: usize = 10;
+
+/// The endpoint of a client, resolved once, with what every request to it shares.
+#[derive(Debug)]
+pub(super) struct Resolved {
+    /// The endpoint, as the rules (or the configuration) gave it.
+    pub(super) endpoint: Endpoint,
+    /// What a request to `endpoint` without a host prefix shares, or why there can be no such
+    /// request (then every call fails with it, when it builds its first request).
+    pub(super) prepared: Result<Prepared, String>,
+}
+
+/// What every request to one endpoint URL shares.
+#[derive(Debug)]
+pub(super) struct Prepared {
+    /// AWS JSON posts to the endpoint's path, which always ends in `/`.
+    uri: http::Uri,
+    /// `uri` written out, as SigV4 signs it.
+    pub(super) uri_text: String,
+    /// The `Host` header: the URI's authority.
+    host: HeaderValue,
+    /// The endpoint's own headers (from its rules), in order.
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl Prepared {
+    /// The parts of a request to `url` with the endpoint's `headers`, or the message of the
+    /// `Endpoint` error every request to it fails with.
+    pub(super) fn new(url: &str, headers: &BTreeMap<String, Vec<String>>) -> Result<Self, String> {
+        let url = if url.ends_with('/') {
+            url.to_owned()
+        } else {
+            format!("{url}/")
+        };
+        let uri: http::Uri = url
+            .parse()
+            .map_err(|e| format!("the endpoint `{url}` is not a valid URL: {e}"))?;
+        let host = uri
+            .authority()
+            .map(|a| HeaderValue::from_str(a.as_str()))
+            .ok_or_else(|| format!("the endpoint `{url}` has no host"))?
+            .map_err(cannot_build)?;
+        let mut own = Vec::new();
+        for (name, values) in headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(cannot_build)?;
+            for value in values {
+                own.push((
+                    name.clone(),
+                    HeaderValue::from_str(value).map_err(cannot_build)?,
+                ));
+            }
+        }
+        Ok(Self {
+            uri_text: uri.to_string(),
+            uri,
+            host,
+            headers: own,
+        })
+    }
+}
+
+/// The message of a request that cannot be built, e.g. with a header value the `http` crate
+/// refuses.
+fn cannot_build(e: impl std::fmt::Display) -> String {
+    format!("cannot build the request: {e}")
+}
+
+/// The header values of a service, checked when its client is made.
+#[derive(Debug)]
+pub(super) struct ServiceHeaders {
+    content_type: HeaderValue,
+    user_agent: HeaderValue,
+    /// `x-amzn-query-mode: true`, for awsQuery-compatible services.
+    query_mode: Option<(HeaderName, HeaderValue)>,
+}
+
+impl ServiceHeaders {
+    /// The header values of `spec`, or the message every call fails with (the values are the
+    /// generated code's own, so they are always valid).
+    pub(super) fn new(spec: &ServiceSpec) -> Result<Self, String> {
+        let query_mode = if spec.query_compatible {
+            let name = HeaderName::from_bytes(aws_json::QUERY_MODE_HEADER.as_bytes())
+                .map_err(cannot_build)?;
+            Some((name, HeaderValue::from_static("true")))
+        } else {
+            None
+        };
+        // Checked here, then made over the static text: cloning one copies no bytes and counts
+        // no references (`from_static` alone would panic on an invalid value).
+        let value = |text: &'static str| match HeaderValue::from_str(text) {
+            Ok(_) => Ok(HeaderValue::from_static(text)),
+            Err(e) => Err(cannot_build(e)),
+        };
+        Ok(Self {
+            content_type: value(spec.content_type)?,
+            user_agent: value(spec.user_agent)?,
+            query_mode,
+        })
+    }
+}
+
+/// The header values of one call, the same for all its attempts, kept as text: each attempt
+/// makes its values from it (one allocation each). A value made once and cloned would cost as
+/// much on the first attempt, whose clone moves the bytes to a shared allocation.
+pub(super) struct CallHeaders {
+    /// `X-Amz-Target`: `<target prefix>.<operation>`.
+    target: String,
+    /// `amz-sdk-invocation-id`: see [`invocation_id`].
+    invocation_id: [u8; 36],
+}
+
+impl CallHeaders {
+    pub(super) fn new(spec: &ServiceSpec, operation: &str) -> Self {
+        let mut target = String::with_capacity(spec.target_prefix.len() + 1 + operation.len());
+        target.push_str(spec.target_prefix);
+        target.push('.');
+        target.push_str(operation);
+        Self {
+            target,
+            invocation_id: invocation_id(),
+        }
+    }
+}
+
 impl Runtime {
     /// The endpoint: the model's rule set evaluated with the configuration (its endpoint URL
-    /// among the parameters), or without a rule set, the configured URL.
-    pub(super) fn endpoint(&self) -> Result<crate::endpoint::Endpoint, RequestError> {
-        if let Some(endpoint) = self.resolved.get() {
-            return Ok(endpoint.clone());
+    /// among the parameters), or without a rule set, the configured URL. Resolved on the first
+    /// call, with what its requests share (see [`Prepared`]).
+    pub(super) fn endpoint(&self) -> Result<&Resolved, RequestError> {
+        if let Some(resolved) = self.resolved.get() {
+            return Ok(resolved);
         }
         let endpoint = self.resolve_endpoint()?;
         // A failure is not kept: it is reported by every call, each resolving again.
-        Ok(self.resolved.get_or_init(|| endpoint).clone())
+        Ok(self.resolved.get_or_init(|| Resolved {
+            prepared: Prepared::new(&endpoint.url, &endpoint.headers),
+            endpoint,
+        }))
     }
 
-    fn resolve_endpoint(&self) -> Result<crate::endpoint::Endpoint, RequestError> {
+    fn resolve_endpoint(&self) -> Result<Endpoint, RequestError> {
         let mut params = Params::new();
         if let Some(region) = &self.config.region {
             params.insert("Region".to_owned(), ParamValue::String(region.clone()));
@@ -53,7 +199,7 @@ impl Runtime {
                 )
             }),
             None => match &self.config.endpoint_url {
-                Some(url) => Ok(crate::endpoint::Endpoint {
+                Some(url) => Ok(Endpoint {
                     url: url.clone(),
                     headers: Default::default(),
                     properties: Default::default(),
@@ -69,83 +215,163 @@ impl Runtime {
     /// The HTTP request of attempt `attempt` of `max_attempts`, not yet signed.
     pub(super) fn request(
         &self,
-        endpoint: &crate::endpoint::Endpoint,
-        target: &str,
-        body: &[u8],
-        invocation_id: &str,
+        prepared: &Prepared,
+        call: &CallHeaders,
+        body: Vec<u8>,
         attempt: u32,
         max_attempts: u32,
     ) -> Result<http::Request<Vec<u8>>, RequestError> {
-        // AWS JSON posts to the endpoint's path, which always ends in `/`.
-        let url = if endpoint.url.ends_with('/') {
-            endpoint.url.clone()
-        } else {
-            format!("{}/", endpoint.url)
-        };
-        let uri: http::Uri = url.parse().map_err(|e| {
-            RequestError::new(
-                RequestErrorKind::Endpoint,
-                format!("the endpoint `{url}` is not a valid URL: {e}"),
-            )
-        })?;
-        let host = uri
-            .authority()
-            .map(|a| a.as_str().to_owned())
-            .ok_or_else(|| {
-                RequestError::new(
-                    RequestErrorKind::Endpoint,
-                    format!("the endpoint `{url}` has no host"),
-                )
-            })?;
-        let mut builder = http::Request::builder()
-            .method(http::Method::POST)
-            .uri(uri)
-            .header(http::header::HOST, host)
-            .header(http::header::CONTENT_TYPE, self.spec.content_type)
-            .header("x-amz-target", target)
-            .header(http::header::USER_AGENT, self.spec.user_agent)
-            .header("amz-sdk-invocation-id", invocation_id)
-            .header(
-                "amz-sdk-request",
-                format!("attempt={attempt}; max={max_attempts}"),
-            );
-        if self.spec.query_compatible {
-            builder = builder.header(aws_json::QUERY_MODE_HEADER, "true");
+        let invalid = |why: String| RequestError::new(RequestErrorKind::Endpoint, why);
+        let service = self.headers.as_ref().map_err(|why| invalid(why.clone()))?;
+        let target = HeaderValue::from_str(&call.target).map_err(|e| invalid(cannot_build(e)))?;
+        // Hexadecimal digits and hyphens: always a valid value.
+        let invocation_id =
+            HeaderValue::from_bytes(&call.invocation_id).map_err(|e| invalid(cannot_build(e)))?;
+        let mut headers = HeaderMap::with_capacity(REQUEST_HEADERS + prepared.headers.len());
+        headers.insert(http::header::HOST, prepared.host.clone());
+        headers.insert(http::header::CONTENT_TYPE, service.content_type.clone());
+        headers.insert(X_AMZ_TARGET.clone(), target);
+        headers.insert(http::header::USER_AGENT, service.user_agent.clone());
+        headers.insert(INVOCATION_ID.clone(), invocation_id);
+        headers.insert(
+            SDK_REQUEST.clone(),
+            attempt_header(attempt, max_attempts).map_err(|e| invalid(cannot_build(e)))?,
+        );
+        if let Some((name, value)) = &service.query_mode {
+            headers.insert(name.clone(), value.clone());
         }
-        for (name, values) in &endpoint.headers {
-            for value in values {
-                builder = builder.header(name.as_str(), value.as_str());
-            }
+        for (name, value) in &prepared.headers {
+            headers.append(name.clone(), value.clone());
         }
-        builder.body(body.to_vec()).map_err(|e| {
-            RequestError::new(
-                RequestErrorKind::Endpoint,
-                format!("cannot build the request: {e}"),
-            )
-        })
+        let mut request = http::Request::new(body);
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = prepared.uri.clone();
+        *request.headers_mut() = headers;
+        Ok(request)
     }
 }
 
-/// A random id for all attempts of one call, so the service can tell retries apart from repeats.
-pub(super) fn invocation_id() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    let high = hasher.finish();
-    hasher.write_u64(high);
-    let low = hasher.finish();
-    let hex = format!("{high:016x}{low:016x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+/// `amz-sdk-request: attempt=N; max=M`. The values of calls with up to 5 attempts are written
+/// once, at build time.
+fn attempt_header(attempt: u32, max_attempts: u32) -> Result<HeaderValue, InvalidHeaderValue> {
+    /// `attempt=N; max=M` for M from 1 to 5 and N from 1 to M, in that order.
+    static FEW: [HeaderValue; 15] = [
+        HeaderValue::from_static("attempt=1; max=1"),
+        HeaderValue::from_static("attempt=1; max=2"),
+        HeaderValue::from_static("attempt=2; max=2"),
+        HeaderValue::from_static("attempt=1; max=3"),
+        HeaderValue::from_static("attempt=2; max=3"),
+        HeaderValue::from_static("attempt=3; max=3"),
+        HeaderValue::from_static("attempt=1; max=4"),
+        HeaderValue::from_static("attempt=2; max=4"),
+        HeaderValue::from_static("attempt=3; max=4"),
+        HeaderValue::from_static("attempt=4; max=4"),
+        HeaderValue::from_static("attempt=1; max=5"),
+        HeaderValue::from_static("attempt=2; max=5"),
+        HeaderValue::from_static("attempt=3; max=5"),
+        HeaderValue::from_static("attempt=4; max=5"),
+        HeaderValue::from_static("attempt=5; max=5"),
+    ];
+    if (1..=5).contains(&max_attempts) && (1..=max_attempts).contains(&attempt) {
+        let index = max_attempts * (max_attempts - 1) / 2 + attempt - 1;
+        if let Some(value) = FEW.get(index as usize) {
+            return Ok(value.clone());
+        }
+    }
+    HeaderValue::try_from(format!("attempt={attempt}; max={max_attempts}"))
+}
+
+/// A random id for all attempts of one call, so the service can tell retries apart from
+/// repeats: a version 4 UUID (`xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx`, `N` one of `8`, `9`, `a`,
+/// `b`), from a generator per thread that the standard library's `RandomState` seeds.
+pub(super) fn invocation_id() -> [u8; 36] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let high = (random_u64() & !0xf000) | 0x4000;
+    let low = (random_u64() & (u64::MAX >> 2)) | (1 << 63);
+    let bits = (u128::from(high) << 64) | u128::from(low);
+    let mut text = [b'-'; 36];
+    let mut shift = 128;
+    for (i, byte) in text.iter_mut().enumerate() {
+        if !matches!(i, 8 | 13 | 18 | 23) {
+            shift -= 4;
+            *byte = HEX[((bits >> shift) & 0xf) as usize];
+        }
+    }
+    text
+}
+
+thread_local! {
+    /// The state of this thread's generator; 0 until it is seeded.
+    static RANDOM: Cell<u64> = const { Cell::new(0) };
+}
+
+/// SplitMix64 over a per-thread state: not cryptographic, only spread out. The state is seeded
+/// once per thread from `RandomState` (keys the operating system gives each thread) and the
+/// clock, so threads and processes draw different sequences.
+fn random_u64() -> u64 {
+    RANDOM.with(|state| {
+        let mut s = state.get();
+        if s == 0 {
+            use std::hash::{BuildHasher, Hasher};
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u128(
+                SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_nanos(),
+            );
+            s = hasher.finish();
+        }
+        s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        state.set(s);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempt_header_is_the_written_out_value() {
+        for max in 1..=7 {
+            for attempt in 1..=max + 1 {
+                assert_eq!(
+                    attempt_header(attempt, max).unwrap(),
+                    format!("attempt={attempt}; max={max}").as_str(),
+                );
+            }
+        }
+        assert_eq!(attempt_header(0, 3).unwrap(), "attempt=0; max=3");
+    }
+
+    #[test]
+    fn invocation_ids_are_version_4_uuids_and_differ() {
+        let ids: Vec<String> = (0..1000)
+            .map(|_| String::from_utf8(invocation_id().to_vec()).unwrap())
+            .collect();
+        for id in &ids {
+            let parts: Vec<&str> = id.split('-').collect();
+            let lengths: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+            assert_eq!(lengths, [8, 4, 4, 4, 12], "{id}");
+            assert!(id
+                .bytes()
+                .all(|b| b == b'-' || b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+            assert!(parts[2].starts_with('4'), "{id}");
+            assert!(
+                matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'),
+                "{id}"
+            );
+        }
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
+        // Another thread draws another sequence.
+        let other = std::thread::spawn(|| String::from_utf8(invocation_id().to_vec()).unwrap())
+            .join()
+            .unwrap();
+        assert!(!ids.contains(&other));
+    }
 }
