@@ -257,6 +257,14 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../runtime/src/json/read.rs"),
     ),
     (
+        "src/json/read/text.rs",
+        include_str!("../runtime/src/json/read/text.rs"),
+    ),
+    (
+        "src/json/read_tests.rs",
+        include_str!("../runtime/src/json/read_tests.rs"),
+    ),
+    (
         "src/json/write.rs",
         include_str!("../runtime/src/json/write.rs"),
     ),
