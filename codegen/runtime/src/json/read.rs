@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::Hash;
 
 use super::DeError;
 use crate::primitives::{base64, Blob, DateTime, Document, Number, TimestampFormat};
@@ -281,6 +282,66 @@ impl<'a> Reader<'a> {
                 _ => return Err(self.syntax("expected `,` or `]` in a list")),
             }
         }
+    }
+
+    /// A list of `item`s; `null` items (which some servers send) are left out.
+    pub fn list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, DeError>,
+    ) -> Result<Vec<T>, DeError> {
+        let mut items = Vec::new();
+        self.array(|reader, index| {
+            if let Some(value) = reader.nullable(&mut item).map_err(|e| e.at_index(index))? {
+                items.push(value);
+            }
+            Ok(())
+        })?;
+        Ok(items)
+    }
+
+    /// A sparse list: `null` items are `None`.
+    pub fn sparse_list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, DeError>,
+    ) -> Result<Vec<Option<T>>, DeError> {
+        let mut items = Vec::new();
+        self.array(|reader, index| {
+            items.push(reader.nullable(&mut item).map_err(|e| e.at_index(index))?);
+            Ok(())
+        })?;
+        Ok(items)
+    }
+
+    /// A map from an object: `key` makes each member name a key, `value` reads its value;
+    /// members whose value is `null` are left out.
+    pub fn map<K: Eq + Hash, V>(
+        &mut self,
+        key: impl Fn(&str) -> K,
+        mut value: impl FnMut(&mut Self) -> Result<V, DeError>,
+    ) -> Result<HashMap<K, V>, DeError> {
+        let mut entries = HashMap::new();
+        self.object(|reader, name| {
+            if let Some(entry) = reader.nullable(&mut value).map_err(|e| e.at_index(name))? {
+                entries.insert(key(name), entry);
+            }
+            Ok(())
+        })?;
+        Ok(entries)
+    }
+
+    /// A sparse map: members whose value is `null` are `None`.
+    pub fn sparse_map<K: Eq + Hash, V>(
+        &mut self,
+        key: impl Fn(&str) -> K,
+        mut value: impl FnMut(&mut Self) -> Result<V, DeError>,
+    ) -> Result<HashMap<K, Option<V>>, DeError> {
+        let mut entries = HashMap::new();
+        self.object(|reader, name| {
+            let entry = reader.nullable(&mut value).map_err(|e| e.at_index(name))?;
+            entries.insert(key(name), entry);
+            Ok(())
+        })?;
+        Ok(entries)
     }
 
     /// Checks the next value and skips it, storing nothing.

@@ -356,3 +356,35 @@ fn epoch_seconds_are_read_as_written() {
     assert!(read("1e300").is_err());
     assert!(read("99999999999999999999.5").is_err());
 }
+
+#[test]
+fn collections_drop_or_keep_nulls_and_name_the_failing_entry() {
+    let read = |text: &str| Reader::new(text).list(Reader::string);
+    assert_eq!(read(r#"["a", null, "b"]"#).unwrap(), ["a", "b"]);
+    assert_eq!(
+        read(r#"["a", 1]"#).unwrap_err().to_string(),
+        "at `[1]`: expected a string, found a number"
+    );
+    assert_eq!(
+        Reader::new(r#"["a", null]"#)
+            .sparse_list(Reader::string)
+            .unwrap(),
+        [Some("a".to_owned()), None]
+    );
+    let map = Reader::new(r#"{"k": 1, "gone": null}"#)
+        .map(str::to_owned, Reader::integer::<i32>)
+        .unwrap();
+    assert_eq!(map, HashMap::from([("k".to_owned(), 1)]));
+    let sparse = Reader::new(r#"{"k": 1, "kept": null}"#)
+        .sparse_map(str::to_owned, Reader::integer::<i32>)
+        .unwrap();
+    assert_eq!(sparse.len(), 2);
+    assert_eq!(sparse["kept"], None);
+    assert_eq!(
+        Reader::new(r#"{"k": "x"}"#)
+            .map(str::to_owned, Reader::integer::<i32>)
+            .unwrap_err()
+            .to_string(),
+        "at `[k]`: expected an integer in range, found a string"
+    );
+}

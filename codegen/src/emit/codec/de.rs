@@ -150,21 +150,10 @@ fn de_expr(plan: &Plan, ty: &Type) -> TokenStream {
         Type::Document => quote! { reader.document() },
         Type::List { item, sparse } => {
             let read = de_fn(plan, item);
-            let push = if *sparse {
-                quote! { items.push(item); }
+            if *sparse {
+                quote! { reader.sparse_list(#read) }
             } else {
-                // Dense lists leave out the `null`s some servers send.
-                quote! { if let ::std::option::Option::Some(item) = item { items.push(item); } }
-            };
-            quote! {
-                {
-                    let mut items = ::std::vec::Vec::new();
-                    reader.array(|reader, index| {
-                        let item = reader.nullable(#read).map_err(|e| e.at_index(index))?;
-                        #push
-                        ::std::result::Result::Ok(())
-                    }).map(|()| items)
-                }
+                quote! { reader.list(#read) }
             }
         }
         Type::Map {
@@ -175,25 +164,15 @@ fn de_expr(plan: &Plan, ty: &Type) -> TokenStream {
             let key = match &**key {
                 Type::Named(path) => {
                     let key_ty = type_path(path);
-                    quote! { #key_ty::from(key) }
+                    quote! { #key_ty::from }
                 }
-                _ => quote! { key.to_owned() },
+                _ => quote! { ::std::borrow::ToOwned::to_owned },
             };
             let read = de_fn(plan, value_ty);
-            let insert = if *sparse {
-                quote! { entries.insert(#key, entry); }
+            if *sparse {
+                quote! { reader.sparse_map(#key, #read) }
             } else {
-                quote! { if let ::std::option::Option::Some(entry) = entry { entries.insert(#key, entry); } }
-            };
-            quote! {
-                {
-                    let mut entries = ::std::collections::HashMap::new();
-                    reader.object(|reader, key| {
-                        let entry = reader.nullable(#read).map_err(|e| e.at_index(key))?;
-                        #insert
-                        ::std::result::Result::Ok(())
-                    }).map(|()| entries)
-                }
+                quote! { reader.map(#key, #read) }
             }
         }
         Type::Named(path) => {
