@@ -86,18 +86,7 @@ impl Floor {
             cause: "a benchmark",
         })
         .expect("a JSON body");
-        let mut request = http::Request::builder()
-            .method(http::Method::POST)
-            .uri(self.uri.clone())
-            .header(http::header::HOST, self.host.clone())
-            .header(http::header::CONTENT_TYPE, CONTENT_TYPE)
-            .header("x-amz-target", TARGET)
-            .header(http::header::USER_AGENT, USER_AGENT)
-            .header(
-                "amz-sdk-invocation-id",
-                "00000000-0000-4000-8000-000000000000",
-            )
-            .header("amz-sdk-request", "attempt=1; max=3")
+        let mut request = request_with_client_headers(self.uri.clone(), self.host.clone())
             .body(Bytes::from(body))
             .expect("a valid request");
         sign(&mut request);
@@ -162,18 +151,7 @@ impl Signer {
     pub(super) fn new(endpoint: &str) -> Self {
         let uri: http::Uri = format!("{endpoint}/").parse().expect("a valid URI");
         let host = uri.authority().expect("a host").as_str().to_owned();
-        let request = http::Request::builder()
-            .method(http::Method::POST)
-            .uri(uri)
-            .header(http::header::HOST, host)
-            .header(http::header::CONTENT_TYPE, CONTENT_TYPE)
-            .header("x-amz-target", TARGET)
-            .header(http::header::USER_AGENT, USER_AGENT)
-            .header(
-                "amz-sdk-invocation-id",
-                "00000000-0000-4000-8000-000000000000",
-            )
-            .header("amz-sdk-request", "attempt=1; max=3")
+        let request = request_with_client_headers(uri, host)
             .body(BODY.as_bytes().to_vec())
             .expect("a valid request");
         Self {
@@ -275,4 +253,23 @@ async fn serve_connection(stream: tokio::net::TcpStream) {
             return;
         }
     }
+}
+
+/// A POST to `uri` with the headers the generated client sends (`Host` is `host`).
+fn request_with_client_headers(
+    uri: http::Uri,
+    host: impl TryInto<http::HeaderValue, Error: Into<http::Error>>,
+) -> http::request::Builder {
+    http::Request::builder()
+        .method(http::Method::POST)
+        .uri(uri)
+        .header(http::header::HOST, host)
+        .header(http::header::CONTENT_TYPE, CONTENT_TYPE)
+        .header("x-amz-target", TARGET)
+        .header(http::header::USER_AGENT, USER_AGENT)
+        .header(
+            "amz-sdk-invocation-id",
+            "00000000-0000-4000-8000-000000000000",
+        )
+        .header("amz-sdk-request", "attempt=1; max=3")
 }
