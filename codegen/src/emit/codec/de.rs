@@ -163,8 +163,10 @@ fn de_expr(plan: &Plan, ty: &Type) -> TokenStream {
         } => {
             let key = match &**key {
                 Type::Named(path) => {
+                    // A closure, not the `From::from` item: the item is tied to one
+                    // lifetime of `&str`, and the reader lends each key for its own.
                     let key_ty = type_path(path);
-                    quote! { #key_ty::from }
+                    quote! { |key: &str| #key_ty::from(key) }
                 }
                 _ => quote! { ::std::borrow::ToOwned::to_owned },
             };
