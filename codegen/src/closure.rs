@@ -71,16 +71,6 @@ const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
     ),
     (
         "smithy.api",
-        "auth",
-        "per-operation auth schemes are not supported yet",
-    ),
-    (
-        "smithy.api",
-        "optionalAuth",
-        "optional auth is not supported yet",
-    ),
-    (
-        "smithy.api",
         "enum",
         "Smithy 1.0 `@enum` strings are not supported; use an enum shape",
     ),

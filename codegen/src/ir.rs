@@ -111,8 +111,6 @@ pub struct Service {
     pub protocol: Protocol,
     /// The service shape's name: the part of `X-Amz-Target` before the dot.
     pub target_prefix: String,
-    /// The SigV4 signing name (`aws.auth#sigv4`), e.g. `states`.
-    pub signing_name: Option<String>,
     pub sdk_id: String,
     #[expect(dead_code, reason = "lowering fills it in, no emitter reads it yet")]
     pub version: Option<String>,
@@ -145,6 +143,8 @@ pub struct Operation {
     /// mode allows is retried. Other operations are retried only when the request was provably
     /// not carried out.
     pub idempotent: bool,
+    /// The auth schemes the operation accepts, resolved from the model (`lower::auth`).
+    pub auth: Auth,
     /// The operation's own input, `<Op>Input`, whatever the model names its input shape (as the
     /// AWS SDK does): one type per operation, even when operations share an input shape.
     pub input: Structure,
@@ -163,6 +163,39 @@ pub struct Operation {
     pub host_prefix: Option<HostPrefix>,
     /// For a `@paginated` operation: how to walk its pages.
     pub paginator: Option<Paginator>,
+}
+
+/// An operation's auth schemes, in order of preference, and whether it may go without.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Auth {
+    /// Empty: the operation is always called anonymously (`@auth([])`, or no scheme at all).
+    pub schemes: Vec<AuthScheme>,
+    /// `@optionalAuth`: without an identity for any scheme, the call goes anonymously.
+    pub optional: bool,
+}
+
+/// One auth scheme the runtime implements.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthScheme {
+    /// `aws.auth#sigv4`, with its signing name.
+    SigV4 { signing_name: String },
+    /// `smithy.api#httpBearerAuth`.
+    HttpBearer,
+    /// `smithy.api#httpApiKeyAuth`.
+    HttpApiKey {
+        name: String,
+        location: ApiKeyLocation,
+        scheme: Option<String>,
+    },
+    /// `smithy.api#httpBasicAuth`.
+    HttpBasic,
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
 }
 
 /// A `@paginated` operation's paginator (`crate::operation::<op>::paginator`), with the trait's

@@ -150,11 +150,16 @@ fn check_package_name(name: &str) -> Result<(), Diagnostic> {
 /// `cargo xtask export-runtime` writes out. A test checks that it lists every file of
 /// `codegen/runtime/src`.
 pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
+    ("src/auth.rs", include_str!("../runtime/src/auth.rs")),
     (
         "src/aws_json.rs",
         include_str!("../runtime/src/aws_json.rs"),
     ),
     ("src/config.rs", include_str!("../runtime/src/config.rs")),
+    (
+        "src/config/identity.rs",
+        include_str!("../runtime/src/config/identity.rs"),
+    ),
     (
         "src/config/overrides.rs",
         include_str!("../runtime/src/config/overrides.rs"),
@@ -276,6 +281,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     (
         "src/orchestrator/attempts.rs",
         include_str!("../runtime/src/orchestrator/attempts.rs"),
+    ),
+    (
+        "src/orchestrator/auth.rs",
+        include_str!("../runtime/src/orchestrator/auth.rs"),
     ),
     (
         "src/orchestrator/host_prefix.rs",

@@ -151,7 +151,7 @@ fn generated_crates_build_the_runtime_in_the_tree() {
         &written,
         [(
             "Cargo.toml",
-            "[dependencies]\nsmithy-rust-runtime = { version = \"0.3\", path = \"../../codegen/runtime\" }\n",
+            "[dependencies]\nsmithy-rust-runtime = { version = \"0.4\", path = \"../../codegen/runtime\" }\n",
         )],
     );
     let manifest = std::fs::read_to_string(written.join("Cargo.toml")).unwrap();

@@ -52,8 +52,10 @@ use crate::profile::Profile;
 use crate::retry::{RetryConfig, RetryMode};
 use crate::transport::{HttpClient, HyperClient};
 
+mod identity;
 mod overrides;
 
+pub(crate) use identity::Identities;
 pub use overrides::CallOverrides;
 
 /// The default connect timeout.
@@ -85,6 +87,8 @@ pub struct Config {
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
+    /// The identities of the other auth schemes: bearer token, API key, basic login.
+    pub(crate) identities: Identities,
     pub(crate) http_client: Option<Arc<dyn HttpClient>>,
     pub(crate) default_http: SharedHttp,
     pub(crate) retry: RetryConfig,
@@ -107,6 +111,7 @@ impl Default for Config {
             use_fips: false,
             use_dual_stack: false,
             credentials: None,
+            identities: Identities::default(),
             http_client: None,
             default_http: SharedHttp::default(),
             retry: RetryConfig::standard(),
@@ -234,6 +239,7 @@ impl fmt::Debug for Config {
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("credentials", &self.credentials)
+            .field("identities", &self.identities)
             .field("http_client", &self.http_client)
             .field("retry", &self.retry)
             .field("connect_timeout", &self.connect_timeout)

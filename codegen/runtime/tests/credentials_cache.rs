@@ -301,7 +301,6 @@ fn a_fetch_that_never_ends_times_out() {
 
 static SERVICE: ServiceSpec = ServiceSpec {
     service_name: "sfn",
-    signing_name: "states",
     content_type: "application/x-amz-json-1.0",
     target_prefix: "AWSStepFunctions",
     env_name: "SFN",
@@ -313,6 +312,10 @@ static SERVICE: ServiceSpec = ServiceSpec {
 static OPERATION: OperationSpec = OperationSpec {
     name: "ListActivities",
     idempotent: true,
+    auth: &[smithy_rust_runtime::auth::AuthScheme::SigV4 {
+        signing_name: "states",
+    }],
+    optional_auth: false,
 };
 
 /// A provider from the ecosystem (here: written against `aws-credential-types` alone) plugs into

@@ -816,7 +816,6 @@ async fn container_in_the_default_chain() {
 
 static SERVICE: ServiceSpec = ServiceSpec {
     service_name: "sfn",
-    signing_name: "states",
     content_type: "application/x-amz-json-1.0",
     target_prefix: "AWSStepFunctions",
     env_name: "SFN",
@@ -828,6 +827,10 @@ static SERVICE: ServiceSpec = ServiceSpec {
 static OPERATION: OperationSpec = OperationSpec {
     name: "ListActivities",
     idempotent: true,
+    auth: &[smithy_rust_runtime::auth::AuthScheme::SigV4 {
+        signing_name: "states",
+    }],
+    optional_auth: false,
 };
 
 /// Makes a call with `provider`'s credentials to a scripted service and returns the request

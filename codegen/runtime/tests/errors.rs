@@ -13,6 +13,10 @@ use smithy_rust_runtime::orchestrator::{modeled_error, ModeledError, OperationSp
 static OPERATION: OperationSpec = OperationSpec {
     name: "DoThing",
     idempotent: false,
+    auth: &[smithy_rust_runtime::auth::AuthScheme::SigV4 {
+        signing_name: "states",
+    }],
+    optional_auth: false,
 };
 
 /// A modeled error with an optional message, as generated.

@@ -23,7 +23,6 @@ use smithy_rust_runtime::retry::{RetryConfig, RetryMode};
 
 static SERVICE: ServiceSpec = ServiceSpec {
     service_name: "sfn",
-    signing_name: "states",
     content_type: "application/x-amz-json-1.0",
     target_prefix: "AWSStepFunctions",
     env_name: "SFN",
@@ -36,12 +35,20 @@ static SERVICE: ServiceSpec = ServiceSpec {
 static DESCRIBE: OperationSpec = OperationSpec {
     name: "DescribeExecution",
     idempotent: true,
+    auth: &[smithy_rust_runtime::auth::AuthScheme::SigV4 {
+        signing_name: "states",
+    }],
+    optional_auth: false,
 };
 
 /// An operation that is not idempotent: retried only when provably not carried out.
 static SEND: OperationSpec = OperationSpec {
     name: "SendTaskFailure",
     idempotent: false,
+    auth: &[smithy_rust_runtime::auth::AuthScheme::SigV4 {
+        signing_name: "states",
+    }],
+    optional_auth: false,
 };
 
 // ---------------------------------------------------------------------------------------------

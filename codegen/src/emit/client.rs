@@ -92,7 +92,6 @@ pub fn client_file(krate: &Crate) -> TokenStream {
             }
         });
     }
-    let signing_name = service.signing_name.as_deref().unwrap_or(&service.sdk_id);
     let content_type = service.protocol.content_type();
     let target_prefix = &service.target_prefix;
     let service_name = &service.service_name;
@@ -151,7 +150,6 @@ pub fn client_file(krate: &Crate) -> TokenStream {
         /// What the runtime needs to know about the service.
         pub(crate) static SERVICE: crate::orchestrator::ServiceSpec = crate::orchestrator::ServiceSpec {
             service_name: #service_name,
-            signing_name: #signing_name,
             content_type: #content_type,
             target_prefix: #target_prefix,
             env_name: #env_name,
@@ -244,6 +242,8 @@ fn client_call(
     let error = ident(&op.error_enum);
     let wire = &op.wire_name;
     let idempotent = op.idempotent;
+    let auth = auth_schemes(&op.auth);
+    let optional_auth = op.auth.optional;
     let ser = ident(&op.input.codec.ser);
     let de = ident(&op.output.codec.de);
     let arms = op.errors.iter().map(|case| {
@@ -330,6 +330,8 @@ fn client_call(
             static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
                 name: #wire,
                 idempotent: #idempotent,
+                auth: #auth,
+                optional_auth: #optional_auth,
             };
             ::std::boxed::Box::pin(async move {
                 #fill_tokens
@@ -344,6 +346,36 @@ fn client_call(
             })
         }
     }
+}
+
+/// The `auth` of an operation's `OperationSpec`: its schemes, in order.
+fn auth_schemes(auth: &crate::ir::Auth) -> TokenStream {
+    use crate::ir::{ApiKeyLocation, AuthScheme};
+    let schemes = auth.schemes.iter().map(|scheme| match scheme {
+        AuthScheme::SigV4 { signing_name } => {
+            quote! { crate::auth::AuthScheme::SigV4 { signing_name: #signing_name } }
+        }
+        AuthScheme::HttpBearer => quote! { crate::auth::AuthScheme::HttpBearer },
+        AuthScheme::HttpBasic => quote! { crate::auth::AuthScheme::HttpBasic },
+        AuthScheme::HttpApiKey {
+            name,
+            location,
+            scheme,
+        } => {
+            let location = match location {
+                ApiKeyLocation::Header => quote! { crate::auth::ApiKeyLocation::Header },
+                ApiKeyLocation::Query => quote! { crate::auth::ApiKeyLocation::Query },
+            };
+            let scheme = match scheme {
+                Some(scheme) => quote! { ::std::option::Option::Some(#scheme) },
+                None => quote! { ::std::option::Option::None },
+            };
+            quote! {
+                crate::auth::AuthScheme::HttpApiKey { name: #name, location: #location, scheme: #scheme }
+            }
+        }
+    });
+    quote! { &[ #( #schemes ),* ] }
 }
 
 /// The `host_prefix` argument of `Runtime::invoke`: `None`, or the operation's template with the

@@ -199,6 +199,7 @@ fn shared_runtime_modules(package: &str) -> TokenStream {
 /// The runtime modules generated code names as `crate::MODULE`, sorted, and whether applications
 /// name them too (re-exported) or only generated code does (the seam, imported privately).
 const RUNTIME_MODULES: &[(&str, bool)] = &[
+    ("auth", true),
     ("aws_json", false),
     ("config", true),
     ("credentials", true),
@@ -219,6 +220,7 @@ const SEAM: u32 = smithy_rust_runtime::SEAM;
 /// The runtime's modules, copied into the crate (`--inline-runtime`).
 fn inline_runtime_modules(krate: &Crate) -> TokenStream {
     let public = [
+        "auth",
         "config",
         "credentials",
         "error",

@@ -11,6 +11,7 @@
 //! accessors, builder methods, the AWS SDK's renames), `cycles.rs` finds the members that must be boxed and the
 //! structures that require themselves, and `codec.rs` names the codec functions.
 
+mod auth;
 mod codec;
 mod cycles;
 mod members;
@@ -263,10 +264,6 @@ impl<'m> Lowering<'m> {
             trait_name,
             protocol: self.selection.protocol,
             target_prefix: shape.id.name().to_owned(),
-            signing_name: traits::by_id(&shape.traits, "aws.auth", "sigv4")
-                .and_then(|v| v.get("name"))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
             service_name: sdk_id
                 .chars()
                 .filter(char::is_ascii_alphanumeric)

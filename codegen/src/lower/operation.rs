@@ -80,6 +80,7 @@ impl Lowering<'_> {
         let errors = self.error_cases(id, &error_enum)?;
         let host_prefix = self.host_prefix(id, &input)?;
         let paginator = self.paginator(id, &camel, &input, &output)?;
+        let auth = self.operation_auth(id)?;
         Ok(Operation {
             id: id.to_string(),
             wire_name: id.name().to_owned(),
@@ -89,6 +90,7 @@ impl Lowering<'_> {
             call_fn: naming::snake_join(&["call", &naming::snake(&name)]),
             idempotent: traits::has(&shape.traits, "idempotent")
                 || traits::has(&shape.traits, "readonly"),
+            auth,
             fn_name,
             module,
             input,

@@ -8,7 +8,6 @@ pub type BoxFuture<'a, T> = ::std::pin::Pin<
 /// What the runtime needs to know about the service.
 pub(crate) static SERVICE: crate::orchestrator::ServiceSpec = crate::orchestrator::ServiceSpec {
     service_name: "sfn",
-    signing_name: "states",
     content_type: "application/x-amz-json-1.0",
     target_prefix: "AWSStepFunctions",
     env_name: "SFN",
@@ -184,6 +183,12 @@ impl SfnApi for Client {
         static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
             name: "SendTaskFailure",
             idempotent: false,
+            auth: &[
+                crate::auth::AuthScheme::SigV4 {
+                    signing_name: "states",
+                },
+            ],
+            optional_auth: false,
         };
         ::std::boxed::Box::pin(async move {
             let body = {

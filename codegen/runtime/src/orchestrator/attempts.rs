@@ -3,7 +3,6 @@
 //! sorted into success or failure, and whether and when to try again.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::SystemTime;
 
 use super::{host_prefix, request, sleep, with_attempts, Answer, CallSettings, Failure};
 use super::{OperationSpec, Runtime};
@@ -56,18 +55,7 @@ impl Runtime {
             )?),
             None => None,
         };
-        let region = self.config.region.as_deref().ok_or_else(|| {
-            RequestError::new(
-                RequestErrorKind::Config,
-                "no AWS region: set it with Config::builder().region(..), AWS_REGION or the profile's `region`",
-            )
-        })?;
-        let credentials = self.credentials.provide_credentials().await.map_err(|e| {
-            RequestError::new(
-                RequestErrorKind::Credentials,
-                crate::credentials::describe(&e),
-            )
-        })?;
+        let identity = self.identity(spec).await?;
         // What the requests share: without a host prefix, what the client made once.
         let with_prefix = prefixed
             .as_deref()
@@ -101,15 +89,7 @@ impl Runtime {
                 body.clone()
             };
             let mut request = self.request(prepared, &call, body, attempt, max_attempts)?;
-            crate::sign::sign_unsigned(
-                &mut request,
-                &prepared.uri_text,
-                &credentials,
-                region,
-                self.spec.signing_name,
-                SystemTime::now(),
-            )
-            .map_err(|e| RequestError::new(RequestErrorKind::Signing, e.to_string()))?;
+            identity.apply(&mut request, &prepared.uri_text)?;
             let sent = http.send(request, limits);
             let outcome = match settings.attempt_timeout {
                 None => sent.await.map_err(Some),

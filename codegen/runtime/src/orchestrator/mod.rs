@@ -45,6 +45,7 @@ use crate::retry::RetryState;
 use crate::transport::HttpClient;
 
 mod attempts;
+mod auth;
 mod host_prefix;
 mod modeled_error;
 mod request;
@@ -58,8 +59,6 @@ pub struct ServiceSpec {
     /// The service's readable name, for tracing: its SDK id in lower case without spaces, as
     /// the AWS SDK for Rust names its crates (`sfn`, `dynamodb`, `cloudwatchlogs`).
     pub service_name: &'static str,
-    /// The SigV4 signing name, e.g. `states`.
-    pub signing_name: &'static str,
     /// `application/x-amz-json-1.0` or `-1.1`.
     pub content_type: &'static str,
     /// The first part of `X-Amz-Target`, e.g. `AWSStepFunctions`.
@@ -82,6 +81,11 @@ pub struct OperationSpec {
     pub name: &'static str,
     /// `@idempotent` or `@readonly`: every retryable failure may be retried (see the module docs).
     pub idempotent: bool,
+    /// The auth schemes the operation accepts, in the model's order of preference (see
+    /// [`crate::auth`]); none for an operation called anonymously.
+    pub auth: &'static [crate::auth::AuthScheme],
+    /// `@optionalAuth`: without an identity for any of `auth`, the call goes anonymously.
+    pub optional_auth: bool,
 }
 
 /// A successful answer: its body, for the operation's decoder (see [`decode_output`]), and what
