@@ -89,6 +89,52 @@ fn sqs_whole_model() {
     }
 }
 
+/// Cognito Identity's unauthenticated operations (`@auth([])` with `@optionalAuth`) are sent
+/// unsigned; the others are signed as `cognito-identity`.
+#[test]
+fn cognito_identity_whole_model_with_unsigned_operations() {
+    let Some(notes) = check_model("cognito-identity") else {
+        return;
+    };
+    assert_eq!(notes, Vec::<String>::new());
+    let text = std::fs::read_to_string(aws_models_dir().unwrap().join("cognito-identity.json"))
+        .expect("cognito-identity.json");
+    let settings = codegen::Settings::new("cognito-identity", "aws-models/cognito-identity.json");
+    let client: String = codegen::generate(&text, &settings)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.path == "src/client.rs")
+        .expect("a client module")
+        .contents
+        .split_whitespace()
+        .collect();
+    let spec = |name: &str| {
+        let start = client
+            .find(&format!("name:\"{name}\""))
+            .unwrap_or_else(|| panic!("no spec for {name}"));
+        client[start..].split("};").next().unwrap().to_owned()
+    };
+    for name in [
+        "GetId",
+        "GetCredentialsForIdentity",
+        "GetOpenIdToken",
+        "UnlinkIdentity",
+    ] {
+        assert!(
+            spec(name).contains("auth:&[],optional_auth:true"),
+            "{}",
+            spec(name)
+        );
+    }
+    assert!(
+        spec("ListIdentityPools").contains(
+            "auth:&[crate::auth::AuthScheme::SigV4{signing_name:\"cognito-identity\",},],optional_auth:false"
+        ),
+        "{}",
+        spec("ListIdentityPools")
+    );
+}
+
 #[test]
 fn kinesis_whole_model_skips_its_event_stream() {
     if let Some(notes) = check_model("kinesis") {

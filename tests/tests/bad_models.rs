@@ -135,6 +135,11 @@ const CASES: &[(&str, Expect)] = &[
         At("com.example#GetWidgetInput$price"),
     ),
     ("unsupported_streaming_blob", At("com.example#Body")),
+    // Auth schemes: one the runtime does not implement, `@auth` naming a scheme the service
+    // does not apply, an API key with no valid location.
+    ("unsupported_auth_scheme", At("com.example#GetWidget")),
+    ("auth_names_unapplied_scheme", At("com.example#GetWidget")),
+    ("api_key_auth_bad_location", At("com.example#GetWidget")),
 ];
 
 /// The model every fixture starts from: one awsJson1_0 service with one operation. It generates

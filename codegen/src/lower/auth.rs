@@ -111,16 +111,18 @@ fn scheme_of(service: &Shape, id: &ShapeId) -> std::result::Result<AuthScheme, S
     match id.to_string().as_str() {
         "aws.auth#sigv4" => {
             // Checked with the service's other traits (`traits::check`).
-            let signing_name = value.get("name").and_then(Value::as_str).unwrap_or_default();
+            let signing_name = value
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             Ok(AuthScheme::SigV4 {
                 signing_name: signing_name.to_owned(),
             })
         }
         "smithy.api#httpBearerAuth" => Ok(AuthScheme::HttpBearer),
         "smithy.api#httpBasicAuth" => Ok(AuthScheme::HttpBasic),
-        "smithy.api#httpApiKeyAuth" => api_key(value).map_err(|why| {
-            format!("the service's trait `smithy.api#httpApiKeyAuth`: {why}")
-        }),
+        "smithy.api#httpApiKeyAuth" => api_key(value)
+            .map_err(|why| format!("the service's trait `smithy.api#httpApiKeyAuth`: {why}")),
         other => Err(format!(
             "uses auth scheme `{other}`, which the runtime does not implement (it implements \
              {IMPLEMENTED}); the generator does not fall back to another scheme"

@@ -67,9 +67,9 @@ pub use chain::DefaultCredentialsChain;
 pub use container::ContainerCredentials;
 pub use environment::EnvironmentCredentials;
 pub use error::describe;
-pub(crate) use sts::percent_encode;
 pub use from_profile::ProfileCredentials;
 pub use imds::{region_from_imds, ImdsCredentials};
+pub(crate) use sts::percent_encode;
 pub use web_identity::WebIdentityCredentials;
 
 /// What a provider's `provide_credentials` returns (a future of a credentials result).

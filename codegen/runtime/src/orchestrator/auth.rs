@@ -110,7 +110,9 @@ impl Runtime {
     ) -> Result<Option<Identity<'_>>, RequestError> {
         let Some(region) = self.config.region.as_deref() else {
             if operation.optional_auth {
-                tracing::debug!("no region to sign for; calling anonymously, as the operation allows");
+                tracing::debug!(
+                    "no region to sign for; calling anonymously, as the operation allows"
+                );
                 return Ok(Some(Identity::Anonymous));
             }
             return Err(RequestError::new(
@@ -251,8 +253,7 @@ mod tests {
 
     #[test]
     fn a_key_that_is_no_header_value_is_an_error_without_the_key() {
-        let Err(error) =
-            api_key_identity("X-Api-Key", ApiKeyLocation::Header, None, "secret\nkey")
+        let Err(error) = api_key_identity("X-Api-Key", ApiKeyLocation::Header, None, "secret\nkey")
         else {
             panic!("an error");
         };
