@@ -161,6 +161,9 @@ pub struct Operation {
     pub errors: Vec<ErrorCase>,
     /// The operation's `smithy.api#endpoint` host prefix, if it has one.
     pub host_prefix: Option<HostPrefix>,
+    /// A service customization (`crate::customizations`): requests go to the URL in this input
+    /// field (a string; an index into the input's `fields`) instead of the service's endpoint.
+    pub endpoint_field: Option<usize>,
     /// For a `@paginated` operation: how to walk its pages.
     pub paginator: Option<Paginator>,
 }

@@ -13,6 +13,7 @@
 pub(crate) mod ast;
 pub(crate) mod closure;
 mod compliance;
+mod customizations;
 pub(crate) mod diagnostic;
 mod docs;
 mod emit;

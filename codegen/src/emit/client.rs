@@ -257,6 +257,14 @@ fn client_call(
         }
     });
     let host_prefix = host_prefix(op);
+    let invoke = match request_options(op) {
+        None => quote! {
+            self.runtime.invoke_with_overrides(&OPERATION, body, #host_prefix, &self.overrides).await
+        },
+        Some(options) => quote! {
+            self.runtime.invoke_with_options(&OPERATION, body, #host_prefix, &self.overrides, #options).await
+        },
+    };
     // `@idempotencyToken` members left unset get a fresh token, once per call (retries resend
     // the same body, so the service sees the same token).
     let tokens: Vec<TokenStream> = op
@@ -334,7 +342,7 @@ fn client_call(
             ::std::boxed::Box::pin(async move {
                 #fill_tokens
                 let body = { static BODY_SIZE: crate::json::BodySize = crate::json::BodySize::new(); BODY_SIZE.write(|w| crate::codec::#ser(w, &input)) };
-                match self.runtime.invoke_with_overrides(&OPERATION, body, #host_prefix, &self.overrides).await {
+                match #invoke {
                     ::std::result::Result::Ok(answer) => crate::orchestrator::decode_output(&OPERATION, answer, crate::codec::#de).map_err(::std::convert::Into::into),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Request(error)) => ::std::result::Result::Err(error.into()),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Service(response)) => {
@@ -344,6 +352,19 @@ fn client_call(
             })
         }
     }
+}
+
+/// The `RequestOptions` of an operation whose request needs more than the service's defaults:
+/// the endpoint a service customization names.
+fn request_options(op: &crate::ir::Operation) -> Option<TokenStream> {
+    use crate::ir::Presence;
+    let field = &op.input.fields[op.endpoint_field?];
+    let member = ident(&field.ident);
+    let url = match field.presence {
+        Presence::Optional => quote! { input.#member.as_deref().unwrap_or_default() },
+        _ => quote! { input.#member.as_str() },
+    };
+    Some(quote! { crate::orchestrator::RequestOptions::new().endpoint_url(#url) })
 }
 
 /// The `host_prefix` argument of `Runtime::invoke`: `None`, or the operation's template with the
