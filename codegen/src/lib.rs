@@ -155,6 +155,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         "src/aws_json.rs",
         include_str!("../runtime/src/aws_json.rs"),
     ),
+    (
+        "src/compression.rs",
+        include_str!("../runtime/src/compression.rs"),
+    ),
     ("src/config.rs", include_str!("../runtime/src/config.rs")),
     (
         "src/config/overrides.rs",

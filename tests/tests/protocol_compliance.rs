@@ -30,35 +30,18 @@ struct Suite {
     not_run: &'static [(&'static str, &'static str)],
 }
 
-const REQUEST_COMPRESSION: &str =
-    "the operation uses `@requestCompression`: the generator refuses it, because both cases \
-     require `Content-Encoding: gzip` (sending uncompressed, which the spec allows, cannot pass \
-     them) and a gzip encoder would be one more dependency of every generated crate";
-
 const JSON10: Suite = Suite {
     file: "protocol-tests/json10.json",
     protocol: "aws.protocols#awsJson1_0",
     package: "json10-protocol",
-    not_run: &[
-        ("SDKAppliedContentEncoding_awsJson1_0", REQUEST_COMPRESSION),
-        (
-            "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0",
-            REQUEST_COMPRESSION,
-        ),
-    ],
+    not_run: &[],
 };
 
 const JSON11: Suite = Suite {
     file: "protocol-tests/smithy-aws-protocol-tests_model.json",
     protocol: "aws.protocols#awsJson1_1",
     package: "json11-protocol",
-    not_run: &[
-        ("SDKAppliedContentEncoding_awsJson1_1", REQUEST_COMPRESSION),
-        (
-            "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_1",
-            REQUEST_COMPRESSION,
-        ),
-    ],
+    not_run: &[],
 };
 
 #[test]

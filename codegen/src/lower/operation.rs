@@ -100,6 +100,7 @@ impl Lowering<'_> {
             fluent,
             errors,
             host_prefix,
+            request_compression: traits::request_compression_gzip(&shape.traits),
             endpoint_field,
             paginator,
         })
