@@ -49,20 +49,11 @@ pub const EVENT_STREAM_SKIP: &str = "event streams are not supported";
 /// Traits that change what goes over the wire, which this generator does not implement yet, each
 /// with the sentence that refuses it. Generating a client that ignores them would send wrong
 /// requests, so they are refused.
-///
-/// `@requestCompression` stays refused although the spec lets a client send uncompressed: the
-/// protocol tests require `Content-Encoding: gzip` on those requests, and a gzip encoder would be
-/// one more dependency of every generated crate.
 const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
     (
         "smithy.api",
         "streaming",
         "streaming payloads and event streams are not supported yet",
-    ),
-    (
-        "smithy.api",
-        "requestCompression",
-        "request compression (gzip) is not supported yet",
     ),
     (
         "smithy.api",

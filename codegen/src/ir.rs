@@ -81,6 +81,12 @@ impl Crate {
             .any(|op| op.input.fields.iter().any(|f| f.idempotency_token))
     }
 
+    /// True when some operation compresses its requests (`@requestCompression` with gzip), i.e.
+    /// the crate uses its `compression` module and the runtime's `request-compression` feature.
+    pub fn has_request_compression(&self) -> bool {
+        self.operations.iter().any(|op| op.request_compression)
+    }
+
     /// True when some `Debug` output of the crate redacts a `@sensitive` value, i.e. the crate
     /// uses its `sensitive` module.
     pub fn redacts(&self) -> bool {
@@ -161,6 +167,12 @@ pub struct Operation {
     pub errors: Vec<ErrorCase>,
     /// The operation's `smithy.api#endpoint` host prefix, if it has one.
     pub host_prefix: Option<HostPrefix>,
+    /// `@requestCompression` with gzip among its encodings: the body is gzip-compressed when the
+    /// configuration allows it (the runtime's `compression` module).
+    pub request_compression: bool,
+    /// A service customization (`crate::customizations`): requests go to the URL in this input
+    /// field (a string; an index into the input's `fields`) instead of the service's endpoint.
+    pub endpoint_field: Option<usize>,
     /// For a `@paginated` operation: how to walk its pages.
     pub paginator: Option<Paginator>,
 }

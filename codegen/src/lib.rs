@@ -13,6 +13,7 @@
 pub(crate) mod ast;
 pub(crate) mod closure;
 mod compliance;
+mod customizations;
 pub(crate) mod diagnostic;
 mod docs;
 mod emit;
@@ -154,6 +155,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     (
         "src/aws_json.rs",
         include_str!("../runtime/src/aws_json.rs"),
+    ),
+    (
+        "src/compression.rs",
+        include_str!("../runtime/src/compression.rs"),
     ),
     ("src/config.rs", include_str!("../runtime/src/config.rs")),
     (

@@ -39,6 +39,10 @@ pub const ENDPOINT: &str = "endpoint";
 pub const HOST_PREFIX: &str = "hostPrefix";
 pub const HOST_LABEL: &str = "hostLabel";
 
+/// `smithy.api#requestCompression` on operations: its `encodings`, a non-empty list of strings,
+/// of which the generated client implements `gzip` (the only one the spec defines today).
+pub const REQUEST_COMPRESSION: &str = "requestCompression";
+
 /// AWS protocol traits, by the name in the `aws.protocols` namespace.
 pub const AWS_PROTOCOLS_NAMESPACE: &str = "aws.protocols";
 /// `aws.protocols#awsQueryCompatible` on a service, and `aws.protocols#awsQueryError` on its errors.
@@ -77,6 +81,21 @@ pub fn timestamp_format(traits: &Traits) -> Option<&str> {
 /// `client` or `server` for an error structure.
 pub fn error_kind(traits: &Traits) -> Option<&str> {
     prelude(traits, ERROR).and_then(Value::as_str)
+}
+
+/// True when the operation's `@requestCompression` (checked) lists gzip, in any case: its
+/// requests are then compressed. Encodings the client does not implement are skipped, as the
+/// spec says; with none left the request goes uncompressed.
+pub fn request_compression_gzip(traits: &Traits) -> bool {
+    prelude(traits, REQUEST_COMPRESSION)
+        .and_then(|value| value.get("encodings"))
+        .and_then(Value::as_array)
+        .is_some_and(|encodings| {
+            encodings
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|encoding| encoding.eq_ignore_ascii_case("gzip"))
+        })
 }
 
 /// Checks the value of every trait the generator reads, wherever it appears.
@@ -123,6 +142,20 @@ fn check_one(id: &ShapeId, value: &Value) -> std::result::Result<(), String> {
                 "the value must be \"date-time\", \"http-date\" or \"epoch-seconds\", found {value}"
             )),
         },
+        (PRELUDE_NAMESPACE, REQUEST_COMPRESSION) => {
+            expect_object("the value")?;
+            match value.get("encodings") {
+                Some(Value::Array(list))
+                    if !list.is_empty() && list.iter().all(Value::is_string) =>
+                {
+                    Ok(())
+                }
+                Some(other) => Err(format!(
+                    "`encodings` must be a non-empty list of strings, found {other}"
+                )),
+                None => Err("`encodings` is missing".to_owned()),
+            }
+        }
         (PRELUDE_NAMESPACE, ENUM_VALUE) => match value {
             Value::String(_) | Value::Number(_) => Ok(()),
             other => Err(format!(
@@ -232,11 +265,28 @@ fn compare_numbers(a: &Number, b: &Number) -> Ordering {
 mod tests {
     use serde_json::json;
 
-    use super::check_one;
+    use super::{check_one, request_compression_gzip, REQUEST_COMPRESSION};
     use crate::shape_id::ShapeId;
 
     fn check(name: &str, value: serde_json::Value) -> Result<(), String> {
         check_one(&ShapeId::prelude(name), &value)
+    }
+
+    #[test]
+    fn request_compression_lists_its_encodings() {
+        let ok = json!({ "encodings": ["gzip"] });
+        assert_eq!(check(REQUEST_COMPRESSION, ok), Ok(()));
+        for bad in [
+            json!({}),
+            json!({ "encodings": [] }),
+            json!({ "encodings": [1] }),
+        ] {
+            assert!(check(REQUEST_COMPRESSION, bad.clone()).is_err(), "{bad}");
+        }
+        let traits = |value| [(ShapeId::prelude(REQUEST_COMPRESSION), value)].into();
+        let gzip = |value| request_compression_gzip(&traits(value));
+        assert!(gzip(json!({ "encodings": ["br", "GZIP"] })));
+        assert!(!gzip(json!({ "encodings": ["br"] })));
     }
 
     #[test]

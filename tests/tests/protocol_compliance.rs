@@ -1,12 +1,15 @@
-//! The official awsJson1_0 protocol compliance suite (`protocol-tests/json10.json` among the
-//! shared AWS models), run against generated clients.
+//! The official protocol compliance suites of the AWS JSON protocols, run against generated
+//! clients: awsJson1_0 (`protocol-tests/json10.json` among the shared AWS models) and awsJson1_1
+//! (the awsJson1_1 services of `protocol-tests/smithy-aws-protocol-tests_model.json`, which holds
+//! every AWS protocol's suite: `aws.protocoltests.json#JsonProtocol` and the Machine Learning
+//! customization service).
 //!
-//! For each service of the suite, every operation the generator accepts on its own (as
-//! `--operation NAME` would) goes into one crate; `codegen::generate_protocol_tests` writes its
-//! `tests/protocol.rs`, a `#[test]` per client case, and cargo builds and runs it. Every client
-//! case of the suite (`appliesTo` absent or `client`) either runs and passes, or is in
-//! [`NOT_RUN`] with the reason. Nothing is dropped silently: a case that neither runs nor is
-//! listed fails this test, and so does a listed case that runs.
+//! For each service of a suite that speaks its protocol, every operation the generator accepts
+//! on its own (as `--operation NAME` would) goes into one crate; `codegen::generate_protocol_tests`
+//! writes its `tests/protocol.rs`, a `#[test]` per client case, and cargo builds and runs it.
+//! Every client case of the suite (`appliesTo` absent or `client`) for the protocol either runs
+//! and passes, or is in the suite's `not_run` list with the reason. Nothing is dropped silently:
+//! a case that neither runs nor is listed fails this test, and so does a listed case that runs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,24 +18,41 @@ use std::process::Command;
 use serde_json::Value;
 use tests::{aws_models_dir, cargo_in, temp_path, write_crate};
 
-/// The suite, relative to the shared AWS models folder.
-const SUITE: &str = "protocol-tests/json10.json";
-/// The protocol whose cases the suite holds.
-const PROTOCOL: &str = "aws.protocols#awsJson1_0";
+/// One compliance suite: a model file and the protocol whose client cases run.
+struct Suite {
+    /// The model, relative to the shared AWS models folder.
+    file: &'static str,
+    /// The protocol: only services with this trait are generated, only its cases run.
+    protocol: &'static str,
+    /// The package name of the generated crates.
+    package: &'static str,
+    /// Client cases that do not run, by case id, with the reason.
+    not_run: &'static [(&'static str, &'static str)],
+}
 
-const REQUEST_COMPRESSION: &str =
-    "the operation uses `@requestCompression`: the generator refuses it, because both cases \
-     require `Content-Encoding: gzip` (sending uncompressed, which the spec allows, cannot pass \
-     them) and a gzip encoder would be one more dependency of every generated crate";
+const JSON10: Suite = Suite {
+    file: "protocol-tests/json10.json",
+    protocol: "aws.protocols#awsJson1_0",
+    package: "json10-protocol",
+    not_run: &[],
+};
 
-/// Client cases that do not run, by case id, with the reason.
-const NOT_RUN: &[(&str, &str)] = &[
-    ("SDKAppliedContentEncoding_awsJson1_0", REQUEST_COMPRESSION),
-    (
-        "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0",
-        REQUEST_COMPRESSION,
-    ),
-];
+const JSON11: Suite = Suite {
+    file: "protocol-tests/smithy-aws-protocol-tests_model.json",
+    protocol: "aws.protocols#awsJson1_1",
+    package: "json11-protocol",
+    not_run: &[],
+};
+
+#[test]
+fn json10_client_cases_run_and_pass_or_are_listed() {
+    run_suite(&JSON10);
+}
+
+#[test]
+fn json11_client_cases_run_and_pass_or_are_listed() {
+    run_suite(&JSON11);
+}
 
 /// One client case of the suite.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,7 +72,7 @@ impl ClientCase {
 }
 
 /// Every client case of the suite, for its protocol.
-fn client_cases(model: &Value) -> Vec<ClientCase> {
+fn client_cases(suite: &Suite, model: &Value) -> Vec<ClientCase> {
     let mut cases = Vec::new();
     for (shape, body) in model["shapes"].as_object().expect("the suite has shapes") {
         for (kind, name) in [
@@ -64,7 +84,7 @@ fn client_cases(model: &Value) -> Vec<ClientCase> {
             };
             for case in list.as_array().expect("test traits are lists") {
                 let applies_to = case["appliesTo"].as_str();
-                if case["protocol"] == PROTOCOL && applies_to != Some("server") {
+                if case["protocol"] == suite.protocol && applies_to != Some("server") {
                     cases.push(ClientCase {
                         kind,
                         id: case["id"].as_str().expect("cases have ids").to_owned(),
@@ -78,11 +98,12 @@ fn client_cases(model: &Value) -> Vec<ClientCase> {
     cases
 }
 
-/// The services of the suite (shape id), each with its operations' names.
-fn services(model: &Value) -> Vec<(String, Vec<String>)> {
+/// The services of the suite that speak its protocol (shape id), each with its operations'
+/// names.
+fn services(suite: &Suite, model: &Value) -> Vec<(String, Vec<String>)> {
     let mut services = Vec::new();
     for (id, shape) in model["shapes"].as_object().unwrap() {
-        if shape["type"] != "service" {
+        if shape["type"] != "service" || shape["traits"].get(suite.protocol).is_none() {
             continue;
         }
         let operations = shape["operations"]
@@ -101,8 +122,8 @@ fn services(model: &Value) -> Vec<(String, Vec<String>)> {
     services
 }
 
-fn settings(service: &str, operations: Vec<String>) -> codegen::Settings {
-    let mut settings = codegen::Settings::new("json10-protocol", SUITE);
+fn settings(suite: &Suite, service: &str, operations: Vec<String>) -> codegen::Settings {
+    let mut settings = codegen::Settings::new(suite.package, suite.file);
     settings.service = Some(service.to_owned());
     settings.operations = operations;
     settings
@@ -152,14 +173,20 @@ struct Outcome {
     generated: BTreeSet<String>,
     passed: BTreeSet<String>,
     failed: BTreeMap<String, String>,
-    /// Generated tests of cases in [`NOT_RUN`] that pass when run alone.
+    /// Generated tests of cases in the suite's `not_run` that pass when run alone.
     listed_but_passing: Vec<String>,
 }
 
 /// Generates the crate and its protocol tests for `operations` of `service`, builds them, and
 /// runs every test except `skip` (test names).
-fn run_service(text: &str, service: &str, operations: Vec<String>, skip: &[String]) -> Outcome {
-    let settings = settings(service, operations);
+fn run_service(
+    suite: &Suite,
+    text: &str,
+    service: &str,
+    operations: Vec<String>,
+    skip: &[String],
+) -> Outcome {
+    let settings = settings(suite, service, operations);
     let files = codegen::generate(text, &settings).unwrap_or_else(|e| {
         panic!("{service}: the operations that generate alone fail together: {e}")
     });
@@ -228,23 +255,29 @@ fn run_service(text: &str, service: &str, operations: Vec<String>, skip: &[Strin
     outcome
 }
 
-#[test]
-fn json10_client_cases_run_and_pass_or_are_listed() {
+/// Runs every client case of `suite` that is not listed, and checks the listed ones.
+fn run_suite(suite: &Suite) {
     let Some(models) = aws_models_dir() else {
         return;
     };
-    let path = models.join(SUITE);
+    let path = models.join(suite.file);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let model: Value = serde_json::from_str(&text).expect("the suite is JSON");
-    let cases = client_cases(&model);
-    let not_run: BTreeMap<&str, &str> = NOT_RUN.iter().copied().collect();
-    assert_eq!(not_run.len(), NOT_RUN.len(), "NOT_RUN lists an id twice");
+    let cases = client_cases(suite, &model);
+    let not_run: BTreeMap<&str, &str> = suite.not_run.iter().copied().collect();
+    assert_eq!(
+        not_run.len(),
+        suite.not_run.len(),
+        "not_run lists an id twice"
+    );
     let ids: BTreeSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
     for id in not_run.keys() {
         assert!(
             ids.contains(id),
-            "NOT_RUN lists `{id}`, which is no client case of {SUITE}"
+            "not_run lists `{id}`, which is no client case of {} for {}",
+            suite.file,
+            suite.protocol
         );
     }
     let skip: Vec<String> = cases
@@ -257,10 +290,10 @@ fn json10_client_cases_run_and_pass_or_are_listed() {
     let mut passed = BTreeSet::new();
     let mut failed = BTreeMap::new();
     let mut listed_but_passing = Vec::new();
-    for (service, operations) in services(&model) {
+    for (service, operations) in services(suite, &model) {
         let mut accepted = Vec::new();
         for operation in operations {
-            match codegen::generate(&text, &settings(&service, vec![operation.clone()])) {
+            match codegen::generate(&text, &settings(suite, &service, vec![operation.clone()])) {
                 Ok(_) => accepted.push(operation),
                 Err(why) => println!("not generated: {service} {operation}: {why}"),
             }
@@ -269,7 +302,7 @@ fn json10_client_cases_run_and_pass_or_are_listed() {
             continue;
         }
         println!("generated: {service}: {}", accepted.join(", "));
-        let outcome = run_service(&text, &service, accepted, &skip);
+        let outcome = run_service(suite, &text, &service, accepted, &skip);
         generated.extend(outcome.generated);
         passed.extend(outcome.passed);
         failed.extend(outcome.failed);
@@ -280,7 +313,8 @@ fn json10_client_cases_run_and_pass_or_are_listed() {
     let unexpected: Vec<&String> = generated.difference(&names).collect();
     assert!(
         unexpected.is_empty(),
-        "tests for cases that are not client cases of {SUITE}: {unexpected:?}"
+        "tests for cases that are not client cases of {}: {unexpected:?}",
+        suite.file
     );
     let mut dropped = Vec::new();
     let mut listed_but_run = Vec::new();
@@ -297,16 +331,16 @@ fn json10_client_cases_run_and_pass_or_are_listed() {
     }
     assert!(
         dropped.is_empty(),
-        "client cases that neither run nor are in NOT_RUN:\n{}",
+        "client cases that neither run nor are in not_run:\n{}",
         dropped.join("\n")
     );
     assert!(
         listed_but_run.is_empty(),
-        "cases in NOT_RUN that ran: {listed_but_run:?}"
+        "cases in not_run that ran: {listed_but_run:?}"
     );
     assert!(
         listed_but_passing.is_empty(),
-        "cases in NOT_RUN that pass (remove them from the list): {listed_but_passing:?}"
+        "cases in not_run that pass (remove them from the list): {listed_but_passing:?}"
     );
     let failures: Vec<String> = failed
         .iter()
@@ -325,7 +359,7 @@ fn json10_client_cases_run_and_pass_or_are_listed() {
     assert_eq!(
         passed.len(),
         run,
-        "every client case not in NOT_RUN must run and pass"
+        "every client case not in not_run must run and pass"
     );
 
     let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
@@ -335,7 +369,9 @@ fn json10_client_cases_run_and_pass_or_are_listed() {
         }
     }
     println!(
-        "{SUITE}: {} client cases: {} run, {} passed, {} not run",
+        "{} ({}): {} client cases: {} run, {} passed, {} not run",
+        suite.file,
+        suite.protocol,
         cases.len(),
         run,
         passed.len(),

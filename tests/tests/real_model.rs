@@ -192,6 +192,7 @@ fn inline_runtime_crate_carries_the_runtime_modules() {
             ![
                 "src/lib.rs",
                 "src/idempotency.rs",
+                "src/compression.rs",
                 "src/waiter/mod.rs",
                 "src/waiter/path.rs",
             ]
@@ -200,7 +201,7 @@ fn inline_runtime_crate_carries_the_runtime_modules() {
         .collect();
     assert_eq!(
         runtime, expected,
-        "sfn redacts, and has no idempotency tokens or waiters"
+        "sfn redacts, and has no idempotency tokens, request compression or waiters"
     );
     for file in &shared {
         let twin = inline.iter().find(|f| f.path == file.path).unwrap();

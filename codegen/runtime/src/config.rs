@@ -39,6 +39,18 @@
 //! is the application's latency budget, which only it knows. Set
 //! [`ConfigBuilder::total_timeout`] for one, or per call with [`CallOverrides`] (for example a
 //! shorter attempt timeout for a quick call, or a longer one for a long poll).
+//!
+//! # Request compression
+//!
+//! Operations with Smithy's `@requestCompression` send their body gzip-compressed when it is at
+//! least [`request_min_compression_size_bytes`](ConfigBuilder::request_min_compression_size_bytes)
+//! long (default 10240), unless
+//! [`disable_request_compression`](ConfigBuilder::disable_request_compression) is set; the AWS
+//! SDKs' names and defaults. [`ConfigBuilder::from_env`] reads them from
+//! `AWS_DISABLE_REQUEST_COMPRESSION` and `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, else the
+//! profile's `disable_request_compression` and `request_min_compression_size_bytes`; an invalid
+//! value (not `true`/`false`, not a whole number from 0 to 10485760) is ignored with a `warn`
+//! event, as the AWS SDKs do, since compressing or not never changes what a call does.
 
 use std::cell::OnceCell;
 use std::fmt;
@@ -65,6 +77,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(90);
 /// The default largest response body accepted: larger answers fail instead of exhausting memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+/// The default smallest request body that `@requestCompression` operations compress (the AWS
+/// SDKs' default).
+pub const DEFAULT_REQUEST_MIN_COMPRESSION_SIZE_BYTES: u32 = 10240;
+/// The largest minimum compression size the AWS SDKs accept (10 MiB); larger ones count as this.
+pub const MAX_REQUEST_MIN_COMPRESSION_SIZE_BYTES: u32 = 10 * 1024 * 1024;
 
 /// A variable lookup, e.g. `std::env::var`: the environment a configuration was read from.
 pub(crate) type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
@@ -97,6 +114,8 @@ pub struct Config {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) max_response_bytes: usize,
     pub(crate) disable_host_prefix: bool,
+    pub(crate) disable_request_compression: bool,
+    pub(crate) request_min_compression_size_bytes: u32,
     /// Why settings read from the environment or profile were refused: every call fails with it.
     pub(crate) invalid_settings: Option<String>,
 }
@@ -120,6 +139,8 @@ impl Default for Config {
             total_timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             disable_host_prefix: false,
+            disable_request_compression: false,
+            request_min_compression_size_bytes: DEFAULT_REQUEST_MIN_COMPRESSION_SIZE_BYTES,
             invalid_settings: None,
         }
     }
@@ -226,6 +247,19 @@ impl Config {
     pub fn disable_host_prefix(&self) -> bool {
         self.disable_host_prefix
     }
+
+    /// True when `@requestCompression` operations send their body uncompressed (see the
+    /// [module docs](self#request-compression)).
+    pub fn disable_request_compression(&self) -> bool {
+        self.disable_request_compression
+    }
+
+    /// The smallest request body `@requestCompression` operations compress, in bytes (see the
+    /// [module docs](self#request-compression)).
+    pub fn request_min_compression_size_bytes(&self) -> u32 {
+        self.request_min_compression_size_bytes
+            .min(MAX_REQUEST_MIN_COMPRESSION_SIZE_BYTES)
+    }
 }
 
 impl fmt::Debug for Config {
@@ -247,6 +281,14 @@ impl fmt::Debug for Config {
             .field("total_timeout", &self.total_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("disable_host_prefix", &self.disable_host_prefix)
+            .field(
+                "disable_request_compression",
+                &self.disable_request_compression,
+            )
+            .field(
+                "request_min_compression_size_bytes",
+                &self.request_min_compression_size_bytes,
+            )
             .field("invalid_settings", &self.invalid_settings)
             .finish()
     }
@@ -276,14 +318,15 @@ impl ConfigBuilder {
                 .get_or_init(|| Profile::load(&env).ok().flatten())
                 .as_ref()
         };
-        let (retry, invalid_settings) = retry_from_env(&env, profile);
-        let config = Config {
+        let (retry, invalid_settings) = retry_from_env(&env, &profile);
+        let mut config = Config {
             region: crate::credentials::region_from_env_or_profile(&env),
             env_endpoint_url: env("AWS_ENDPOINT_URL").filter(|url| !url.is_empty()),
             retry,
             invalid_settings,
             ..Config::default()
         };
+        compression_from_env(&mut config, &env, &profile);
         Self {
             config: Config {
                 env: Some(Arc::new(env)),
@@ -416,6 +459,20 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends the body of `@requestCompression` operations uncompressed. Default: `false` (see
+    /// the [module docs](self#request-compression)).
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.config.disable_request_compression = disable;
+        self
+    }
+
+    /// The smallest request body `@requestCompression` operations compress, in bytes: default
+    /// 10240, at most 10485760 (larger values count as that, the largest the AWS SDKs accept).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u32) -> Self {
+        self.config.request_min_compression_size_bytes = bytes;
+        self
+    }
+
     /// The finished configuration. Without a credentials provider it gets the default chain,
     /// one instance that every client made from it shares.
     pub fn build(mut self) -> Config {
@@ -437,17 +494,9 @@ impl ConfigBuilder {
 /// invalid one, if any (the configuration then keeps the standard settings, and its calls fail).
 fn retry_from_env<'p>(
     env: &dyn Fn(&str) -> Option<String>,
-    profile: impl Fn() -> Option<&'p Profile>,
+    profile: &dyn Fn() -> Option<&'p Profile>,
 ) -> (RetryConfig, Option<String>) {
-    // Where a setting came from, for the message, and its value.
-    let setting = |variable: &str, key: &str| match non_empty(env(variable)) {
-        Some(value) => Some((variable.to_owned(), value)),
-        None => {
-            let profile = profile()?;
-            let value = non_empty(profile.get(key).map(str::to_owned))?;
-            Some((format!("`{key}` of profile `{}`", profile.name()), value))
-        }
-    };
+    let setting = |variable: &str, key: &str| setting(env, profile, variable, key);
     let mut retry = RetryConfig::standard();
     let mut problems = Vec::new();
     if let Some((source, value)) = setting("AWS_MAX_ATTEMPTS", "max_attempts") {
@@ -469,6 +518,67 @@ fn retry_from_env<'p>(
         )
     });
     (retry, invalid)
+}
+
+/// A setting from the environment variable `variable`, else from the profile's `key`: where it
+/// came from (for messages) and its value.
+fn setting<'p>(
+    env: &dyn Fn(&str) -> Option<String>,
+    profile: &dyn Fn() -> Option<&'p Profile>,
+    variable: &str,
+    key: &str,
+) -> Option<(String, String)> {
+    match non_empty(env(variable)) {
+        Some(value) => Some((variable.to_owned(), value)),
+        None => {
+            let profile = profile()?;
+            let value = non_empty(profile.get(key).map(str::to_owned))?;
+            Some((format!("`{key}` of profile `{}`", profile.name()), value))
+        }
+    }
+}
+
+/// The request compression settings of the environment, else of the profile (see the
+/// [module docs](self#request-compression)); an invalid one is ignored with a warning.
+fn compression_from_env<'p>(
+    config: &mut Config,
+    env: &dyn Fn(&str) -> Option<String>,
+    profile: &dyn Fn() -> Option<&'p Profile>,
+) {
+    let ignored = |source: &str, value: &str, expected: &str| {
+        tracing::warn!("ignoring {source} = `{value}`: expected {expected}");
+    };
+    let disable = setting(
+        env,
+        profile,
+        "AWS_DISABLE_REQUEST_COMPRESSION",
+        "disable_request_compression",
+    );
+    if let Some((source, value)) = disable {
+        match value.to_ascii_lowercase().as_str() {
+            "true" => config.disable_request_compression = true,
+            "false" => config.disable_request_compression = false,
+            _ => ignored(&source, &value, "`true` or `false`"),
+        }
+    }
+    let min_size = setting(
+        env,
+        profile,
+        "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
+        "request_min_compression_size_bytes",
+    );
+    if let Some((source, value)) = min_size {
+        match value.parse::<u32>() {
+            Ok(bytes) if bytes <= MAX_REQUEST_MIN_COMPRESSION_SIZE_BYTES => {
+                config.request_min_compression_size_bytes = bytes;
+            }
+            _ => ignored(
+                &source,
+                &value,
+                "a whole number of bytes from 0 to 10485760",
+            ),
+        }
+    }
 }
 
 /// The credentials a client uses when none were configured: the default chain, cached.

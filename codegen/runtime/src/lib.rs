@@ -20,8 +20,8 @@
 //! # The seam with generated code
 //!
 //! [`orchestrator`] (one call from start to end), [`aws_json`] and [`json`] (the AWS JSON
-//! protocols), [`sensitive`], [`idempotency`] and [`waiter`] (the polling loop of
-//! `smithy.waiters#waitable` waiters) exist for generated code: what it knows of the
+//! protocols), [`sensitive`], [`idempotency`], `compression` (with `request-compression`) and
+//! [`waiter`] (the polling loop of `smithy.waiters#waitable` waiters) exist for generated code: what it knows of the
 //! service and an operation comes in as [`ServiceSpec`](orchestrator::ServiceSpec) and
 //! [`OperationSpec`](orchestrator::OperationSpec). Their shape is versioned by [`SEAM`]: a
 //! generated crate checks at build time that it matches the version it was generated for.
@@ -29,6 +29,9 @@
 //! # Features
 //!
 //! - `client` (default): everything above but `primitives`; without it the crate is std only.
+//! - `request-compression`: [`compression`], gzip for the request bodies of operations with
+//!   Smithy's `@requestCompression` (one more dependency, `miniz_oxide`); generated crates turn it
+//!   on only when one of their operations has the trait.
 //! - `serde`: `Serialize`/`Deserialize` for the primitives (timestamps as epoch seconds, blobs in
 //!   base64, documents as plain JSON).
 
@@ -48,6 +51,8 @@ pub mod primitives;
 pub mod auth;
 #[cfg(feature = "client")]
 pub mod aws_json;
+#[cfg(feature = "request-compression")]
+pub mod compression;
 #[cfg(feature = "client")]
 pub mod config;
 #[cfg(feature = "client")]

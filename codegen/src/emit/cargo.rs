@@ -9,11 +9,14 @@ const DEV_DEPENDENCIES: &str = "\
 tokio = { version = \"1\", features = [\"rt\", \"macros\"] }
 ";
 
+/// The runtime's dependencies that only its `request-compression` feature uses.
+const COMPRESSION_DEPENDENCIES: &[&str] = &["miniz_oxide"];
+
 /// What a crate with the runtime inlined depends on: the runtime crate's own dependencies, read
 /// from its manifest (`codegen/runtime/Cargo.toml`, where each is explained), no longer optional.
 /// Its optional `serde` is left out: the crate names serde itself (with derive) in
-/// [`OPTIONAL_DEPENDENCIES`].
-fn inline_runtime_dependencies() -> String {
+/// [`OPTIONAL_DEPENDENCIES`]; so are the compression dependencies, unless the crate compresses.
+fn inline_runtime_dependencies(compression: bool) -> String {
     let mut in_dependencies = false;
     let mut out = String::new();
     for line in crate::RUNTIME_MANIFEST.lines() {
@@ -22,10 +25,12 @@ fn inline_runtime_dependencies() -> String {
             continue;
         }
         let line = line.trim();
+        let name = line.split([' ', '=']).next().unwrap_or_default();
         if !in_dependencies
             || line.is_empty()
             || line.starts_with('#')
-            || line.starts_with("serde =")
+            || name == "serde"
+            || (!compression && COMPRESSION_DEPENDENCIES.contains(&name))
         {
             continue;
         }
@@ -51,9 +56,12 @@ pub fn cargo_toml(krate: &Crate, runtime: &RuntimeDependency, header: &str) -> S
     )
     .replace('"', "'");
     let (dependencies, features) = match runtime {
-        RuntimeDependency::Inline => (inline_runtime_dependencies(), INLINE_FEATURES.to_owned()),
+        RuntimeDependency::Inline => (
+            inline_runtime_dependencies(krate.has_request_compression()),
+            INLINE_FEATURES.to_owned(),
+        ),
         RuntimeDependency::Path(path) => (
-            shared_runtime_dependencies(path),
+            shared_runtime_dependencies(path, krate.has_request_compression()),
             format!("serde = [\"dep:serde\", \"{RUNTIME_PACKAGE}/serde\"]\n"),
         ),
     };
@@ -83,16 +91,22 @@ pub fn cargo_toml(krate: &Crate, runtime: &RuntimeDependency, header: &str) -> S
 }
 
 /// The runtime crate at `path`, in the version range this generator's code fits (cargo refuses a
-/// runtime of another minor version before compiling anything), and serde_json, whose `Value`
-/// the generated codec builds (the same crate as the runtime's: semver-compatible versions unify).
-fn shared_runtime_dependencies(path: &str) -> String {
+/// runtime of another minor version before compiling anything), with its `request-compression`
+/// feature for a crate that compresses requests, and serde_json, whose `Value` the generated
+/// codec builds (the same crate as the runtime's: semver-compatible versions unify).
+fn shared_runtime_dependencies(path: &str, compression: bool) -> String {
     let version = runtime_requirement();
     let path = path.replace('\\', "/").replace('"', "\\\"");
+    let features = if compression {
+        ", features = [\"request-compression\"]"
+    } else {
+        ""
+    };
     format!(
         "# The runtime shared by generated crates. If cargo says no version matches, this crate was\n\
          # generated for another runtime: regenerate it, or export the matching runtime with\n\
          # `cargo xtask export-runtime` (or `smithy-rust-codegen export-runtime`).\n\
-         {RUNTIME_PACKAGE} = {{ version = \"{version}\", path = \"{path}\" }}\n\
+         {RUNTIME_PACKAGE} = {{ version = \"{version}\", path = \"{path}\"{features} }}\n\
          serde_json = \"1\"\n"
     )
 }

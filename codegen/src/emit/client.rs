@@ -257,6 +257,20 @@ fn client_call(
         }
     });
     let host_prefix = host_prefix(op);
+    // `@requestCompression`: gzip when the configuration allows it, once per call.
+    let compress = op.request_compression.then(|| {
+        quote! {
+            let (body, encoding) = crate::compression::compress_request(&self.runtime.config, body);
+        }
+    });
+    let invoke = match request_options(op) {
+        None => quote! {
+            self.runtime.invoke_with_overrides(&OPERATION, body, #host_prefix, &self.overrides).await
+        },
+        Some(options) => quote! {
+            self.runtime.invoke_with_options(&OPERATION, body, #host_prefix, &self.overrides, #options).await
+        },
+    };
     // `@idempotencyToken` members left unset get a fresh token, once per call (retries resend
     // the same body, so the service sees the same token).
     let tokens: Vec<TokenStream> = op
@@ -336,7 +350,8 @@ fn client_call(
             ::std::boxed::Box::pin(async move {
                 #fill_tokens
                 let body = { static BODY_SIZE: crate::json::BodySize = crate::json::BodySize::new(); BODY_SIZE.write(|w| crate::codec::#ser(w, &input)) };
-                match self.runtime.invoke_with_overrides(&OPERATION, body, #host_prefix, &self.overrides).await {
+                #compress
+                match #invoke {
                     ::std::result::Result::Ok(answer) => crate::orchestrator::decode_output(&OPERATION, answer, crate::codec::#de).map_err(::std::convert::Into::into),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Request(error)) => ::std::result::Result::Err(error.into()),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Service(response)) => {
@@ -376,6 +391,28 @@ fn auth_schemes(auth: &crate::ir::Auth) -> TokenStream {
         }
     });
     quote! { &[ #( #schemes ),* ] }
+}
+
+/// The `RequestOptions` of an operation whose request needs more than the service's defaults:
+/// the endpoint a service customization names, the content encoding of a compressed body.
+fn request_options(op: &crate::ir::Operation) -> Option<TokenStream> {
+    use crate::ir::Presence;
+    if op.endpoint_field.is_none() && !op.request_compression {
+        return None;
+    }
+    let endpoint = op.endpoint_field.map(|field| {
+        let field = &op.input.fields[field];
+        let member = ident(&field.ident);
+        let url = match field.presence {
+            Presence::Optional => quote! { input.#member.as_deref().unwrap_or_default() },
+            _ => quote! { input.#member.as_str() },
+        };
+        quote! { .endpoint_url(#url) }
+    });
+    let encoding = op
+        .request_compression
+        .then(|| quote! { .content_encoding(encoding) });
+    Some(quote! { crate::orchestrator::RequestOptions::new() #endpoint #encoding })
 }
 
 /// The `host_prefix` argument of `Runtime::invoke`: `None`, or the operation's template with the

@@ -110,7 +110,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
     let api_ident = ident(api);
     let runtime_modules = match runtime {
         RuntimeDependency::Inline => inline_runtime_modules(krate),
-        RuntimeDependency::Path(_) => shared_runtime_modules(&krate.package),
+        RuntimeDependency::Path(_) => shared_runtime_modules(krate),
     };
     let ext_ident = ident(&service.ext_trait_name);
     let prelude_doc = super::doc_lines(&format!(
@@ -169,7 +169,8 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
 /// seam with generated code imported (so generated code names both as `crate::...` whichever way
 /// the runtime comes), and a build-time check that the runtime's seam is the one this generator
 /// writes code for.
-fn shared_runtime_modules(package: &str) -> TokenStream {
+fn shared_runtime_modules(krate: &Crate) -> TokenStream {
+    let package = &krate.package;
     let seam = proc_macro2::Literal::u32_unsuffixed(SEAM);
     let message = format!(
         "{package} was generated for seam {SEAM} of smithy-rust-runtime {version}, and this runtime \
@@ -179,7 +180,12 @@ fn shared_runtime_modules(package: &str) -> TokenStream {
         version = super::cargo::runtime_requirement(),
     );
     // One `use` a module, in rustfmt's order, so that `cargo fmt` leaves the file as it is.
-    let imports = RUNTIME_MODULES.iter().map(|(module, public)| {
+    // `compression` exists only with the runtime's `request-compression` feature, which the
+    // manifest turns on only for crates that compress.
+    let modules = RUNTIME_MODULES
+        .iter()
+        .filter(|(module, _)| *module != "compression" || krate.has_request_compression());
+    let imports = modules.map(|(module, public)| {
         let module = ident(module);
         if *public {
             quote! { pub use ::smithy_rust_runtime::#module; }
@@ -201,6 +207,7 @@ fn shared_runtime_modules(package: &str) -> TokenStream {
 const RUNTIME_MODULES: &[(&str, bool)] = &[
     ("auth", true),
     ("aws_json", false),
+    ("compression", false),
     ("config", true),
     ("credentials", true),
     ("error", true),
@@ -240,10 +247,11 @@ fn inline_runtime_modules(krate: &Crate) -> TokenStream {
     ]
     .map(ident);
     // The redaction marker exists only in crates with something to redact, idempotency tokens
-    // only in crates whose operations have them.
+    // and request compression only in crates whose operations have them.
     let optional = [
         ("sensitive", krate.redacts()),
         ("idempotency", krate.has_idempotency_tokens()),
+        ("compression", krate.has_request_compression()),
     ];
     let optional = optional
         .iter()

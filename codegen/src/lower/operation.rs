@@ -79,6 +79,7 @@ impl Lowering<'_> {
         let fluent = naming::camel_join(&[&camel, "FluentBuilder"]);
         let errors = self.error_cases(id, &error_enum)?;
         let host_prefix = self.host_prefix(id, &input)?;
+        let endpoint_field = self.endpoint_field(id, &input)?;
         let paginator = self.paginator(id, &camel, &input, &output)?;
         let auth = self.operation_auth(id)?;
         Ok(Operation {
@@ -101,6 +102,8 @@ impl Lowering<'_> {
             fluent,
             errors,
             host_prefix,
+            request_compression: traits::request_compression_gzip(&shape.traits),
+            endpoint_field,
             paginator,
         })
     }
@@ -259,5 +262,28 @@ impl Lowering<'_> {
             template: template.to_owned(),
             labels,
         }))
+    }
+
+    /// The input field a service customization sends the operation's requests to
+    /// ([`crate::customizations::endpoint_member`]): a string member the input must have.
+    fn endpoint_field(&self, id: &ShapeId, input: &Structure) -> Result<Option<usize>> {
+        let Some(member) = crate::customizations::endpoint_member(&self.selection.service, id)
+        else {
+            return Ok(None);
+        };
+        let field = input
+            .fields
+            .iter()
+            .position(|f| f.wire_name == member && matches!(f.ty, Type::String));
+        match field {
+            Some(field) => Ok(Some(field)),
+            None => Err(Diagnostic::at(
+                id,
+                format!(
+                    "the service's customization sends it to the URL in its input member \
+                     `{member}`, but the input has no string member `{member}`"
+                ),
+            )),
+        }
     }
 }

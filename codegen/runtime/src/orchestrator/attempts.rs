@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::{host_prefix, request, sleep, with_attempts, Answer, CallSettings, Failure};
-use super::{OperationSpec, Runtime};
+use super::{OperationSpec, RequestOptions, Runtime};
 use crate::aws_json;
 use crate::error::{RequestError, RequestErrorKind};
 use crate::retry::{self, RetryKind};
@@ -34,6 +34,7 @@ impl Runtime {
         spec: &'static OperationSpec,
         mut body: Vec<u8>,
         host_prefix: Option<&str>,
+        options: RequestOptions<'_>,
         settings: &CallSettings,
         started: &AtomicU32,
     ) -> Result<Answer, Failure> {
@@ -47,22 +48,30 @@ impl Runtime {
                 format!("cannot set up the HTTPS client: {why}"),
             )
         })?;
-        let resolved = self.endpoint()?;
+        // The URL of a customized operation (the endpoint's headers are the resolved
+        // endpoint's, so they do not apply), else the client's endpoint.
+        let no_headers = Default::default();
+        let (url, endpoint_headers, shared) = match options.endpoint_url {
+            Some(url) => (url, &no_headers, None),
+            None => {
+                let resolved = self.endpoint()?;
+                let url = resolved.endpoint.url.as_str();
+                (url, &resolved.endpoint.headers, Some(&resolved.prepared))
+            }
+        };
         let prefixed = match host_prefix {
-            Some(prefix) => Some(host_prefix::with_host_prefix(
-                &resolved.endpoint.url,
-                prefix,
-            )?),
+            Some(prefix) => Some(host_prefix::with_host_prefix(url, prefix)?),
             None => None,
         };
         let identity = self.identity(spec).await?;
-        // What the requests share: without a host prefix, what the client made once.
-        let with_prefix = prefixed
-            .as_deref()
-            .map(|url| request::Prepared::new(url, &resolved.endpoint.headers));
-        let prepared = match &with_prefix {
-            Some(prepared) => prepared.as_ref(),
-            None => resolved.prepared.as_ref(),
+        // What the requests share: the client's, made once, unless the URL is the call's own.
+        let own;
+        let prepared = match (prefixed.as_deref(), shared) {
+            (None, Some(shared)) => shared.as_ref(),
+            (prefixed, _) => {
+                own = request::Prepared::new(prefixed.unwrap_or(url), endpoint_headers);
+                own.as_ref()
+            }
         };
         let call = request::CallHeaders::new(self.spec, operation);
         let max_attempts = settings.max_attempts;
@@ -88,7 +97,14 @@ impl Runtime {
             } else {
                 body.clone()
             };
-            let mut request = self.request(prepared, &call, body, attempt, max_attempts)?;
+            let mut request = self.request(
+                prepared,
+                &call,
+                body,
+                options.content_encoding,
+                attempt,
+                max_attempts,
+            )?;
             identity.apply(&mut request, &prepared.uri_text)?;
             let sent = http.send(request, limits);
             let outcome = match settings.attempt_timeout {

@@ -88,6 +88,39 @@ pub struct OperationSpec {
     pub optional_auth: bool,
 }
 
+/// What a call's request carries besides its body, for the operations that need more than the
+/// service's defaults: see [`Runtime::invoke_with_options`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestOptions<'a> {
+    endpoint_url: Option<&'a str>,
+    content_encoding: Option<&'static str>,
+}
+
+impl<'a> RequestOptions<'a> {
+    /// The service's defaults: the client's endpoint, the body as it is.
+    pub const fn new() -> Self {
+        Self {
+            endpoint_url: None,
+            content_encoding: None,
+        }
+    }
+
+    /// Sends the request to `url` instead of the client's endpoint (a host prefix still
+    /// applies), as a service customization asks for one operation (Machine Learning's
+    /// `Predict` goes to its input's `PredictEndpoint`). An empty `url` changes nothing.
+    pub fn endpoint_url(mut self, url: &'a str) -> Self {
+        self.endpoint_url = Some(url).filter(|url| !url.is_empty());
+        self
+    }
+
+    /// The body is encoded with `encoding` (e.g. `gzip`), which the request names in its
+    /// `Content-Encoding` header; `None` changes nothing.
+    pub fn content_encoding(mut self, encoding: Option<&'static str>) -> Self {
+        self.content_encoding = encoding;
+        self
+    }
+}
+
 /// A successful answer: its body, for the operation's decoder (see [`decode_output`]), and what
 /// identifies it, for the error when the body turns out not to match the model.
 #[derive(Debug)]
@@ -226,6 +259,26 @@ impl Runtime {
         host_prefix: Option<HostPrefix<'_>>,
         overrides: &CallOverrides,
     ) -> Result<Answer, Failure> {
+        self.invoke_with_options(
+            operation,
+            body,
+            host_prefix,
+            overrides,
+            RequestOptions::new(),
+        )
+        .await
+    }
+
+    /// As [`invoke_with_overrides`](Self::invoke_with_overrides), for an operation whose
+    /// request needs more than the service's defaults: see [`RequestOptions`].
+    pub async fn invoke_with_options(
+        &self,
+        operation: &'static OperationSpec,
+        body: Vec<u8>,
+        host_prefix: Option<HostPrefix<'_>>,
+        overrides: &CallOverrides,
+        options: RequestOptions<'_>,
+    ) -> Result<Answer, Failure> {
         use tracing::Instrument;
         let start = Instant::now();
         let span = tracing::debug_span!(
@@ -248,8 +301,14 @@ impl Runtime {
         };
         let result = match host_prefix {
             Ok(host_prefix) => {
-                let attempts =
-                    self.attempts(operation, body, host_prefix.as_deref(), &settings, &started);
+                let attempts = self.attempts(
+                    operation,
+                    body,
+                    host_prefix.as_deref(),
+                    options,
+                    &settings,
+                    &started,
+                );
                 match settings.total_timeout {
                     None => attempts.instrument(span.clone()).await,
                     Some(limit) => {

@@ -27,10 +27,10 @@ static X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
 static INVOCATION_ID: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
 static SDK_REQUEST: HeaderName = HeaderName::from_static("amz-sdk-request");
 
-/// The headers of a request, but the endpoint's own: the seven this module may set (the query
-/// mode among them) and the three signing adds (`X-Amz-Date`, `Authorization`,
+/// The headers of a request, but the endpoint's own: the nine this module may set (the query
+/// mode and the content encoding among them) and the three signing adds (`X-Amz-Date`, `Authorization`,
 /// `X-Amz-Security-Token`), so that the header map never grows.
-const REQUEST_HEADERS: usize = 10;
+const REQUEST_HEADERS: usize = 12;
 
 /// The endpoint of a client, resolved once, with what every request to it shares.
 #[derive(Debug)]
@@ -218,6 +218,7 @@ impl Runtime {
         prepared: &Prepared,
         call: &CallHeaders,
         body: Vec<u8>,
+        content_encoding: Option<&'static str>,
         attempt: u32,
         max_attempts: u32,
     ) -> Result<http::Request<Vec<u8>>, RequestError> {
@@ -230,6 +231,9 @@ impl Runtime {
         let mut headers = HeaderMap::with_capacity(REQUEST_HEADERS + prepared.headers.len());
         headers.insert(http::header::HOST, prepared.host.clone());
         headers.insert(http::header::CONTENT_TYPE, service.content_type.clone());
+        // The protocol tests require it, and it is signed with the others (hyper would only add
+        // it when sending).
+        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         headers.insert(X_AMZ_TARGET.clone(), target);
         headers.insert(http::header::USER_AGENT, service.user_agent.clone());
         headers.insert(INVOCATION_ID.clone(), invocation_id);
@@ -237,6 +241,10 @@ impl Runtime {
             SDK_REQUEST.clone(),
             attempt_header(attempt, max_attempts).map_err(|e| invalid(cannot_build(e)))?,
         );
+        if let Some(encoding) = content_encoding {
+            let value = HeaderValue::from_str(encoding).map_err(|e| invalid(cannot_build(e)))?;
+            headers.insert(http::header::CONTENT_ENCODING, value);
+        }
         if let Some((name, value)) = &service.query_mode {
             headers.insert(name.clone(), value.clone());
         }

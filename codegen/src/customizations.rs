@@ -1,0 +1,62 @@
+//! Service customizations: behaviour the AWS SDKs add to one service that its model does not
+//! express, keyed by the service's shape id (the same in the official model and in the protocol
+//! compliance suite's copy of it). Generic code never names a service; it reads what this module
+//! returns for the service being generated, and `lower/` records it in the IR.
+//!
+//! - Machine Learning (`com.amazonaws.machinelearning#AmazonML_20141212`): `Predict` goes to the
+//!   URL in its input's `PredictEndpoint` member (which `CreateRealtimeEndpoint` returned), not to
+//!   the service's endpoint. The suite's `MachinelearningPredictEndpoint` case checks it.
+
+use crate::shape_id::ShapeId;
+
+/// A customization of one operation of one service.
+struct OperationCustomization {
+    /// The service's shape id.
+    service: &'static str,
+    /// The operation's shape name.
+    operation: &'static str,
+    /// What it changes.
+    change: Change,
+}
+
+/// What a customization changes.
+enum Change {
+    /// Requests go to the URL in this string member of the input (when set and not empty),
+    /// instead of the service's endpoint.
+    EndpointFromMember(&'static str),
+}
+
+const OPERATIONS: &[OperationCustomization] = &[OperationCustomization {
+    service: "com.amazonaws.machinelearning#AmazonML_20141212",
+    operation: "Predict",
+    change: Change::EndpointFromMember("PredictEndpoint"),
+}];
+
+/// The input member (by its name in the model) whose value is the URL requests of `operation`
+/// of `service` go to, for an operation customized so.
+pub(crate) fn endpoint_member(service: &ShapeId, operation: &ShapeId) -> Option<&'static str> {
+    let service = service.to_string();
+    OPERATIONS
+        .iter()
+        .filter(|c| c.service == service && c.operation == operation.name())
+        .map(|c| match c.change {
+            Change::EndpointFromMember(member) => member,
+        })
+        .next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_learning_predict_goes_to_its_predict_endpoint() {
+        let service = ShapeId::parse("com.amazonaws.machinelearning#AmazonML_20141212").unwrap();
+        let predict = ShapeId::parse("com.amazonaws.machinelearning#Predict").unwrap();
+        let other = ShapeId::parse("com.amazonaws.machinelearning#GetMLModel").unwrap();
+        assert_eq!(endpoint_member(&service, &predict), Some("PredictEndpoint"));
+        assert_eq!(endpoint_member(&service, &other), None);
+        let elsewhere = ShapeId::parse("example.ml#AmazonML_20141212").unwrap();
+        assert_eq!(endpoint_member(&elsewhere, &predict), None);
+    }
+}
