@@ -80,11 +80,6 @@ const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
         "optional auth is not supported yet",
     ),
     (
-        "smithy.api",
-        "enum",
-        "Smithy 1.0 `@enum` strings are not supported; use an enum shape",
-    ),
-    (
         "aws.protocols",
         "httpChecksum",
         "request and response checksums are not supported yet",
