@@ -18,8 +18,15 @@
 use std::collections::BTreeSet;
 
 /// The official models generated whole: those `aws_models.rs` builds (the other AWS JSON
-/// models use what the generator refuses: per-operation auth schemes, Smithy 1.0 `@enum`).
-const MODELS: &[&str] = &["sfn", "sqs", "dynamodb", "kinesis", "cloudwatch-logs"];
+/// model here, cognito-identity, uses what the generator refuses: per-operation auth schemes).
+const MODELS: &[&str] = &[
+    "sfn",
+    "sqs",
+    "dynamodb",
+    "kinesis",
+    "cloudwatch-logs",
+    "redshift-data",
+];
 
 /// The members of the official models whose Rust names differ from their snake-case names, as
 /// `(model, member as the model names it, Rust name)`: none, as in the SDK.
