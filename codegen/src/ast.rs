@@ -169,6 +169,22 @@ pub struct Shape {
     pub resource: Option<ResourceParts>,
 }
 
+impl Shape {
+    /// A shape of `kind` with no members, traits, mixins or parts.
+    pub fn new(id: ShapeId, kind: ShapeKind) -> Self {
+        Self {
+            id,
+            kind,
+            members: Vec::new(),
+            traits: Traits::new(),
+            mixins: Vec::new(),
+            service: None,
+            operation: None,
+            resource: None,
+        }
+    }
+}
+
 /// An `apply` entry: traits for a shape or member defined elsewhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Apply {

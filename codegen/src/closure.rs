@@ -61,11 +61,6 @@ const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
         "request checksums are not supported yet",
     ),
     (
-        "smithy.api",
-        "enum",
-        "Smithy 1.0 `@enum` strings are not supported; use an enum shape",
-    ),
-    (
         "aws.protocols",
         "httpChecksum",
         "request and response checksums are not supported yet",

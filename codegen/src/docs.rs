@@ -198,6 +198,7 @@ fn tidy(text: &str) -> String {
     // The open code block's fence: its character and length.
     let mut fence: Option<(char, usize)> = None;
     for line in text.lines() {
+        let line = expand_tabs(line);
         let line = line.trim_end();
         let trimmed = line.trim_start();
         if let Some((marker, len)) = fence {
@@ -227,6 +228,27 @@ fn tidy(text: &str) -> String {
         out.pop();
     }
     out.join("\n")
+}
+
+/// The line with each tab replaced by spaces up to the next multiple of four columns (Markdown's
+/// tab stop, so indentation keeps its meaning): clippy's `tabs_in_doc_comments` refuses tabs.
+fn expand_tabs(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('\t') {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let width = 4 - column % 4;
+            out.extend(std::iter::repeat_n(' ', width));
+            column += width;
+        } else {
+            out.push(c);
+            column += 1;
+        }
+    }
+    out.into()
 }
 
 /// The fence character, its length and the info string of a line that opens a code block.
@@ -443,6 +465,18 @@ mod tests {
         assert_eq!(
             to_markdown("<fullname>Step Functions</fullname>\n <p>Step Functions runs <i>workflows</i>.</p>"),
             "Step Functions runs *workflows*."
+        );
+    }
+
+    #[test]
+    fn tabs_become_spaces_to_the_next_tab_stop() {
+        assert_eq!(
+            to_markdown("Columns:\n\n```\na\tb\n\tindented\n```\nWord\tand\ttabs."),
+            "Columns:\n\n```text\na   b\n    indented\n```\nWord    and tabs."
+        );
+        assert_eq!(
+            to_markdown("<p>HTML\twith a tab</p><pre><code>x\ty</code></pre>"),
+            "HTML with a tab\n\n```text\nx   y\n```"
         );
     }
 

@@ -13,6 +13,8 @@ use crate::diagnostic::{Diagnostic, Result};
 use crate::shape_id::ShapeId;
 use crate::traits;
 
+mod enum_trait;
+
 /// All shapes of one model, prelude included.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -47,6 +49,10 @@ impl Model {
         model.flatten_mixins()?;
         for apply in ast.applies {
             model.apply(apply)?;
+        }
+        // Smithy 1.0 `@enum` strings become enum shapes before anything looks at enums.
+        for shape in model.shapes.values_mut() {
+            enum_trait::normalise(shape)?;
         }
         model.check()?;
         Ok(model)
@@ -468,14 +474,8 @@ fn prelude_shapes() -> Vec<Shape> {
             traits.insert(ShapeId::prelude(traits::DEFAULT), default);
         }
         Shape {
-            id: ShapeId::prelude(name),
-            kind,
-            members: Vec::new(),
             traits,
-            mixins: Vec::new(),
-            service: None,
-            operation: None,
-            resource: None,
+            ..Shape::new(ShapeId::prelude(name), kind)
         }
     };
     let mut shapes = vec![

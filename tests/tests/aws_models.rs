@@ -135,6 +135,14 @@ fn cognito_identity_whole_model_with_unsigned_operations() {
     );
 }
 
+/// awsJson1_1, with Smithy 1.0 `@enum` strings and idempotency tokens on inputs without `@input`.
+#[test]
+fn redshift_data_whole_model() {
+    if let Some(notes) = check_model("redshift-data") {
+        assert_eq!(notes, Vec::<String>::new());
+    }
+}
+
 #[test]
 fn kinesis_whole_model_skips_its_event_stream() {
     if let Some(notes) = check_model("kinesis") {

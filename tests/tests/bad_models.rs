@@ -108,6 +108,13 @@ const CASES: &[(&str, Expect)] = &[
     ),
     ("enum_duplicate_value", At("com.example#Color$CRIMSON")),
     ("int_enum_duplicate_value", At("com.example#Level$MINIMAL")),
+    // Smithy 1.0 `@enum` strings, checked as Smithy's `EnumTraitValidator` and the prelude's
+    // `EnumDefinition` check them.
+    ("enum_trait_partly_named", At("com.example#Size")),
+    ("enum_trait_duplicate_value", At("com.example#Size")),
+    ("enum_trait_duplicate_name", At("com.example#Size")),
+    ("enum_trait_invalid_name", At("com.example#Size")),
+    ("enum_trait_not_on_string", At("com.example#Size")),
     // Rust names that collide.
     (
         "member_rust_name_collision",
@@ -125,7 +132,6 @@ const CASES: &[(&str, Expect)] = &[
         At("com.example#GetWidgetOutput$body"),
     ),
     ("unsupported_operation_trait", At("com.example#GetWidget")),
-    ("smithy_1_enum_trait", At("com.example#Size")),
     (
         "unsupported_big_integer",
         At("com.example#GetWidgetOutput$count"),

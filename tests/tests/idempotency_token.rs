@@ -105,3 +105,43 @@ fn inlined_crates_without_tokens_have_no_idempotency_module() {
         .contents;
     assert!(!lib.contains("mod idempotency"), "{lib}");
 }
+
+/// Models converted from Smithy 1.0 lack the `@input` trait: what makes a token filled in is
+/// that its structure is an operation's input. A token anywhere else is still refused.
+#[test]
+fn a_token_of_an_input_without_the_input_trait_is_filled_in() {
+    let settings = codegen::Settings::new("jobs", "tests/tests/idempotency_token.rs");
+    let with_trait = codegen::generate(MODEL, &settings).unwrap_or_else(|e| panic!("{e}"));
+    let input_trait = r#",
+      "traits": { "smithy.api#input": {} }
+    }
+  }
+}"#;
+    assert!(MODEL.ends_with(input_trait));
+    let without = MODEL.replace(input_trait, "\n    }\n  }\n}");
+    let files = codegen::generate(&without, &settings).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(files, with_trait, "the same crate with or without `@input`");
+
+    // The token in a structure that a member targets: never filled in, so refused.
+    let nested = without.replace(
+        r#""name": { "target": "smithy.api#String" },"#,
+        r#""name": { "target": "smithy.api#String" },
+        "nested": { "target": "com.example#Nested" },"#,
+    );
+    let nested = nested.replacen(
+        r#""com.example#StartJobOutput": {"#,
+        r#""com.example#Nested": {
+      "type": "structure",
+      "members": {
+        "token": { "target": "smithy.api#String", "traits": { "smithy.api#idempotencyToken": {} } }
+      }
+    },
+    "com.example#StartJobOutput": {"#,
+        1,
+    );
+    let error = codegen::generate(&nested, &settings).expect_err("a nested token is refused");
+    assert_eq!(
+        error.to_string(),
+        "com.example#Nested$token: `smithy.api#idempotencyToken` is supported on string members of an operation's input only"
+    );
+}

@@ -17,9 +17,16 @@
 
 use std::collections::BTreeSet;
 
-/// The official models generated whole: those `aws_models.rs` builds (the other AWS JSON
-/// models use what the generator refuses: per-operation auth schemes, Smithy 1.0 `@enum`).
-const MODELS: &[&str] = &["sfn", "sqs", "dynamodb", "kinesis", "cloudwatch-logs"];
+/// The official AWS JSON models generated whole: those `aws_models.rs` builds.
+const MODELS: &[&str] = &[
+    "cognito-identity",
+    "sfn",
+    "sqs",
+    "dynamodb",
+    "kinesis",
+    "cloudwatch-logs",
+    "redshift-data",
+];
 
 /// The members of the official models whose Rust names differ from their snake-case names, as
 /// `(model, member as the model names it, Rust name)`: none, as in the SDK.

@@ -286,3 +286,20 @@ pub fn debug_impl(
 pub fn naming_label(field_ident: &str) -> String {
     crate::naming::unraw(field_ident).to_owned()
 }
+
+/// Methods of std's operator traits that a builder setter (`fn add(mut self, input) -> Self`) can
+/// look like to clippy's `should_implement_trait`.
+const OPERATOR_METHODS: &[&str] = &[
+    "add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor",
+];
+
+/// `#[allow(clippy::should_implement_trait)]` for a setter named like an operator trait's method
+/// (ECS's `KernelCapabilities$add`): it keeps the member's name, as the AWS SDK for Rust does,
+/// rather than implement `Add`. Nothing for any other name.
+pub fn setter_lint_allow(setter: &str) -> TokenStream {
+    if OPERATOR_METHODS.contains(&setter) {
+        quote! { #[allow(clippy::should_implement_trait)] }
+    } else {
+        quote! {}
+    }
+}

@@ -321,8 +321,10 @@ pub(super) fn fluent_setters(op: &Operation) -> Vec<TokenStream> {
             let (param, _) = super::setter_param(&f.ty);
             let set_doc = doc_lines(&format!("Sets or clears `{}`.", f.wire_name));
             let get_doc = doc_lines(&format!("The value of `{}` set so far.", f.wire_name));
+            let allow = super::setter_lint_allow(&f.setter);
             quote! {
                 #doc
+                #allow
                 pub fn #setter(mut self, input: #param) -> Self {
                     self.inner = self.inner.#setter(input);
                     self

@@ -51,7 +51,7 @@ impl Lowering<'_> {
             let path = self.own_io_path(id, kind);
             let structure = match which {
                 Some(io_id) if !io_id.is_prelude() => {
-                    self.structure_at(self.model.shape(io_id), &path)?
+                    self.structure_at(self.model.shape(io_id), &path, kind == "Input")?
                 }
                 _ => Structure {
                     id: format!("{id}${}", kind.to_ascii_lowercase()),

@@ -31,14 +31,19 @@ fn too_deep(member_id: &dyn std::fmt::Display) -> Diagnostic {
 impl Lowering<'_> {
     /// A structure placed in the crate, where `place_shapes` put it.
     pub(super) fn structure(&self, shape: &Shape) -> Result<Structure> {
-        self.structure_at(shape, &self.paths[&shape.id])
+        self.structure_at(shape, &self.paths[&shape.id], false)
     }
 
     /// A structure at `path`: where `place_shapes` put it, or an operation's `<Op>Input` or
-    /// `<Op>Output` made from its input or output shape.
-    pub(super) fn structure_at(&self, shape: &Shape, path: &TypeRef) -> Result<Structure> {
+    /// `<Op>Output` made from its input or output shape (`operation_input` for an `<Op>Input`).
+    pub(super) fn structure_at(
+        &self,
+        shape: &Shape,
+        path: &TypeRef,
+        operation_input: bool,
+    ) -> Result<Structure> {
         let error = traits::error_kind(&shape.traits).map(str::to_owned);
-        let (fields, request_id_setter) = self.fields(shape, error.is_some())?;
+        let (fields, request_id_setter) = self.fields(shape, error.is_some(), operation_input)?;
         self.check_not_self_requiring(shape)?;
         let error = error.map(|fault| {
             let message_field = fields
@@ -72,11 +77,14 @@ impl Lowering<'_> {
     }
 
     /// The fields of a structure and, for an error structure, the builder method that sets the
-    /// request id.
+    /// request id. `operation_input`: the structure is lowered as an operation's `<Op>Input`,
+    /// whose `@idempotencyToken` members the client fills in (with or without the `@input` trait,
+    /// which models converted from Smithy 1.0 lack).
     pub(super) fn fields(
         &self,
         shape: &Shape,
         is_error: bool,
+        operation_input: bool,
     ) -> Result<(Vec<Field>, Option<String>)> {
         let idents = member_idents(shape)?;
         // Operation input: a client leaves unset defaulted members out, so that the service
@@ -99,10 +107,10 @@ impl Lowering<'_> {
             // Only a token of the operation input itself is filled in; elsewhere it would be sent
             // unset without a word, so it is refused.
             let idempotency_token = traits::has(&member.traits, traits::IDEMPOTENCY_TOKEN);
-            if idempotency_token && (!top_level_input || !matches!(ty, Type::String)) {
+            if idempotency_token && (!operation_input || !matches!(ty, Type::String)) {
                 return Err(Diagnostic::at(
                     member_id,
-                    "`smithy.api#idempotencyToken` is supported on string members of an operation input (`@input`) only",
+                    "`smithy.api#idempotencyToken` is supported on string members of an operation's input only",
                 ));
             }
             let presence = if service_default.is_some() || idempotency_token {

@@ -5,7 +5,8 @@ use quote::quote;
 
 use super::{error, service_default_doc};
 use crate::emit::{
-    debug_impl, doc_lines, docs, ident, naming_label, rust_type, setter_param, with_default,
+    debug_impl, doc_lines, docs, ident, naming_label, rust_type, setter_lint_allow, setter_param,
+    with_default,
 };
 use crate::ir::{Presence, Structure};
 
@@ -51,8 +52,10 @@ pub fn builder(s: &Structure, module: &TokenStream) -> TokenStream {
         let wire = &f.wire_name;
         let set_doc = doc_lines(&format!("Sets or clears `{wire}`."));
         let get_doc = doc_lines(&format!("The value of `{wire}` set so far."));
+        let allow = setter_lint_allow(&f.setter);
         methods.push(quote! {
             #doc
+            #allow
             pub fn #setter(mut self, input: #param) -> Self {
                 self.#field = ::std::option::Option::Some(#convert);
                 self
