@@ -17,6 +17,7 @@ use crate::traits;
 pub enum Protocol {
     AwsJson1_0,
     AwsJson1_1,
+    RestJson1,
 }
 
 impl Protocol {
@@ -25,6 +26,7 @@ impl Protocol {
         match self {
             Self::AwsJson1_0 => "application/x-amz-json-1.0",
             Self::AwsJson1_1 => "application/x-amz-json-1.1",
+            Self::RestJson1 => "application/json",
         }
     }
 }
@@ -69,7 +71,6 @@ const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
 
 /// Protocol traits of other AWS protocols, named so the refusal can say which one the model uses.
 const OTHER_PROTOCOLS: &[(&str, &str)] = &[
-    ("aws.protocols", "restJson1"),
     ("aws.protocols", "restXml"),
     ("aws.protocols", "awsQuery"),
     ("aws.protocols", "ec2Query"),
@@ -242,6 +243,15 @@ fn protocol_of(service: &Shape) -> Result<Protocol> {
     {
         found.push(Protocol::AwsJson1_1);
     }
+    if traits::by_id(
+        &service.traits,
+        traits::AWS_PROTOCOLS_NAMESPACE,
+        "restJson1",
+    )
+    .is_some()
+    {
+        found.push(Protocol::RestJson1);
+    }
     if let Some(first) = found.first() {
         // Several protocols: a client picks the first it supports, in the order of preference.
         return Ok(*first);
@@ -252,12 +262,12 @@ fn protocol_of(service: &Shape) -> Result<Protocol> {
     {
         return Err(Diagnostic::at(
             &service.id,
-            format!("uses protocol `{namespace}#{name}`, which is not supported (supported: aws.protocols#awsJson1_0, aws.protocols#awsJson1_1)"),
+            format!("uses protocol `{namespace}#{name}`, which is not supported (supported: aws.protocols#awsJson1_0, aws.protocols#awsJson1_1, aws.protocols#restJson1)"),
         ));
     }
     Err(Diagnostic::at(
         &service.id,
-        "has no protocol trait; add `aws.protocols#awsJson1_0` or `aws.protocols#awsJson1_1`",
+        "has no protocol trait; add `aws.protocols#awsJson1_0`, `aws.protocols#awsJson1_1` or `aws.protocols#restJson1`",
     ))
 }
 
