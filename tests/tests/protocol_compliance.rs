@@ -44,6 +44,16 @@ const JSON11: Suite = Suite {
     not_run: &[],
 };
 
+const REST_JSON: Suite = Suite {
+    file: "protocol-tests/smithy-aws-protocol-tests_model.json",
+    protocol: "aws.protocols#restJson1",
+    package: "restjson-protocol",
+    not_run: REST_JSON_NOT_RUN,
+};
+
+/// restJson1 client cases that do not run yet, with the reason.
+const REST_JSON_NOT_RUN: &[(&str, &str)] = &[];
+
 #[test]
 fn json10_client_cases_run_and_pass_or_are_listed() {
     run_suite(&JSON10);
@@ -52,6 +62,11 @@ fn json10_client_cases_run_and_pass_or_are_listed() {
 #[test]
 fn json11_client_cases_run_and_pass_or_are_listed() {
     run_suite(&JSON11);
+}
+
+#[test]
+fn rest_json_client_cases_run_and_pass_or_are_listed() {
+    run_suite(&REST_JSON);
 }
 
 /// One client case of the suite.

@@ -46,30 +46,31 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
                 unreachable!("labels are checked when lowering")
             };
             let value = match f.presence {
-                Presence::Optional => quote! { input.#member.as_ref() },
-                _ => quote! { ::std::option::Option::Some(&input.#member) },
+                Presence::Optional => quote! {
+                    let ::std::option::Option::Some(value) = input.#member.as_ref() else {
+                        return ::std::result::Result::Err(crate::rest::empty_label(#wire));
+                    };
+                },
+                _ => quote! { let value = &input.#member; },
             };
             let text = scalar_text(plan, &f.ty, quote! { value }, *timestamp);
             quote! {
-                match #value {
-                    ::std::option::Option::Some(value) => {
-                        let text = #text;
-                        if text.is_empty() {
-                            return ::std::result::Result::Err(crate::rest::empty_label(#wire));
-                        }
-                        crate::rest::push_label(&mut path, &text, #greedy);
-                    }
-                    ::std::option::Option::None => {
+                {
+                    #value
+                    let text = #text;
+                    if text.is_empty() {
                         return ::std::result::Result::Err(crate::rest::empty_label(#wire));
                     }
+                    crate::rest::push_label(&mut path, &text, #greedy);
                 }
             }
         }
     });
-    let literal_query = http
+    let literal_query: Vec<TokenStream> = http
         .query
         .iter()
-        .map(|(k, v)| quote! { crate::rest::push_query(&mut query, #k, #v); });
+        .map(|(k, v)| quote! { crate::rest::push_query(&mut query, #k, #v); })
+        .collect();
     // Names bound by the pattern or by `@httpQuery`: `@httpQueryParams` do not repeat them.
     let mut bound_names: Vec<&str> = http.query.iter().map(|(k, _)| k.as_str()).collect();
     let mut query_items = Vec::new();
@@ -179,11 +180,11 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
         bound
     };
     let (body, content_type) = request_body(plan, op);
-    let method = &http.method;
-    quote! {
-        pub(crate) fn #name(input: &#input_ty) -> ::std::result::Result<crate::rest::HttpRequest, crate::error::RequestError> {
-            let mut path = ::std::string::String::new();
-            #( #path )*
+    let method = ident(&http.method);
+    let query = if literal_query.len() + query_items.len() + query_params.len() == 0 {
+        quote! {}
+    } else {
+        quote! {
             let mut query = ::std::string::String::new();
             #( #literal_query )*
             #( #query_items )*
@@ -193,12 +194,23 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
                 path.push('?');
                 path.push_str(&query);
             }
-            #[allow(unused_mut)]
-            let mut headers = crate::transport::http::HeaderMap::new();
+        }
+    };
+    let headers_mut = if headers.is_empty() {
+        quote! {}
+    } else {
+        quote! { mut }
+    };
+    quote! {
+        pub(crate) fn #name(input: &#input_ty) -> ::std::result::Result<crate::rest::HttpRequest, crate::error::RequestError> {
+            let mut path = ::std::string::String::new();
+            #( #path )*
+            #query
+            let #headers_mut headers = crate::transport::http::HeaderMap::new();
             #( #headers )*
             let (body, content_type) = #body;
             ::std::result::Result::Ok(crate::rest::HttpRequest {
-                method: crate::transport::http::Method::from_bytes(#method.as_bytes()).expect("the model's method is a token"),
+                method: crate::transport::http::Method::#method,
                 path_and_query: path,
                 headers,
                 body,

@@ -24,6 +24,9 @@ const BINDING_TRAITS: &[&str] = &[
     "httpResponseCode",
 ];
 
+/// The HTTP methods a restJson1 operation may use.
+const METHODS: &[&str] = &["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"];
+
 /// Which structure of an operation the fields belong to: bindings differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Direction {
@@ -62,8 +65,13 @@ impl Lowering<'_> {
         let method = http
             .get("method")
             .and_then(Value::as_str)
-            .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_uppercase()))
-            .ok_or_else(|| at("`@http` needs a `method` in upper case, such as \"GET\"".into()))?;
+            .ok_or_else(|| at("`@http` needs a `method`, such as \"GET\"".into()))?;
+        if !METHODS.contains(&method) {
+            return Err(at(format!(
+                "`@http` has the method `{method}`; supported: {}",
+                METHODS.join(", ")
+            )));
+        }
         let uri = http
             .get("uri")
             .and_then(Value::as_str)
