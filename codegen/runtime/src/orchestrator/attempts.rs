@@ -35,6 +35,7 @@ impl Runtime {
         mut body: Vec<u8>,
         host_prefix: Option<&str>,
         options: RequestOptions<'_>,
+        rest: Option<&request::RestParts>,
         settings: &CallSettings,
         started: &AtomicU32,
     ) -> Result<Answer, Failure> {
@@ -74,6 +75,11 @@ impl Runtime {
             }
         };
         let call = request::CallHeaders::new(self.spec, operation);
+        // restJson1: the operation's URI on the endpoint's, made once for the call.
+        let rest_uri = match (rest, prepared) {
+            (Some(rest), Ok(prepared)) => Some(request::rest_uri(prepared, &rest.path_and_query)?),
+            _ => None,
+        };
         let max_attempts = settings.max_attempts;
         let limits = Limits::new(self.config.max_response_bytes);
         let mut last_retry: Option<RetryKind> = None;
@@ -97,15 +103,21 @@ impl Runtime {
             } else {
                 body.clone()
             };
+            let rest_call = rest.zip(rest_uri.as_ref());
             let mut request = self.request(
                 prepared,
                 &call,
                 body,
                 options.content_encoding,
+                rest_call,
                 attempt,
                 max_attempts,
             )?;
-            identity.apply(&mut request, &prepared.uri_text)?;
+            let uri_text = match &rest_uri {
+                Some((_, text)) => text,
+                None => &prepared.uri_text,
+            };
+            identity.apply(&mut request, uri_text)?;
             let sent = http.send(request, limits);
             let outcome = match settings.attempt_timeout {
                 None => sent.await.map_err(Some),
@@ -195,6 +207,7 @@ impl Runtime {
                 body,
                 status,
                 request_id,
+                headers: parts.headers,
             }));
         }
         match aws_json::parse_error(status, &parts.headers, body) {
