@@ -406,10 +406,12 @@ pub struct HttpOperation {
     pub method: String,
     /// The path, in pieces: literal text (with its `/`s) and labels.
     pub path: Vec<PathPiece>,
-    /// Literal query parameters of the URI pattern: name and value (`""` when it has none).
-    pub query: Vec<(String, String)>,
+    /// Literal query parameters of the URI pattern: name and value (`None` without `=`).
+    pub query: Vec<(String, Option<String>)>,
     /// The status of a success.
     pub code: u16,
+    /// Headers every request carries, from a service customization (`customizations.rs`).
+    pub fixed_headers: Vec<(String, String)>,
 }
 
 /// A piece of an `@http` URI pattern's path.

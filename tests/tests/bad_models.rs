@@ -148,7 +148,10 @@ const CASES: &[(&str, Expect)] = &[
     // bound twice, a greedy label before the end, a payload on a GET, no `@http` at all.
     ("http_uri_unparsable", At("com.example#GetWidget")),
     ("http_label_without_member", At("com.example#GetWidget")),
-    ("http_member_bound_twice", At("com.example#GetWidgetInput$name")),
+    (
+        "http_member_bound_twice",
+        At("com.example#GetWidgetInput$name"),
+    ),
     ("http_greedy_label_not_last", At("com.example#GetWidget")),
     ("http_payload_on_get", At("com.example#GetWidget")),
     ("http_trait_missing", At("com.example#GetWidget")),

@@ -284,7 +284,10 @@ mod tests {
     fn http_date_lists_split_at_every_second_comma() {
         assert_eq!(
             split_http_dates("Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 23:48:18 GMT"),
-            ["Mon, 16 Dec 2019 23:48:18 GMT", "Tue, 17 Dec 2019 23:48:18 GMT"]
+            [
+                "Mon, 16 Dec 2019 23:48:18 GMT",
+                "Tue, 17 Dec 2019 23:48:18 GMT"
+            ]
         );
     }
 
@@ -294,7 +297,10 @@ mod tests {
         headers.insert("x-count", HeaderValue::from_static("abc"));
         headers.insert("x-flag", HeaderValue::from_static("true"));
         let error = header_parse::<i32>(&headers, "x-count", "an integer").unwrap_err();
-        assert_eq!(error.to_string(), "at `x-count`: expected an integer, found `abc`");
+        assert_eq!(
+            error.to_string(),
+            "at `x-count`: expected an integer, found `abc`"
+        );
         assert_eq!(header_bool(&headers, "x-flag").unwrap(), Some(true));
         assert_eq!(header_bool(&headers, "x-none").unwrap(), None);
     }

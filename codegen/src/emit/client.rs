@@ -251,6 +251,16 @@ fn client_call(
         let de_error = named[&case.ty]
             .codec()
             .expect("modeled errors are structures");
+        let fields = match named[&case.ty] {
+            crate::ir::Named::Structure(s) => s.fields.as_slice(),
+            _ => &[],
+        };
+        if super::rest::error_has_headers(fields) {
+            let decode = super::rest::error_fn(&de_error.de);
+            return quote! {
+                #code => crate::orchestrator::modeled_error(&OPERATION, &response, #code, |reader| crate::codec::#decode(reader, &response.headers)),
+            };
+        }
         let de_error = ident(&de_error.de);
         quote! {
             #code => crate::orchestrator::modeled_error(&OPERATION, &response, #code, crate::codec::#de_error),

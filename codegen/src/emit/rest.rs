@@ -27,7 +27,9 @@ pub fn has_body_fields(fields: &[Field]) -> bool {
 
 /// The payload field of `fields`, if one has `@httpPayload`.
 pub fn payload(fields: &[Field]) -> Option<&Field> {
-    fields.iter().find(|f| matches!(f.http, Some(HttpBinding::Payload { .. })))
+    fields
+        .iter()
+        .find(|f| matches!(f.http, Some(HttpBinding::Payload { .. })))
 }
 
 /// `http_request_<op>`.
@@ -37,6 +39,10 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
     let input_ty = type_path(&op.input_path);
     let fields = &op.input.fields;
     let path = http.path.iter().map(|piece| match piece {
+        PathPiece::Literal(text) if text.chars().count() == 1 => {
+            let c = text.chars().next().unwrap_or('/');
+            quote! { path.push(#c); }
+        }
         PathPiece::Literal(text) => quote! { path.push_str(#text); },
         PathPiece::Label { field, greedy } => {
             let f = &fields[*field];
@@ -69,7 +75,10 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
     let literal_query: Vec<TokenStream> = http
         .query
         .iter()
-        .map(|(k, v)| quote! { crate::rest::push_query(&mut query, #k, #v); })
+        .map(|(k, v)| match v {
+            Some(v) => quote! { crate::rest::push_query(&mut query, #k, #v); },
+            None => quote! { crate::rest::push_query_name(&mut query, #k); },
+        })
         .collect();
     // Names bound by the pattern or by `@httpQuery`: `@httpQueryParams` do not repeat them.
     let mut bound_names: Vec<&str> = http.query.iter().map(|(k, _)| k.as_str()).collect();
@@ -142,6 +151,14 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
                 base64,
             }) => {
                 let text = match &f.ty {
+                    Type::List { item, .. }
+                        if matches!(**item, Type::Timestamp { .. })
+                            && *timestamp == crate::ir::TimestampFormat::HttpDate =>
+                    {
+                        // HTTP dates have commas of their own, and are not quoted.
+                        let format = timestamp_format(*timestamp);
+                        quote! { value.iter().map(|item| item.format(#format)).collect::<::std::vec::Vec<_>>().join(", ") }
+                    }
                     Type::List { item, .. } => {
                         let text = scalar_text(plan, item, quote! { item }, *timestamp);
                         quote! {
@@ -153,15 +170,16 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
                     }
                     ty => scalar_text(plan, ty, quote! { value }, *timestamp),
                 };
+                // After the prefix headers: a header bound on its own wins over one of a map.
                 headers.push(quote! {
                     if let ::std::option::Option::Some(value) = #present {
                         let text = #text;
-                        headers.append(crate::rest::header_name(#name)?, crate::rest::header_value(#name, &text)?);
+                        headers.insert(crate::rest::header_name(#name)?, crate::rest::header_value(#name, &text)?);
                     }
                 });
             }
             Some(HttpBinding::PrefixHeaders { prefix }) => {
-                headers.push(quote! {
+                headers.insert(0, quote! {
                     if let ::std::option::Option::Some(value) = #present {
                         for (key, entry) in value {
                             let name = ::std::format!("{}{}", #prefix, key);
@@ -173,13 +191,21 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
             _ => {}
         }
     }
+    for (name, value) in http.fixed_headers.iter().rev() {
+        headers.insert(
+            0,
+            quote! {
+                headers.insert(crate::rest::header_name(#name)?, crate::transport::http::HeaderValue::from_static(#value));
+            },
+        );
+    }
     let bound = quote! { const BOUND: &[&str] = &[ #( #bound_names ),* ]; };
     let bound = if query_params.is_empty() {
         quote! {}
     } else {
         bound
     };
-    let (body, content_type) = request_body(plan, op);
+    let (body, _) = request_body(plan, op);
     let method = ident(&http.method);
     let query = if literal_query.len() + query_items.len() + query_params.len() == 0 {
         quote! {}
@@ -202,6 +228,7 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
         quote! { mut }
     };
     quote! {
+        #[allow(unused_variables)]
         pub(crate) fn #name(input: &#input_ty) -> ::std::result::Result<crate::rest::HttpRequest, crate::error::RequestError> {
             let mut path = ::std::string::String::new();
             #( #path )*
@@ -214,7 +241,7 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
                 path_and_query: path,
                 headers,
                 body,
-                content_type: #content_type,
+                content_type,
             })
         }
     }
@@ -236,7 +263,10 @@ fn request_body(plan: &Plan, op: &Operation) -> (TokenStream, TokenStream) {
                 quote! { value.as_ref().to_vec() },
                 quote! { "application/octet-stream" },
             ),
-            Type::String => (quote! { value.as_bytes().to_vec() }, quote! { "text/plain" }),
+            Type::String => (
+                quote! { value.as_bytes().to_vec() },
+                quote! { "text/plain" },
+            ),
             Type::Document => (
                 quote! { { let mut w = crate::json::Writer::new(); w.document(value); w.into_bytes() } },
                 quote! { "application/json" },
@@ -262,7 +292,8 @@ fn request_body(plan: &Plan, op: &Operation) -> (TokenStream, TokenStream) {
             }) => quote! { #media_type },
             _ => media,
         };
-        let empty_structure = matches!(&f.ty, Type::Named(path) if !matches!(plan.kind(path), Named::Enum(_)));
+        let empty_structure =
+            matches!(&f.ty, Type::Named(path) if matches!(plan.kind(path), Named::Structure(_)));
         let absent = if empty_structure {
             // An unset structure payload is sent as `{}`.
             quote! { (b"{}".to_vec(), ::std::option::Option::Some("application/json")) }
@@ -276,7 +307,7 @@ fn request_body(plan: &Plan, op: &Operation) -> (TokenStream, TokenStream) {
                     ::std::option::Option::None => #absent,
                 }
             },
-            quote! { content_type },
+            quote! {},
         );
     }
     if has_body_fields(fields) {
@@ -286,12 +317,12 @@ fn request_body(plan: &Plan, op: &Operation) -> (TokenStream, TokenStream) {
                 static BODY_SIZE: crate::json::BodySize = crate::json::BodySize::new();
                 (BODY_SIZE.write(|w| crate::codec::#ser(w, input)), #json)
             } },
-            quote! { content_type },
+            quote! {},
         )
     } else {
         (
             quote! { (::std::vec::Vec::new(), ::std::option::Option::None) },
-            quote! { content_type },
+            quote! {},
         )
     }
 }
@@ -313,8 +344,11 @@ pub(super) fn response_item(plan: &Plan, op: &Operation) -> TokenStream {
         let member = ident(&f.ident);
         let value = match &f.http {
             None => quote! { body.#member },
-            Some(HttpBinding::Payload { .. }) => quote! { payload },
-            Some(HttpBinding::ResponseCode) => quote! { i32::from(status) },
+            Some(HttpBinding::Payload { .. }) => quote! { payload_value },
+            Some(HttpBinding::ResponseCode) => match f.presence {
+                Presence::Optional => quote! { ::std::option::Option::Some(i32::from(status)) },
+                _ => quote! { i32::from(status) },
+            },
             Some(HttpBinding::Header { name, timestamp, base64 }) => {
                 let read = header_read(plan, &f.ty, name, *timestamp, *base64);
                 fill(f, quote! { #read.map_err(|e| crate::rest::invalid_header(operation, status, &request_id, e))? })
@@ -397,7 +431,7 @@ fn payload_read(plan: &Plan, f: &Field) -> TokenStream {
         _ => unreachable!("payload types are checked when lowering"),
     };
     let read = fill(f, read);
-    quote! { let payload = #read; }
+    quote! { let payload_value = #read; }
 }
 
 /// `value`, an `Option` of the field's value, as the field holds it.
@@ -455,7 +489,9 @@ fn header_read(
                 Named::Enum(e) if e.int => {
                     quote! { crate::rest::header_parse::<i32>(&headers, #name, "an integer").map(|v| v.map(#ty::from)) }
                 }
-                _ => quote! { crate::rest::header_text(&headers, #name).map(|text| text.map(#ty::from)) },
+                _ => {
+                    quote! { crate::rest::header_text(&headers, #name).map(|text| text.map(#ty::from)) }
+                }
             }
         }
         _ => unreachable!("header types are checked when lowering"),
@@ -506,11 +542,11 @@ fn scalar_text(
     timestamp: crate::ir::TimestampFormat,
 ) -> TokenStream {
     match ty {
-        Type::String => quote! { ::std::string::ToString::to_string(#value) },
-        Type::Bool | Type::I8 | Type::I16 | Type::I32 | Type::I64 => {
-            quote! { ::std::string::ToString::to_string(#value) }
+        Type::String | Type::Bool | Type::I8 | Type::I16 | Type::I32 | Type::I64 => {
+            quote! { #value.to_string() }
         }
-        Type::F32 | Type::F64 => quote! { crate::rest::float_text(f64::from(*#value)) },
+        Type::F32 => quote! { crate::rest::float32_text(*#value) },
+        Type::F64 => quote! { crate::rest::float_text(*#value) },
         Type::Timestamp { .. } => {
             let format = timestamp_format(timestamp);
             quote! { #value.format(#format) }
@@ -530,5 +566,47 @@ fn string_text(ty: &Type, value: TokenStream) -> TokenStream {
     match ty {
         Type::Named(_) => quote! { #value.as_str() },
         _ => quote! { #value.as_str() },
+    }
+}
+
+/// The name of the decoder of an error structure with header-bound members, from its JSON
+/// decoder's name.
+pub fn error_fn(de: &str) -> proc_macro2::Ident {
+    format_ident!("http_{}", de)
+}
+
+/// Whether an error structure has members bound to headers.
+pub fn error_has_headers(fields: &[Field]) -> bool {
+    fields.iter().any(|f| f.http.is_some())
+}
+
+/// `http_de_<error>`: the error's JSON decoder, then its header-bound members.
+pub(super) fn error_item(plan: &Plan, path: &crate::ir::TypeRef) -> TokenStream {
+    let Named::Structure(s) = plan.kind(path) else {
+        return quote! {};
+    };
+    let de = plan.de_fn(path);
+    let name = error_fn(&de.to_string());
+    let ty = type_path(path);
+    let sets = s.fields.iter().filter_map(|f| {
+        let member = ident(&f.ident);
+        let read = match &f.http {
+            Some(HttpBinding::Header { name, timestamp, base64 }) => {
+                header_read(plan, &f.ty, name, *timestamp, *base64)
+            }
+            Some(HttpBinding::PrefixHeaders { prefix }) => quote! {
+                crate::rest::prefix_headers(headers, #prefix).map(|map| ::std::option::Option::Some(map).filter(|map| !map.is_empty()))
+            },
+            _ => return None,
+        };
+        let value = fill(f, quote! { #read? });
+        Some(quote! { error.#member = #value; })
+    });
+    quote! {
+        pub(crate) fn #name(reader: &mut crate::json::Reader<'_>, headers: &crate::transport::http::HeaderMap) -> ::std::result::Result<#ty, crate::json::DeError> {
+            let mut error = crate::codec::#de(reader)?;
+            #( #sets )*
+            ::std::result::Result::Ok(error)
+        }
     }
 }

@@ -90,10 +90,17 @@ impl Lowering<'_> {
                     .into(),
             ));
         }
-        let (path, query) = parse_uri(uri, input).map_err(|why| at(format!("`@http` URI `{uri}` {why}")))?;
+        let (path, query) =
+            parse_uri(uri, input).map_err(|why| at(format!("`@http` URI `{uri}` {why}")))?;
         // Every label member has its label.
-        for field in input.iter().filter(|f| matches!(f.http, Some(HttpBinding::Label { .. }))) {
-            let index = input.iter().position(|f| std::ptr::eq(f, field)).unwrap_or_default();
+        for field in input
+            .iter()
+            .filter(|f| matches!(f.http, Some(HttpBinding::Label { .. })))
+        {
+            let index = input
+                .iter()
+                .position(|f| std::ptr::eq(f, field))
+                .unwrap_or_default();
             if !path
                 .iter()
                 .any(|piece| matches!(piece, PathPiece::Label { field, .. } if *field == index))
@@ -117,6 +124,10 @@ impl Lowering<'_> {
             path,
             query,
             code,
+            fixed_headers: crate::customizations::request_headers(&self.selection.service)
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
         }))
     }
 
@@ -154,9 +165,20 @@ impl Lowering<'_> {
             let applies = match direction {
                 Direction::Input => binding != "httpResponseCode",
                 Direction::Output => {
-                    matches!(binding, "httpHeader" | "httpPrefixHeaders" | "httpPayload" | "httpResponseCode")
+                    matches!(
+                        binding,
+                        "httpHeader" | "httpPrefixHeaders" | "httpPayload" | "httpResponseCode"
+                    )
                 }
-                Direction::Error => matches!(binding, "httpHeader" | "httpPrefixHeaders" | "httpPayload"),
+                Direction::Error => {
+                    if binding == "httpPayload" {
+                        return Err(Diagnostic::at(
+                            member_id,
+                            "`@httpPayload` on an error structure is not supported yet",
+                        ));
+                    }
+                    matches!(binding, "httpHeader" | "httpPrefixHeaders")
+                }
             };
             // A binding that does not apply here is ignored, as Smithy says: the member is in the
             // body.
@@ -172,7 +194,9 @@ impl Lowering<'_> {
             field.http = Some(match binding {
                 "httpLabel" => {
                     if !self.is_scalar(&field.ty) {
-                        return Err(bad("needs a string, number, boolean, timestamp or enum member"));
+                        return Err(bad(
+                            "needs a string, number, boolean, timestamp or enum member",
+                        ));
                     }
                     if !traits::has(&member.traits, traits::REQUIRED) {
                         return Err(bad("needs a `@required` member"));
@@ -186,7 +210,8 @@ impl Lowering<'_> {
                         return Err(bad("needs a scalar member or a list of scalars"));
                     }
                     HttpBinding::Query {
-                        name: non_empty_string(value).ok_or_else(|| bad("needs a parameter name"))?,
+                        name: non_empty_string(value)
+                            .ok_or_else(|| bad("needs a parameter name"))?,
                         timestamp: explicit_format.unwrap_or(TimestampFormat::DateTime),
                     }
                 }
@@ -270,7 +295,10 @@ impl Lowering<'_> {
     }
 
     fn is_enum(&self, path: &crate::ir::TypeRef) -> bool {
-        matches!(self.kind_at(path), Some(ShapeKind::Enum | ShapeKind::IntEnum))
+        matches!(
+            self.kind_at(path),
+            Some(ShapeKind::Enum | ShapeKind::IntEnum)
+        )
     }
 
     fn is_int_enum(&self, path: &crate::ir::TypeRef) -> bool {
@@ -295,7 +323,10 @@ impl Lowering<'_> {
 
     fn is_scalar_or_list(&self, ty: &Type) -> bool {
         match ty {
-            Type::List { item, sparse: false } => self.is_scalar(item),
+            Type::List {
+                item,
+                sparse: false,
+            } => self.is_scalar(item),
             other => self.is_scalar(other),
         }
     }
@@ -334,7 +365,7 @@ fn non_empty_string(value: &Value) -> Option<String> {
 fn parse_uri(
     uri: &str,
     input: &[Field],
-) -> std::result::Result<(Vec<PathPiece>, Vec<(String, String)>), String> {
+) -> std::result::Result<(Vec<PathPiece>, Vec<(String, Option<String>)>), String> {
     if !uri.starts_with('/') {
         return Err("does not start with `/`".into());
     }
@@ -363,15 +394,17 @@ fn parse_uri(
             literal.push_str(segment);
             continue;
         };
-        let inner = inner
-            .strip_suffix('}')
-            .ok_or_else(|| format!("has the segment `{segment}`: a label must be a whole segment"))?;
+        let inner = inner.strip_suffix('}').ok_or_else(|| {
+            format!("has the segment `{segment}`: a label must be a whole segment")
+        })?;
         let (name, greedy) = match inner.strip_suffix('+') {
             Some(name) => (name, true),
             None => (inner, false),
         };
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return Err(format!("has the label `{{{inner}}}`, which is not a member name"));
+            return Err(format!(
+                "has the label `{{{inner}}}`, which is not a member name"
+            ));
         }
         if seen.contains(&name) {
             return Err(format!("has the label `{{{name}}}` twice"));
@@ -385,7 +418,9 @@ fn parse_uri(
         let field = input
             .iter()
             .position(|f| f.wire_name == name)
-            .ok_or_else(|| format!("has the label `{{{name}}}`, but the input has no member `{name}`"))?;
+            .ok_or_else(|| {
+                format!("has the label `{{{name}}}`, but the input has no member `{name}`")
+            })?;
         if !matches!(input[field].http, Some(HttpBinding::Label { .. })) {
             return Err(format!(
                 "has the label `{{{name}}}`, but the input member `{name}` does not have `@httpLabel`"
@@ -405,12 +440,18 @@ fn parse_uri(
         pieces.push(PathPiece::Literal(literal));
     }
     let mut pairs = Vec::new();
-    for pair in query.into_iter().flat_map(|q| q.split('&')).filter(|p| !p.is_empty()) {
+    for pair in query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter(|p| !p.is_empty())
+    {
         if pair.contains(['{', '}']) {
             return Err(format!("has a label in its query (`{pair}`)"));
         }
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        pairs.push((name.to_owned(), value.to_owned()));
+        match pair.split_once('=') {
+            Some((name, value)) => pairs.push((name.to_owned(), Some(value.to_owned()))),
+            None => pairs.push((pair.to_owned(), None)),
+        }
     }
     Ok((pieces, pairs))
 }

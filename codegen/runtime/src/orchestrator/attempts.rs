@@ -218,6 +218,7 @@ impl Runtime {
                 let kind = retry::classify(Some(status), Some(&error.code), false, false);
                 let refused = status == 503 || kind == Some(RetryKind::Throttling);
                 error.attempts = attempt;
+                error.headers = parts.headers;
                 Answered::Failed(Failed {
                     failure: Failure::Service(error),
                     kind,

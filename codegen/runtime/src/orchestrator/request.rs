@@ -250,7 +250,21 @@ impl Runtime {
         }
         // The protocol tests require it, and it is signed with the others (hyper would only add
         // it when sending).
-        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        // restJson1 requests without a body that use a method without one (GET, HEAD, DELETE,
+        // OPTIONS) have none, as the protocol tests require.
+        let bodyless = rest.is_some_and(|(rest, _)| {
+            body.is_empty()
+                && matches!(
+                    rest.method,
+                    http::Method::GET
+                        | http::Method::HEAD
+                        | http::Method::DELETE
+                        | http::Method::OPTIONS
+                )
+        });
+        if !bodyless {
+            headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        }
         headers.insert(http::header::USER_AGENT, service.user_agent.clone());
         headers.insert(INVOCATION_ID.clone(), invocation_id);
         headers.insert(
@@ -285,7 +299,8 @@ impl Runtime {
                             );
                             headers.insert(
                                 http::header::CONTENT_ENCODING,
-                                HeaderValue::from_str(&joined).map_err(|e| invalid(cannot_build(e)))?,
+                                HeaderValue::from_str(&joined)
+                                    .map_err(|e| invalid(cannot_build(e)))?,
                             );
                             continue;
                         }

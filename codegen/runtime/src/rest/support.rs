@@ -41,6 +41,26 @@ pub fn float_text(value: f64) -> String {
     }
 }
 
+/// [`float_text`] of an `f32`: its own shortest text (`1.1`, not the `f64`'s `1.100000023841858`).
+pub fn float32_text(value: f32) -> String {
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        float_text(f64::from(value))
+    }
+}
+
+/// A query parameter without a value (`?name`, as a URI pattern may have one).
+pub fn push_query_name(query: &mut String, name: &str) {
+    let mut pair = String::new();
+    super::push_query(&mut pair, name, "");
+    pair.pop();
+    if !query.is_empty() {
+        query.push('&');
+    }
+    query.push_str(&pair);
+}
+
 /// The failure of a 2xx answer whose header `why` is about does not match the model.
 pub fn invalid_header(
     operation: &OperationSpec,
@@ -82,7 +102,12 @@ fn invalid(
 pub fn read_document(operation: &OperationSpec, answer: Answer) -> Result<Document, RequestError> {
     let status = answer.status;
     let text = std::str::from_utf8(&answer.body).map_err(|_| {
-        invalid(operation, status, &answer.request_id, "the body is not UTF-8 text")
+        invalid(
+            operation,
+            status,
+            &answer.request_id,
+            "the body is not UTF-8 text",
+        )
     })?;
     let mut reader = crate::json::Reader::new(text);
     reader
@@ -95,7 +120,8 @@ pub fn read_document(operation: &OperationSpec, answer: Answer) -> Result<Docume
 pub fn base64_text(name: &str, text: &str) -> Result<String, DeError> {
     let bytes = crate::primitives::base64::decode(text)
         .map_err(|_| DeError::invalid("base64 text", "other text").at(name))?;
-    String::from_utf8(bytes).map_err(|_| DeError::invalid("base64 of UTF-8 text", "other bytes").at(name))
+    String::from_utf8(bytes)
+        .map_err(|_| DeError::invalid("base64 of UTF-8 text", "other bytes").at(name))
 }
 
 /// One item of a list header, parsed as `what`.
@@ -111,8 +137,9 @@ pub fn parse_timestamp_item(
     item: &str,
     format: TimestampFormat,
 ) -> Result<DateTime, DeError> {
-    DateTime::parse(item.trim(), format)
-        .map_err(|_| DeError::invalid(timestamp_kind(format), format_args!("`{}`", short(item))).at(name))
+    DateTime::parse(item.trim(), format).map_err(|_| {
+        DeError::invalid(timestamp_kind(format), format_args!("`{}`", short(item))).at(name)
+    })
 }
 
 fn timestamp_kind(format: TimestampFormat) -> &'static str {
@@ -148,7 +175,10 @@ mod tests {
     fn header_items_name_the_header_and_what_was_expected() {
         assert_eq!(parse_item::<i32>("X-A", " 7", "an integer").unwrap(), 7);
         let error = parse_item::<i32>("X-A", "seven", "an integer").unwrap_err();
-        assert_eq!(error.to_string(), "at `X-A`: expected an integer, found `seven`");
+        assert_eq!(
+            error.to_string(),
+            "at `X-A`: expected an integer, found `seven`"
+        );
         assert_eq!(base64_text("X-B", "Zm9v").unwrap(), "foo");
         assert!(base64_text("X-B", "!!").is_err());
     }

@@ -34,13 +34,18 @@ pub(super) fn de_item(plan: &Plan, path: &TypeRef) -> TokenStream {
                 .filter(|(f, _)| in_body(f))
                 .map(|(_, local)| local)
                 .collect();
-            let arms = s.fields.iter().zip(&locals).filter(|(f, _)| in_body(f)).map(|(f, local)| {
-                let wire = &f.json_name;
-                let read = de_fn(plan, &f.ty);
-                quote! {
-                    #wire => #local = reader.nullable(#read).map_err(|e| e.at(#wire))?,
-                }
-            });
+            let arms = s
+                .fields
+                .iter()
+                .zip(&locals)
+                .filter(|(f, _)| in_body(f))
+                .map(|(f, local)| {
+                    let wire = &f.json_name;
+                    let read = de_fn(plan, &f.ty);
+                    quote! {
+                        #wire => #local = reader.nullable(#read).map_err(|e| e.at(#wire))?,
+                    }
+                });
             let fields = s.fields.iter().zip(&locals).map(|(f, local)| {
                 let field = ident(&f.ident);
                 if f.http.is_some() {

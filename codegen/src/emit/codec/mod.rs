@@ -141,6 +141,15 @@ pub fn codec_file(krate: &Crate, source: &str) -> Result<GeneratedFile, Diagnost
     for path in &plan.de {
         file.push(de::de_item(&plan, path))?;
     }
+    if krate.operations.iter().any(|op| op.http.is_some()) {
+        for path in &plan.de {
+            if let Named::Structure(s) = plan.kind(path) {
+                if s.error.is_some() && super::rest::error_has_headers(&s.fields) {
+                    file.push(super::rest::error_item(&plan, path))?;
+                }
+            }
+        }
+    }
     for op in krate.operations.iter().filter(|op| op.http.is_some()) {
         file.push(super::rest::request_item(&plan, op))?;
         file.push(super::rest::response_item(&plan, op))?;
