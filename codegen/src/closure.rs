@@ -47,6 +47,8 @@ pub struct Selection {
 
 /// Why an operation reaching an event stream is left out of an all-operations selection.
 pub const EVENT_STREAM_SKIP: &str = "event streams are not supported";
+/// Why an operation with a `@streaming` blob is left out of an all-operations selection.
+pub const STREAMING_BLOB_SKIP: &str = "streaming blobs are not supported yet";
 
 /// Traits that change what goes over the wire, which this generator does not implement yet, each
 /// with the sentence that refuses it. Generating a client that ignores them would send wrong
@@ -85,15 +87,15 @@ pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Re
     let all = service_operations(model, service);
     let mut skipped = Vec::new();
     let chosen: Vec<ShapeId> = if operations.is_empty() {
-        // All operations: those with an event stream are skipped and reported (never silently);
-        // every other unsupported feature still refuses the model.
-        let (streams, chosen): (Vec<ShapeId>, Vec<ShapeId>) = all
-            .into_iter()
-            .partition(|id| reaches_event_stream(model, service, id));
-        skipped = streams
-            .into_iter()
-            .map(|id| (id, EVENT_STREAM_SKIP.to_owned()))
-            .collect();
+        // All operations: those with an event stream or a streaming blob are skipped and
+        // reported (never silently); every other unsupported feature still refuses the model.
+        let mut chosen = Vec::new();
+        for id in all {
+            match reaches_stream(model, service, &id) {
+                Some(why) => skipped.push((id, why.to_owned())),
+                None => chosen.push(id),
+            }
+        }
         skipped.sort_by(|a, b| a.0.name().cmp(b.0.name()).then_with(|| a.0.cmp(&b.0)));
         chosen
     } else {
@@ -374,8 +376,9 @@ fn reach(model: &Model, service: &Shape, operations: &[ShapeId]) -> Result<BTree
     Ok(shapes)
 }
 
-/// True when the operation's input, output or errors reach an event stream: a `@streaming` union.
-fn reaches_event_stream(model: &Model, service: &Shape, operation: &ShapeId) -> bool {
+/// Why the operation is skipped in an all-operations selection, if its input, output or errors
+/// reach a `@streaming` union (an event stream) or blob.
+fn reaches_stream(model: &Model, service: &Shape, operation: &ShapeId) -> Option<&'static str> {
     let parts = model
         .shape(operation)
         .operation
@@ -389,17 +392,21 @@ fn reaches_event_stream(model: &Model, service: &Shape, operation: &ShapeId) -> 
         .chain(operation_errors(model, &service.id, operation))
         .collect();
     let mut seen: HashSet<ShapeId> = HashSet::new();
+    let mut blob = false;
     while let Some(id) = work.pop() {
         if !seen.insert(id.clone()) {
             continue;
         }
         let shape = model.shape(&id);
-        if shape.kind == ShapeKind::Union && traits::has(&shape.traits, "streaming") {
-            return true;
+        if traits::has(&shape.traits, "streaming") {
+            if shape.kind == ShapeKind::Union {
+                return Some(EVENT_STREAM_SKIP);
+            }
+            blob = true;
         }
         work.extend(shape.members.iter().map(|m| m.target.clone()));
     }
-    false
+    blob.then_some(STREAMING_BLOB_SKIP)
 }
 
 fn check_unsupported(shape: &Shape) -> Result<()> {

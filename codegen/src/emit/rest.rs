@@ -350,7 +350,7 @@ pub(super) fn response_item(plan: &Plan, op: &Operation) -> TokenStream {
                 _ => quote! { i32::from(status) },
             },
             Some(HttpBinding::Header { name, timestamp, base64 }) => {
-                let read = header_read(plan, &f.ty, name, *timestamp, *base64);
+                let read = header_read(plan, &f.ty, name, *timestamp, *base64, &quote! { &headers });
                 fill(f, quote! { #read.map_err(|e| crate::rest::invalid_header(operation, status, &request_id, e))? })
             }
             Some(HttpBinding::PrefixHeaders { prefix }) => fill(
@@ -449,15 +449,16 @@ fn header_read(
     name: &str,
     timestamp: crate::ir::TimestampFormat,
     base64: bool,
+    headers: &TokenStream,
 ) -> TokenStream {
     match ty {
         Type::List { item, .. } => {
             let split = if matches!(**item, Type::Timestamp { .. })
                 && timestamp == crate::ir::TimestampFormat::HttpDate
             {
-                quote! { crate::rest::header_text(&headers, #name).map(|text| text.map(crate::rest::split_http_dates)) }
+                quote! { crate::rest::header_text(#headers, #name).map(|text| text.map(crate::rest::split_http_dates)) }
             } else {
-                quote! { crate::rest::header_list_items(&headers, #name) }
+                quote! { crate::rest::header_list_items(#headers, #name) }
             };
             let parse = item_parse(plan, item, name, timestamp);
             quote! {
@@ -465,32 +466,32 @@ fn header_read(
             }
         }
         Type::String if base64 => quote! {
-            crate::rest::header_text(&headers, #name).and_then(|text| text.map(|text| crate::rest::base64_text(#name, text)).transpose())
+            crate::rest::header_text(#headers, #name).and_then(|text| text.map(|text| crate::rest::base64_text(#name, text)).transpose())
         },
         Type::String => {
-            quote! { crate::rest::header_text(&headers, #name).map(|text| text.map(::std::borrow::ToOwned::to_owned)) }
+            quote! { crate::rest::header_text(#headers, #name).map(|text| text.map(::std::borrow::ToOwned::to_owned)) }
         }
-        Type::Bool => quote! { crate::rest::header_bool(&headers, #name) },
+        Type::Bool => quote! { crate::rest::header_bool(#headers, #name) },
         Type::I8 | Type::I16 | Type::I32 | Type::I64 => {
             let rty = super::rust_type(ty);
-            quote! { crate::rest::header_parse::<#rty>(&headers, #name, "an integer") }
+            quote! { crate::rest::header_parse::<#rty>(#headers, #name, "an integer") }
         }
         Type::F32 | Type::F64 => {
             let rty = super::rust_type(ty);
-            quote! { crate::rest::header_parse::<#rty>(&headers, #name, "a number") }
+            quote! { crate::rest::header_parse::<#rty>(#headers, #name, "a number") }
         }
         Type::Timestamp { .. } => {
             let format = timestamp_format(timestamp);
-            quote! { crate::rest::header_timestamp(&headers, #name, #format) }
+            quote! { crate::rest::header_timestamp(#headers, #name, #format) }
         }
         Type::Named(path) => {
             let ty = type_path(path);
             match plan.kind(path) {
                 Named::Enum(e) if e.int => {
-                    quote! { crate::rest::header_parse::<i32>(&headers, #name, "an integer").map(|v| v.map(#ty::from)) }
+                    quote! { crate::rest::header_parse::<i32>(#headers, #name, "an integer").map(|v| v.map(#ty::from)) }
                 }
                 _ => {
-                    quote! { crate::rest::header_text(&headers, #name).map(|text| text.map(#ty::from)) }
+                    quote! { crate::rest::header_text(#headers, #name).map(|text| text.map(#ty::from)) }
                 }
             }
         }
@@ -592,7 +593,7 @@ pub(super) fn error_item(plan: &Plan, path: &crate::ir::TypeRef) -> TokenStream 
         let member = ident(&f.ident);
         let read = match &f.http {
             Some(HttpBinding::Header { name, timestamp, base64 }) => {
-                header_read(plan, &f.ty, name, *timestamp, *base64)
+                header_read(plan, &f.ty, name, *timestamp, *base64, &quote! { headers })
             }
             Some(HttpBinding::PrefixHeaders { prefix }) => quote! {
                 crate::rest::prefix_headers(headers, #prefix).map(|map| ::std::option::Option::Some(map).filter(|map| !map.is_empty()))

@@ -190,7 +190,7 @@ impl Lowering<'_> {
             let explicit_format = traits::timestamp_format(&member.traits)
                 .or_else(|| traits::timestamp_format(&target.traits))
                 .map(parse_format);
-            let bad = |why: &str| Diagnostic::at(&member_id, format!("`@{binding}` {why}"));
+            let bad = |why: &str| Diagnostic::at(member_id, format!("`@{binding}` {why}"));
             field.http = Some(match binding {
                 "httpLabel" => {
                     if !self.is_scalar(&field.ty) {
@@ -360,12 +360,15 @@ fn non_empty_string(value: &Value) -> Option<String> {
     value.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
+/// A URI pattern's literal query parameters: name, and value after `=` if any.
+type LiteralQuery = Vec<(String, Option<String>)>;
+
 /// The path pieces and literal query of a URI pattern, its labels resolved to `input` fields
 /// bound with `@httpLabel`; or what is wrong with it.
 fn parse_uri(
     uri: &str,
     input: &[Field],
-) -> std::result::Result<(Vec<PathPiece>, Vec<(String, Option<String>)>), String> {
+) -> std::result::Result<(Vec<PathPiece>, LiteralQuery), String> {
     if !uri.starts_with('/') {
         return Err("does not start with `/`".into());
     }

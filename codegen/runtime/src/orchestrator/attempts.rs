@@ -34,8 +34,7 @@ impl Runtime {
         spec: &'static OperationSpec,
         mut body: Vec<u8>,
         host_prefix: Option<&str>,
-        options: RequestOptions<'_>,
-        rest: Option<&request::RestParts>,
+        (options, rest): (RequestOptions<'_>, Option<&request::RestParts>),
         settings: &CallSettings,
         started: &AtomicU32,
     ) -> Result<Answer, Failure> {
@@ -110,8 +109,7 @@ impl Runtime {
                 body,
                 options.content_encoding,
                 rest_call,
-                attempt,
-                max_attempts,
+                (attempt, max_attempts),
             )?;
             let uri_text = match &rest_uri {
                 Some((_, text)) => text,

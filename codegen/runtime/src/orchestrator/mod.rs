@@ -355,8 +355,7 @@ impl Runtime {
                     operation,
                     body,
                     host_prefix.as_deref(),
-                    options,
-                    rest,
+                    (options, rest),
                     &settings,
                     &started,
                 );

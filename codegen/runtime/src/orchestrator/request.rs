@@ -220,8 +220,7 @@ impl Runtime {
         body: Vec<u8>,
         content_encoding: Option<&'static str>,
         rest: Option<(&RestParts, &(http::Uri, String))>,
-        attempt: u32,
-        max_attempts: u32,
+        (attempt, max_attempts): (u32, u32),
     ) -> Result<http::Request<Vec<u8>>, RequestError> {
         let invalid = |why: String| RequestError::new(RequestErrorKind::Endpoint, why);
         let service = self.headers.as_ref().map_err(|why| invalid(why.clone()))?;
