@@ -96,6 +96,12 @@ pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Re
                 None => chosen.push(id),
             }
         }
+        // Nothing left: the first skipped operation is taken as if asked for by name, so the
+        // refusal names the streaming shape.
+        if chosen.is_empty() && !skipped.is_empty() {
+            chosen.push(skipped.remove(0).0);
+            skipped.clear();
+        }
         skipped.sort_by(|a, b| a.0.name().cmp(b.0.name()).then_with(|| a.0.cmp(&b.0)));
         chosen
     } else {

@@ -18,8 +18,8 @@ mod support;
 
 pub use support::*;
 
-/// The parts of a restJson1 request that come from the operation and its input.
-#[derive(Debug)]
+/// The parts of a restJson1 request that come from the operation and its input. Its `Debug`
+/// shows header names and the body's length, never values (they may be sensitive).
 pub struct HttpRequest {
     /// `GET`, `POST`, ... as the operation's `@http` says.
     pub method: http::Method,
@@ -33,6 +33,19 @@ pub struct HttpRequest {
     /// The body's `Content-Type`; `None` without a body (then no `Content-Type` is sent). A
     /// `Content-Type` in `headers` (an input member's) wins.
     pub content_type: Option<&'static str>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("path_and_query", &self.path_and_query)
+            .field("headers", &names)
+            .field("body_len", &self.body.len())
+            .field("content_type", &self.content_type)
+            .finish()
+    }
 }
 
 /// Whether `byte` is sent as it is in a label or query value: RFC 3986's unreserved characters.
@@ -299,7 +312,7 @@ mod tests {
         let error = header_parse::<i32>(&headers, "x-count", "an integer").unwrap_err();
         assert_eq!(
             error.to_string(),
-            "at `x-count`: expected an integer, found `abc`"
+            "at `x-count`: expected an integer, found text that is not one"
         );
         assert_eq!(header_bool(&headers, "x-flag").unwrap(), Some(true));
         assert_eq!(header_bool(&headers, "x-none").unwrap(), None);
