@@ -17,6 +17,7 @@ use crate::traits;
 pub enum Protocol {
     AwsJson1_0,
     AwsJson1_1,
+    RestJson1,
 }
 
 impl Protocol {
@@ -25,6 +26,7 @@ impl Protocol {
         match self {
             Self::AwsJson1_0 => "application/x-amz-json-1.0",
             Self::AwsJson1_1 => "application/x-amz-json-1.1",
+            Self::RestJson1 => "application/json",
         }
     }
 }
@@ -45,6 +47,8 @@ pub struct Selection {
 
 /// Why an operation reaching an event stream is left out of an all-operations selection.
 pub const EVENT_STREAM_SKIP: &str = "event streams are not supported";
+/// Why an operation with a `@streaming` blob is left out of an all-operations selection.
+pub const STREAMING_BLOB_SKIP: &str = "streaming blobs are not supported yet";
 
 /// Traits that change what goes over the wire, which this generator does not implement yet, each
 /// with the sentence that refuses it. Generating a client that ignores them would send wrong
@@ -69,7 +73,6 @@ const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
 
 /// Protocol traits of other AWS protocols, named so the refusal can say which one the model uses.
 const OTHER_PROTOCOLS: &[(&str, &str)] = &[
-    ("aws.protocols", "restJson1"),
     ("aws.protocols", "restXml"),
     ("aws.protocols", "awsQuery"),
     ("aws.protocols", "ec2Query"),
@@ -84,15 +87,21 @@ pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Re
     let all = service_operations(model, service);
     let mut skipped = Vec::new();
     let chosen: Vec<ShapeId> = if operations.is_empty() {
-        // All operations: those with an event stream are skipped and reported (never silently);
-        // every other unsupported feature still refuses the model.
-        let (streams, chosen): (Vec<ShapeId>, Vec<ShapeId>) = all
-            .into_iter()
-            .partition(|id| reaches_event_stream(model, service, id));
-        skipped = streams
-            .into_iter()
-            .map(|id| (id, EVENT_STREAM_SKIP.to_owned()))
-            .collect();
+        // All operations: those with an event stream or a streaming blob are skipped and
+        // reported (never silently); every other unsupported feature still refuses the model.
+        let mut chosen = Vec::new();
+        for id in all {
+            match reaches_stream(model, service, &id) {
+                Some(why) => skipped.push((id, why.to_owned())),
+                None => chosen.push(id),
+            }
+        }
+        // Nothing left: the first skipped operation is taken as if asked for by name, so the
+        // refusal names the streaming shape.
+        if chosen.is_empty() && !skipped.is_empty() {
+            chosen.push(skipped.remove(0).0);
+            skipped.clear();
+        }
         skipped.sort_by(|a, b| a.0.name().cmp(b.0.name()).then_with(|| a.0.cmp(&b.0)));
         chosen
     } else {
@@ -242,6 +251,15 @@ fn protocol_of(service: &Shape) -> Result<Protocol> {
     {
         found.push(Protocol::AwsJson1_1);
     }
+    if traits::by_id(
+        &service.traits,
+        traits::AWS_PROTOCOLS_NAMESPACE,
+        "restJson1",
+    )
+    .is_some()
+    {
+        found.push(Protocol::RestJson1);
+    }
     if let Some(first) = found.first() {
         // Several protocols: a client picks the first it supports, in the order of preference.
         return Ok(*first);
@@ -252,12 +270,12 @@ fn protocol_of(service: &Shape) -> Result<Protocol> {
     {
         return Err(Diagnostic::at(
             &service.id,
-            format!("uses protocol `{namespace}#{name}`, which is not supported (supported: aws.protocols#awsJson1_0, aws.protocols#awsJson1_1)"),
+            format!("uses protocol `{namespace}#{name}`, which is not supported (supported: aws.protocols#awsJson1_0, aws.protocols#awsJson1_1, aws.protocols#restJson1)"),
         ));
     }
     Err(Diagnostic::at(
         &service.id,
-        "has no protocol trait; add `aws.protocols#awsJson1_0` or `aws.protocols#awsJson1_1`",
+        "has no protocol trait; add `aws.protocols#awsJson1_0`, `aws.protocols#awsJson1_1` or `aws.protocols#restJson1`",
     ))
 }
 
@@ -364,8 +382,9 @@ fn reach(model: &Model, service: &Shape, operations: &[ShapeId]) -> Result<BTree
     Ok(shapes)
 }
 
-/// True when the operation's input, output or errors reach an event stream: a `@streaming` union.
-fn reaches_event_stream(model: &Model, service: &Shape, operation: &ShapeId) -> bool {
+/// Why the operation is skipped in an all-operations selection, if its input, output or errors
+/// reach a `@streaming` union (an event stream) or blob.
+fn reaches_stream(model: &Model, service: &Shape, operation: &ShapeId) -> Option<&'static str> {
     let parts = model
         .shape(operation)
         .operation
@@ -379,17 +398,21 @@ fn reaches_event_stream(model: &Model, service: &Shape, operation: &ShapeId) -> 
         .chain(operation_errors(model, &service.id, operation))
         .collect();
     let mut seen: HashSet<ShapeId> = HashSet::new();
+    let mut blob = false;
     while let Some(id) = work.pop() {
         if !seen.insert(id.clone()) {
             continue;
         }
         let shape = model.shape(&id);
-        if shape.kind == ShapeKind::Union && traits::has(&shape.traits, "streaming") {
-            return true;
+        if traits::has(&shape.traits, "streaming") {
+            if shape.kind == ShapeKind::Union {
+                return Some(EVENT_STREAM_SKIP);
+            }
+            blob = true;
         }
         work.extend(shape.members.iter().map(|m| m.target.clone()));
     }
-    false
+    blob.then_some(STREAMING_BLOB_SKIP)
 }
 
 fn check_unsupported(shape: &Shape) -> Result<()> {

@@ -6,6 +6,9 @@
 //! - Machine Learning (`com.amazonaws.machinelearning#AmazonML_20141212`): `Predict` goes to the
 //!   URL in its input's `PredictEndpoint` member (which `CreateRealtimeEndpoint` returned), not to
 //!   the service's endpoint. The suite's `MachinelearningPredictEndpoint` case checks it.
+//! - API Gateway (`com.amazonaws.apigateway#BackplaneControlService`): every request says
+//!   `Accept: application/json` (the service answers other media types otherwise). The suite's
+//!   `ApiGatewayAccept` case checks it.
 
 use crate::shape_id::ShapeId;
 
@@ -31,6 +34,22 @@ const OPERATIONS: &[OperationCustomization] = &[OperationCustomization {
     operation: "Predict",
     change: Change::EndpointFromMember("PredictEndpoint"),
 }];
+
+/// Headers every request of a service carries, by service shape id.
+const SERVICE_HEADERS: &[(&str, &[(&str, &str)])] = &[(
+    "com.amazonaws.apigateway#BackplaneControlService",
+    &[("Accept", "application/json")],
+)];
+
+/// The headers every request of `service` carries, for a service customized so.
+pub(crate) fn request_headers(service: &ShapeId) -> &'static [(&'static str, &'static str)] {
+    let service = service.to_string();
+    SERVICE_HEADERS
+        .iter()
+        .find(|(id, _)| *id == service)
+        .map(|(_, headers)| *headers)
+        .unwrap_or_default()
+}
 
 /// The input member (by its name in the model) whose value is the URL requests of `operation`
 /// of `service` go to, for an operation customized so.
@@ -58,5 +77,17 @@ mod tests {
         assert_eq!(endpoint_member(&service, &other), None);
         let elsewhere = ShapeId::parse("example.ml#AmazonML_20141212").unwrap();
         assert_eq!(endpoint_member(&elsewhere, &predict), None);
+    }
+
+    #[test]
+    fn api_gateway_requests_accept_json() {
+        let api_gateway =
+            ShapeId::parse("com.amazonaws.apigateway#BackplaneControlService").unwrap();
+        assert_eq!(
+            request_headers(&api_gateway),
+            [("Accept", "application/json")]
+        );
+        let other = ShapeId::parse("example.apigateway#BackplaneControlService").unwrap();
+        assert!(request_headers(&other).is_empty());
     }
 }

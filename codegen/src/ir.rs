@@ -151,6 +151,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// The auth schemes the operation accepts, resolved from the model (`lower::auth`).
     pub auth: Auth,
+    /// restJson1: the operation's `@http` trait (its input's and output's bindings are on their
+    /// fields); `None` for the AWS JSON protocols.
+    pub http: Option<HttpOperation>,
     /// The operation's own input, `<Op>Input`, whatever the model names its input shape (as the
     /// AWS SDK does): one type per operation, even when operations share an input shape.
     pub input: Structure,
@@ -335,6 +338,8 @@ pub struct ErrorInfo {
 pub struct Field {
     /// The member name in the model and on the wire.
     pub wire_name: String,
+    /// The member's key in a JSON body: its name, or its `@jsonName` under restJson1.
+    pub json_name: String,
     /// The field, possibly raw: `task_token`, `r#type`.
     pub ident: String,
     /// The member's name in snake case when the field has another one (`build` for
@@ -362,6 +367,60 @@ pub struct Field {
     /// `@idempotencyToken`: an `Optional` string the client fills with a fresh UUID v4 when it is
     /// unset at send time.
     pub idempotency_token: bool,
+    /// restJson1: where the member goes in the HTTP message, when not in the JSON body (only on
+    /// an operation's own input and output, and on errors; see `lower/http.rs`).
+    pub http: Option<HttpBinding>,
+}
+
+/// Where a member of a restJson1 input, output or error goes in the HTTP message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HttpBinding {
+    /// `@httpLabel`: a label of the URI pattern (date-time timestamps unless formatted).
+    Label { timestamp: TimestampFormat },
+    /// `@httpQuery(name)`: a query parameter (repeated for a list).
+    Query {
+        name: String,
+        timestamp: TimestampFormat,
+    },
+    /// `@httpQueryParams`: a map of parameters, added after the bound ones.
+    QueryParams,
+    /// `@httpHeader(name)`: a header (lists comma-joined; http-date timestamps unless formatted;
+    /// `@mediaType` strings in base64).
+    Header {
+        name: String,
+        timestamp: TimestampFormat,
+        base64: bool,
+    },
+    /// `@httpPrefixHeaders(prefix)`: a map of headers named `prefix` + key.
+    PrefixHeaders { prefix: String },
+    /// `@httpPayload`: the whole body; its `Content-Type` from the target's `@mediaType`, if any.
+    Payload { media_type: Option<String> },
+    /// `@httpResponseCode`: the answer's status.
+    ResponseCode,
+}
+
+/// restJson1: an operation's `@http` trait.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpOperation {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path, in pieces: literal text (with its `/`s) and labels.
+    pub path: Vec<PathPiece>,
+    /// Literal query parameters of the URI pattern: name and value (`None` without `=`).
+    pub query: Vec<(String, Option<String>)>,
+    /// The status of a success.
+    pub code: u16,
+    /// Headers every request carries, from a service customization (`customizations.rs`).
+    pub fixed_headers: Vec<(String, String)>,
+}
+
+/// A piece of an `@http` URI pattern's path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPiece {
+    /// Literal text, `/` included, as it goes on the wire.
+    Literal(String),
+    /// `{name}` or `{name+}` (greedy: `/` kept): the value of input field `field`.
+    Label { field: usize, greedy: bool },
 }
 
 /// Whether a field can be absent, and what happens when the builder is not given one.
@@ -518,6 +577,8 @@ pub struct Union {
 #[derive(Debug, Clone)]
 pub struct UnionVariant {
     pub wire_name: String,
+    /// The member's key in a JSON body: its name, or its `@jsonName` under restJson1.
+    pub json_name: String,
     pub name: String,
     /// The accessor that tells whether the union holds this member, e.g. `is_task_token`.
     pub is_fn: String,

@@ -332,6 +332,11 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../runtime/src/primitives/tests.rs"),
     ),
     ("src/profile.rs", include_str!("../runtime/src/profile.rs")),
+    ("src/rest.rs", include_str!("../runtime/src/rest.rs")),
+    (
+        "src/rest/support.rs",
+        include_str!("../runtime/src/rest/support.rs"),
+    ),
     ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
     (
         "src/retry/rate_limiter.rs",

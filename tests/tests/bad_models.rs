@@ -144,6 +144,17 @@ const CASES: &[(&str, Expect)] = &[
     // Auth schemes: one the runtime does not implement, `@auth` naming a scheme the service
     // does not apply, an API key with no valid location.
     ("unsupported_auth_scheme", At("com.example#GetWidget")),
+    // restJson1's HTTP bindings: a URI that does not parse, a label with no member, a member
+    // bound twice, a greedy label before the end, a payload on a GET, no `@http` at all.
+    ("http_uri_unparsable", At("com.example#GetWidget")),
+    ("http_label_without_member", At("com.example#GetWidget")),
+    (
+        "http_member_bound_twice",
+        At("com.example#GetWidgetInput$name"),
+    ),
+    ("http_greedy_label_not_last", At("com.example#GetWidget")),
+    ("http_payload_on_get", At("com.example#GetWidget")),
+    ("http_trait_missing", At("com.example#GetWidget")),
     ("auth_names_unapplied_scheme", At("com.example#GetWidget")),
     ("api_key_auth_bad_location", At("com.example#GetWidget")),
 ];

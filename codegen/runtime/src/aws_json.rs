@@ -21,6 +21,9 @@ pub struct ErrorResponse {
     pub query_code: Option<String>,
     /// The attempt that got this answer (retries included); set by the orchestrator.
     pub attempts: u32,
+    /// The answer's headers, for error members bound to them (restJson1); set by the
+    /// orchestrator.
+    pub headers: http::HeaderMap,
 }
 
 /// The request id header.
@@ -75,6 +78,7 @@ pub fn parse_error(
         body,
         query_code: None,
         attempts: 1,
+        headers: http::HeaderMap::new(),
     })
 }
 

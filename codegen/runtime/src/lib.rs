@@ -70,6 +70,8 @@ pub mod orchestrator;
 #[cfg(feature = "client")]
 pub mod profile;
 #[cfg(feature = "client")]
+pub mod rest;
+#[cfg(feature = "client")]
 pub mod retry;
 #[cfg(feature = "client")]
 pub mod sensitive;

@@ -104,6 +104,7 @@ fn response(code: &str, message: Option<&str>, body: Value) -> ErrorResponse {
         body: serde_json::to_vec(&body).unwrap(),
         query_code: None,
         attempts: 2,
+        headers: Default::default(),
     }
 }
 

@@ -136,6 +136,7 @@ fn protocol_id(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::AwsJson1_0 => "aws.protocols#awsJson1_0",
         Protocol::AwsJson1_1 => "aws.protocols#awsJson1_1",
+        Protocol::RestJson1 => "aws.protocols#restJson1",
     }
 }
 

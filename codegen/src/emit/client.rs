@@ -251,6 +251,16 @@ fn client_call(
         let de_error = named[&case.ty]
             .codec()
             .expect("modeled errors are structures");
+        let fields = match named[&case.ty] {
+            crate::ir::Named::Structure(s) => s.fields.as_slice(),
+            _ => &[],
+        };
+        if super::rest::error_has_headers(fields) {
+            let decode = super::rest::error_fn(&de_error.de);
+            return quote! {
+                #code => crate::orchestrator::modeled_error(&OPERATION, &response, #code, |reader| crate::codec::#decode(reader, &response.headers)),
+            };
+        }
         let de_error = ident(&de_error.de);
         quote! {
             #code => crate::orchestrator::modeled_error(&OPERATION, &response, #code, crate::codec::#de_error),
@@ -262,6 +272,11 @@ fn client_call(
         quote! {
             let (body, encoding) = crate::compression::compress_request(&self.runtime.config, body);
         }
+    });
+    let rest = op.http.as_ref().map(|_| {
+        let request = super::rest::request_fn(op);
+        let response = super::rest::response_fn(op);
+        (request, response)
     });
     let invoke = match request_options(op) {
         None => quote! {
@@ -339,6 +354,26 @@ fn client_call(
             })
         }
     };
+    let (prepare, invoke, decode) = match rest {
+        None => (
+            quote! {
+                let body = { static BODY_SIZE: crate::json::BodySize = crate::json::BodySize::new(); BODY_SIZE.write(|w| crate::codec::#ser(w, &input)) };
+                #compress
+            },
+            invoke,
+            quote! { crate::orchestrator::decode_output(&OPERATION, answer, crate::codec::#de) },
+        ),
+        Some((request, response)) => (
+            quote! {
+                let request = match crate::codec::#request(&input) {
+                    ::std::result::Result::Ok(request) => request,
+                    ::std::result::Result::Err(error) => return ::std::result::Result::Err(error.into()),
+                };
+            },
+            quote! { self.runtime.invoke_http(&OPERATION, request, #host_prefix, &self.overrides).await },
+            quote! { crate::codec::#response(&OPERATION, answer) },
+        ),
+    };
     quote! {
         fn #call_fn(&self, input: crate::operation::#module::#input) -> crate::client::BoxFuture<'_, ::std::result::Result<crate::operation::#module::#output, crate::operation::#module::#error>> {
             static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
@@ -349,10 +384,9 @@ fn client_call(
             };
             ::std::boxed::Box::pin(async move {
                 #fill_tokens
-                let body = { static BODY_SIZE: crate::json::BodySize = crate::json::BodySize::new(); BODY_SIZE.write(|w| crate::codec::#ser(w, &input)) };
-                #compress
+                #prepare
                 match #invoke {
-                    ::std::result::Result::Ok(answer) => crate::orchestrator::decode_output(&OPERATION, answer, crate::codec::#de).map_err(::std::convert::Into::into),
+                    ::std::result::Result::Ok(answer) => #decode.map_err(::std::convert::Into::into),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Request(error)) => ::std::result::Result::Err(error.into()),
                     ::std::result::Result::Err(crate::orchestrator::Failure::Service(response)) => {
                         #service_error

@@ -215,6 +215,7 @@ const RUNTIME_MODULES: &[(&str, bool)] = &[
     ("json", false),
     ("orchestrator", false),
     ("primitives", true),
+    ("rest", false),
     ("retry", true),
     ("sensitive", false),
     ("transport", true),
@@ -243,6 +244,7 @@ fn inline_runtime_modules(krate: &Crate) -> TokenStream {
         "json",
         "orchestrator",
         "profile",
+        "rest",
         "sign",
     ]
     .map(ident);

@@ -12,6 +12,7 @@ pub mod krate;
 pub mod lib_rs;
 pub mod operation;
 pub mod paginator;
+pub mod rest;
 pub mod waiter;
 
 use proc_macro2::{Ident, Span, TokenStream};

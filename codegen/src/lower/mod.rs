@@ -14,6 +14,7 @@
 mod auth;
 mod codec;
 mod cycles;
+mod http;
 mod members;
 mod operation;
 mod paginator;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::http::Direction;
 use super::Lowering;
 use crate::ast::{Member, ShapeKind};
 use crate::closure::operation_errors;
@@ -51,7 +52,15 @@ impl Lowering<'_> {
             let path = self.own_io_path(id, kind);
             let structure = match which {
                 Some(io_id) if !io_id.is_prelude() => {
-                    self.structure_at(self.model.shape(io_id), &path, kind == "Input")?
+                    let shape = self.model.shape(io_id);
+                    let mut structure = self.structure_at(shape, &path, kind == "Input")?;
+                    let direction = if kind == "Input" {
+                        Direction::Input
+                    } else {
+                        Direction::Output
+                    };
+                    self.bind_fields(shape, &mut structure.fields, direction)?;
+                    structure
                 }
                 _ => Structure {
                     id: format!("{id}${}", kind.to_ascii_lowercase()),
@@ -82,6 +91,7 @@ impl Lowering<'_> {
         let endpoint_field = self.endpoint_field(id, &input)?;
         let paginator = self.paginator(id, &camel, &input, &output)?;
         let auth = self.operation_auth(id)?;
+        let http = self.http_operation(id, &input.fields)?;
         Ok(Operation {
             id: id.to_string(),
             wire_name: id.name().to_owned(),
@@ -92,6 +102,7 @@ impl Lowering<'_> {
             idempotent: traits::has(&shape.traits, "idempotent")
                 || traits::has(&shape.traits, "readonly"),
             auth,
+            http,
             fn_name,
             module,
             input,

@@ -43,7 +43,11 @@ impl Lowering<'_> {
         operation_input: bool,
     ) -> Result<Structure> {
         let error = traits::error_kind(&shape.traits).map(str::to_owned);
-        let (fields, request_id_setter) = self.fields(shape, error.is_some(), operation_input)?;
+        let (mut fields, request_id_setter) =
+            self.fields(shape, error.is_some(), operation_input)?;
+        if error.is_some() {
+            self.bind_fields(shape, &mut fields, super::http::Direction::Error)?;
+        }
         self.check_not_self_requiring(shape)?;
         let error = error.map(|fault| {
             let message_field = fields
@@ -119,6 +123,8 @@ impl Lowering<'_> {
                 presence
             };
             fields.push(Field {
+                json_name: self.json_name(member),
+                http: None,
                 wire_name: member.name.clone(),
                 renamed_from,
                 setter: String::new(),
@@ -421,6 +427,7 @@ impl Lowering<'_> {
                 }
             }
             variants.push(UnionVariant {
+                json_name: self.json_name(member),
                 wire_name: member.name.clone(),
                 is_fn,
                 as_fn,

@@ -196,6 +196,8 @@ use ::smithy_rust_runtime::json;
 #[allow(unused_imports)]
 use ::smithy_rust_runtime::orchestrator;
 pub use ::smithy_rust_runtime::primitives;
+#[allow(unused_imports)]
+use ::smithy_rust_runtime::rest;
 pub use ::smithy_rust_runtime::retry;
 #[allow(unused_imports)]
 use ::smithy_rust_runtime::sensitive;

@@ -34,7 +34,7 @@ impl Runtime {
         spec: &'static OperationSpec,
         mut body: Vec<u8>,
         host_prefix: Option<&str>,
-        options: RequestOptions<'_>,
+        (options, rest): (RequestOptions<'_>, Option<&request::RestParts>),
         settings: &CallSettings,
         started: &AtomicU32,
     ) -> Result<Answer, Failure> {
@@ -74,6 +74,11 @@ impl Runtime {
             }
         };
         let call = request::CallHeaders::new(self.spec, operation);
+        // restJson1: the operation's URI on the endpoint's, made once for the call.
+        let rest_uri = match (rest, prepared) {
+            (Some(rest), Ok(prepared)) => Some(request::rest_uri(prepared, &rest.path_and_query)?),
+            _ => None,
+        };
         let max_attempts = settings.max_attempts;
         let limits = Limits::new(self.config.max_response_bytes);
         let mut last_retry: Option<RetryKind> = None;
@@ -97,15 +102,20 @@ impl Runtime {
             } else {
                 body.clone()
             };
+            let rest_call = rest.zip(rest_uri.as_ref());
             let mut request = self.request(
                 prepared,
                 &call,
                 body,
                 options.content_encoding,
-                attempt,
-                max_attempts,
+                rest_call,
+                (attempt, max_attempts),
             )?;
-            identity.apply(&mut request, &prepared.uri_text)?;
+            let uri_text = match &rest_uri {
+                Some((_, text)) => text,
+                None => &prepared.uri_text,
+            };
+            identity.apply(&mut request, uri_text)?;
             let sent = http.send(request, limits);
             let outcome = match settings.attempt_timeout {
                 None => sent.await.map_err(Some),
@@ -195,6 +205,7 @@ impl Runtime {
                 body,
                 status,
                 request_id,
+                headers: parts.headers,
             }));
         }
         match aws_json::parse_error(status, &parts.headers, body) {
@@ -205,6 +216,7 @@ impl Runtime {
                 let kind = retry::classify(Some(status), Some(&error.code), false, false);
                 let refused = status == 503 || kind == Some(RetryKind::Throttling);
                 error.attempts = attempt;
+                error.headers = parts.headers;
                 Answered::Failed(Failed {
                     failure: Failure::Service(error),
                     kind,

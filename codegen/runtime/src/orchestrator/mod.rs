@@ -131,6 +131,8 @@ pub struct Answer {
     pub status: u16,
     /// The `x-amzn-requestid` header, when the answer had one.
     pub request_id: Option<String>,
+    /// The response's headers (restJson1 outputs bind members to them).
+    pub headers: http::HeaderMap,
 }
 
 /// How a call failed.
@@ -279,6 +281,54 @@ impl Runtime {
         overrides: &CallOverrides,
         options: RequestOptions<'_>,
     ) -> Result<Answer, Failure> {
+        self.call(operation, body, host_prefix, overrides, options, None)
+            .await
+    }
+
+    /// One restJson1 call: as [`invoke_with_overrides`](Self::invoke_with_overrides), with the
+    /// request's method, path, query, headers and body from `request` (see [`crate::rest`]):
+    /// no `X-Amz-Target`, `Content-Type` only with a body, `Content-Length` always.
+    pub async fn invoke_http(
+        &self,
+        operation: &'static OperationSpec,
+        request: crate::rest::HttpRequest,
+        host_prefix: Option<HostPrefix<'_>>,
+        overrides: &CallOverrides,
+    ) -> Result<Answer, Failure> {
+        let crate::rest::HttpRequest {
+            method,
+            path_and_query,
+            headers,
+            body,
+            content_type,
+        } = request;
+        let rest = request::RestParts {
+            method,
+            path_and_query,
+            headers,
+            content_type,
+        };
+        self.call(
+            operation,
+            body,
+            host_prefix,
+            overrides,
+            RequestOptions::new(),
+            Some(&rest),
+        )
+        .await
+    }
+
+    /// A call of either protocol family: `rest` holds a restJson1 request's own parts.
+    async fn call(
+        &self,
+        operation: &'static OperationSpec,
+        body: Vec<u8>,
+        host_prefix: Option<HostPrefix<'_>>,
+        overrides: &CallOverrides,
+        options: RequestOptions<'_>,
+        rest: Option<&request::RestParts>,
+    ) -> Result<Answer, Failure> {
         use tracing::Instrument;
         let start = Instant::now();
         let span = tracing::debug_span!(
@@ -305,7 +355,7 @@ impl Runtime {
                     operation,
                     body,
                     host_prefix.as_deref(),
-                    options,
+                    (options, rest),
                     &settings,
                     &started,
                 );

@@ -31,7 +31,7 @@ pub fn modeled_error<E, T>(
     operation: &OperationSpec,
     response: &ErrorResponse,
     code: &str,
-    decode: fn(&mut Reader<'_>) -> Result<E, DeError>,
+    decode: impl FnOnce(&mut Reader<'_>) -> Result<E, DeError>,
 ) -> T
 where
     E: ModeledError,

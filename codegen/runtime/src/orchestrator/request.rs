@@ -219,22 +219,51 @@ impl Runtime {
         call: &CallHeaders,
         body: Vec<u8>,
         content_encoding: Option<&'static str>,
-        attempt: u32,
-        max_attempts: u32,
+        rest: Option<(&RestParts, &(http::Uri, String))>,
+        (attempt, max_attempts): (u32, u32),
     ) -> Result<http::Request<Vec<u8>>, RequestError> {
         let invalid = |why: String| RequestError::new(RequestErrorKind::Endpoint, why);
         let service = self.headers.as_ref().map_err(|why| invalid(why.clone()))?;
-        let target = HeaderValue::from_str(&call.target).map_err(|e| invalid(cannot_build(e)))?;
         // Hexadecimal digits and hyphens: always a valid value.
         let invocation_id =
             HeaderValue::from_bytes(&call.invocation_id).map_err(|e| invalid(cannot_build(e)))?;
         let mut headers = HeaderMap::with_capacity(REQUEST_HEADERS + prepared.headers.len());
         headers.insert(http::header::HOST, prepared.host.clone());
-        headers.insert(http::header::CONTENT_TYPE, service.content_type.clone());
+        match rest {
+            None => {
+                headers.insert(http::header::CONTENT_TYPE, service.content_type.clone());
+                let target =
+                    HeaderValue::from_str(&call.target).map_err(|e| invalid(cannot_build(e)))?;
+                headers.insert(X_AMZ_TARGET.clone(), target);
+            }
+            Some((rest, _)) => {
+                if let Some(content_type) = rest.content_type {
+                    if !rest.headers.contains_key(http::header::CONTENT_TYPE) {
+                        headers.insert(
+                            http::header::CONTENT_TYPE,
+                            HeaderValue::from_static(content_type),
+                        );
+                    }
+                }
+            }
+        }
         // The protocol tests require it, and it is signed with the others (hyper would only add
         // it when sending).
-        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-        headers.insert(X_AMZ_TARGET.clone(), target);
+        // restJson1 requests without a body that use a method without one (GET, HEAD, DELETE,
+        // OPTIONS) have none, as the protocol tests require.
+        let bodyless = rest.is_some_and(|(rest, _)| {
+            body.is_empty()
+                && matches!(
+                    rest.method,
+                    http::Method::GET
+                        | http::Method::HEAD
+                        | http::Method::DELETE
+                        | http::Method::OPTIONS
+                )
+        });
+        if !bodyless {
+            headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        }
         headers.insert(http::header::USER_AGENT, service.user_agent.clone());
         headers.insert(INVOCATION_ID.clone(), invocation_id);
         headers.insert(
@@ -252,11 +281,64 @@ impl Runtime {
             headers.append(name.clone(), value.clone());
         }
         let mut request = http::Request::new(body);
-        *request.method_mut() = http::Method::POST;
-        *request.uri_mut() = prepared.uri.clone();
+        match rest {
+            None => {
+                *request.method_mut() = http::Method::POST;
+                *request.uri_mut() = prepared.uri.clone();
+            }
+            Some((rest, (uri, _))) => {
+                for (name, value) in &rest.headers {
+                    if name == http::header::CONTENT_ENCODING {
+                        // The input's encoding comes first; the client's own (gzip) after it.
+                        if let Some(ours) = headers.remove(http::header::CONTENT_ENCODING) {
+                            let joined = format!(
+                                "{}, {}",
+                                value.to_str().unwrap_or_default(),
+                                ours.to_str().unwrap_or_default()
+                            );
+                            headers.insert(
+                                http::header::CONTENT_ENCODING,
+                                HeaderValue::from_str(&joined)
+                                    .map_err(|e| invalid(cannot_build(e)))?,
+                            );
+                            continue;
+                        }
+                    }
+                    headers.append(name.clone(), value.clone());
+                }
+                *request.method_mut() = rest.method.clone();
+                *request.uri_mut() = uri.clone();
+            }
+        }
         *request.headers_mut() = headers;
         Ok(request)
     }
+}
+
+/// A restJson1 request's own parts (see [`crate::rest::HttpRequest`]), but its body.
+#[derive(Debug)]
+pub(super) struct RestParts {
+    pub(super) method: http::Method,
+    pub(super) path_and_query: String,
+    pub(super) headers: HeaderMap,
+    pub(super) content_type: Option<&'static str>,
+}
+
+/// The URI of a restJson1 request (and its text, as SigV4 signs it): the operation's path and
+/// query after the endpoint's own path.
+pub(super) fn rest_uri(
+    prepared: &Prepared,
+    path_and_query: &str,
+) -> Result<(http::Uri, String), RequestError> {
+    let base = prepared.uri_text.trim_end_matches('/');
+    let text = format!("{base}{path_and_query}");
+    let uri = text.parse().map_err(|e| {
+        RequestError::new(
+            RequestErrorKind::InvalidInput,
+            format!("the request URI is not valid: {e}"),
+        )
+    })?;
+    Ok((uri, text))
 }
 
 /// `amz-sdk-request: attempt=N; max=M`. The values of calls with up to 5 attempts are written

@@ -24,15 +24,33 @@ pub(super) fn de_item(plan: &Plan, path: &TypeRef) -> TokenStream {
             let locals: Vec<_> = (0..s.fields.len())
                 .map(|i| format_ident!("member_{}", i))
                 .collect();
-            let arms = s.fields.iter().zip(&locals).map(|(f, local)| {
-                let wire = &f.wire_name;
-                let read = de_fn(plan, &f.ty);
-                quote! {
-                    #wire => #local = reader.nullable(#read).map_err(|e| e.at(#wire))?,
-                }
-            });
+            // Members bound to the HTTP message (restJson1) are not in the body: the operation's
+            // decoder sets them from the answer's headers or status (`emit/rest`).
+            let in_body = |f: &&crate::ir::Field| f.http.is_none();
+            let body_locals: Vec<_> = s
+                .fields
+                .iter()
+                .zip(&locals)
+                .filter(|(f, _)| in_body(f))
+                .map(|(_, local)| local)
+                .collect();
+            let arms = s
+                .fields
+                .iter()
+                .zip(&locals)
+                .filter(|(f, _)| in_body(f))
+                .map(|(f, local)| {
+                    let wire = &f.json_name;
+                    let read = de_fn(plan, &f.ty);
+                    quote! {
+                        #wire => #local = reader.nullable(#read).map_err(|e| e.at(#wire))?,
+                    }
+                });
             let fields = s.fields.iter().zip(&locals).map(|(f, local)| {
                 let field = ident(&f.ident);
+                if f.http.is_some() {
+                    return quote! { #field: ::std::default::Default::default(), };
+                }
                 let value = match &f.presence {
                     Presence::Optional => quote! { #local },
                     Presence::Default(default) => absent_default(default).fill(local),
@@ -49,11 +67,11 @@ pub(super) fn de_item(plan: &Plan, path: &TypeRef) -> TokenStream {
                 let meta = ident(&e.meta_field);
                 quote! { #meta: ::std::default::Default::default(), }
             });
-            let read = if s.fields.is_empty() {
+            let read = if body_locals.is_empty() {
                 quote! { reader.object(|reader, _| reader.skip())?; }
             } else {
                 quote! {
-                    #( let mut #locals = ::std::option::Option::None; )*
+                    #( let mut #body_locals = ::std::option::Option::None; )*
                     reader.object(|reader, member| {
                         match member {
                             #( #arms )*
@@ -71,7 +89,7 @@ pub(super) fn de_item(plan: &Plan, path: &TypeRef) -> TokenStream {
         Named::Union(u) => {
             let arms = u.variants.iter().map(|v| {
                 let variant = ident(&v.name);
-                let wire = &v.wire_name;
+                let wire = &v.json_name;
                 match &v.ty {
                     None => quote! { #wire => { reader.skip()?; #ty::#variant } },
                     Some(vty) => {

@@ -19,7 +19,7 @@ mod de;
 mod ser;
 
 /// All named types by path, and which need a serializer or a deserializer.
-pub(super) struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     named: BTreeMap<TypeRef, Named<'a>>,
     ser: BTreeSet<TypeRef>,
     de: BTreeSet<TypeRef>,
@@ -33,15 +33,30 @@ impl<'a> Plan<'a> {
             ser: BTreeSet::new(),
             de: BTreeSet::new(),
         };
+        // restJson1: an input or output whose members all go elsewhere in the HTTP message has
+        // no JSON body, so no codec function; a payload member's type has one instead.
+        let roots = |path: &TypeRef, fields: &[crate::ir::Field], rest: bool| -> Vec<TypeRef> {
+            if !rest {
+                return vec![path.clone()];
+            }
+            match super::rest::payload(fields) {
+                Some(f) => match &f.ty {
+                    Type::Named(named) => vec![named.clone()],
+                    _ => Vec::new(),
+                },
+                None if super::rest::has_body_fields(fields) => vec![path.clone()],
+                None => Vec::new(),
+            }
+        };
         let inputs: Vec<TypeRef> = krate
             .operations
             .iter()
-            .map(|op| op.input_path.clone())
+            .flat_map(|op| roots(&op.input_path, &op.input.fields, op.http.is_some()))
             .collect();
         let outputs: Vec<TypeRef> = krate
             .operations
             .iter()
-            .map(|op| op.output_path.clone())
+            .flat_map(|op| roots(&op.output_path, &op.output.fields, op.http.is_some()))
             .chain(
                 krate
                     .operations
@@ -77,7 +92,7 @@ impl<'a> Plan<'a> {
         seen
     }
 
-    pub(super) fn kind(&self, path: &TypeRef) -> Named<'a> {
+    pub(crate) fn kind(&self, path: &TypeRef) -> Named<'a> {
         self.named[path]
     }
 
@@ -88,11 +103,11 @@ impl<'a> Plan<'a> {
             .expect("only structures and unions have codec functions")
     }
 
-    pub(super) fn ser_fn(&self, path: &TypeRef) -> proc_macro2::Ident {
+    pub(crate) fn ser_fn(&self, path: &TypeRef) -> proc_macro2::Ident {
         ident(&self.codec(path).ser)
     }
 
-    pub(super) fn de_fn(&self, path: &TypeRef) -> proc_macro2::Ident {
+    pub(crate) fn de_fn(&self, path: &TypeRef) -> proc_macro2::Ident {
         ident(&self.codec(path).de)
     }
 }
@@ -125,6 +140,19 @@ pub fn codec_file(krate: &Crate, source: &str) -> Result<GeneratedFile, Diagnost
     }
     for path in &plan.de {
         file.push(de::de_item(&plan, path))?;
+    }
+    if krate.operations.iter().any(|op| op.http.is_some()) {
+        for path in &plan.de {
+            if let Named::Structure(s) = plan.kind(path) {
+                if s.error.is_some() && super::rest::error_has_headers(&s.fields) {
+                    file.push(super::rest::error_item(&plan, path))?;
+                }
+            }
+        }
+    }
+    for op in krate.operations.iter().filter(|op| op.http.is_some()) {
+        file.push(super::rest::request_item(&plan, op))?;
+        file.push(super::rest::response_item(&plan, op))?;
     }
     Ok(file.finish())
 }

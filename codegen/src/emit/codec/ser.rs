@@ -21,9 +21,11 @@ pub(super) fn ser_item(plan: &Plan, path: &TypeRef) -> TokenStream {
     let name = ident(&codec.ser);
     match kind {
         Named::Structure(s) => {
-            let fields = s.fields.iter().map(|f| {
+            // Members bound to the HTTP message (restJson1) are not in the body (`emit/rest`).
+            let body_fields: Vec<_> = s.fields.iter().filter(|f| f.http.is_none()).collect();
+            let fields = body_fields.iter().map(|f| {
                 let field = ident(&f.ident);
-                let wire = &f.wire_name;
+                let wire = &f.json_name;
                 let write = ser_value(plan, &f.ty, quote! { value });
                 if f.presence == Presence::Optional {
                     quote! {
@@ -40,7 +42,7 @@ pub(super) fn ser_item(plan: &Plan, path: &TypeRef) -> TokenStream {
                     }
                 }
             });
-            let binding = if s.fields.is_empty() {
+            let binding = if body_fields.is_empty() {
                 quote! { _input }
             } else {
                 quote! { input }
@@ -56,7 +58,7 @@ pub(super) fn ser_item(plan: &Plan, path: &TypeRef) -> TokenStream {
         Named::Union(u) => {
             let arms = u.variants.iter().map(|v| {
                 let variant = ident(&v.name);
-                let wire = &v.wire_name;
+                let wire = &v.json_name;
                 match &v.ty {
                     None => quote! {
                         #ty::#variant => {
