@@ -3,7 +3,7 @@
 //!
 //! A local HTTP/1.1 server (tokio, keep-alive, its own thread) answers every `SendTaskFailure`
 //! request with `200 {}` as AWS JSON 1.0 with an `x-amzn-requestid`, and Lambda's `GetFunction`
-//! with a fixed function of about 1.5 KB as `application/json` (`client/rest_json.rs`). These
+//! with a fixed function of about 1.3 KB as `application/json` (`client/rest_json.rs`). These
 //! loads run against it, in rounds, interleaved so that a noisy machine affects them alike:
 //!
 //! - **floor (hand-written)**: `N` sequential `SendTaskFailure` calls written by hand on the
