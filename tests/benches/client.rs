@@ -1,9 +1,10 @@
-//! What one `SendTaskFailure` call costs with the generated client, against baselines measured in
-//! the same run: `cargo bench -p tests --bench client`.
+//! What one `SendTaskFailure` call (awsJson1_0) costs with the generated client, against
+//! baselines and a restJson1 call measured in the same run: `cargo bench -p tests --bench client`.
 //!
-//! A local HTTP/1.1 server (tokio, keep-alive, its own thread) answers every request with
-//! `200 {}` as AWS JSON 1.0 with an `x-amzn-requestid`. These loads run against it, in rounds,
-//! interleaved so that a noisy machine affects them alike:
+//! A local HTTP/1.1 server (tokio, keep-alive, its own thread) answers every `SendTaskFailure`
+//! request with `200 {}` as AWS JSON 1.0 with an `x-amzn-requestid`, and Lambda's `GetFunction`
+//! with a fixed function of about 1.3 KB as `application/json` (`client/rest_json.rs`). These
+//! loads run against it, in rounds, interleaved so that a noisy machine affects them alike:
 //!
 //! - **floor (hand-written)**: `N` sequential `SendTaskFailure` calls written by hand on the
 //!   generated client's stack: the body written with serde_json from a derived struct, the
@@ -22,6 +23,12 @@
 //!   credentials coming from an environment provider behind the `CredentialsCache` every
 //!   `Config` puts in front of its provider (the default chain's path), and from the same
 //!   provider asked on every call (how every call got its credentials before the cache);
+//! - **restJson1 GetFunction**: `N` sequential `get_function()` calls through a Lambda client
+//!   generated from the official model (`tests/generated/lambda`, `GetFunction` alone): the
+//!   label in the path, no body, the answer decoded into the typed output (checked). Its
+//!   figures against the client's are the "restJson1 / awsJson" row: the per-call cost of a
+//!   restJson1 call next to an awsJson one, same configuration, server and run (the answers
+//!   differ: GetFunction's is a real one, SendTaskFailure's is empty);
 //! - **signing**: `N` SigV4 signings of the request the client sends, alone, with the generated
 //!   runtime's own signing module (`smithy_rust_runtime::sign`, over `aws-sigv4`).
 //!
@@ -37,7 +44,7 @@
 //! hyper, always within the same run.
 //!
 //! `BENCH_N` (default 2000) sets the calls per round, `BENCH_ROUNDS` (default 10) the rounds.
-//! `BENCH_PROFILE=client` (or `floor`, `raw`) runs that load alone, `N` times `ROUNDS` calls
+//! `BENCH_PROFILE=client` (or `rest`, `floor`, `raw`) runs that load alone, `N` times `ROUNDS` calls
 //! after a warm-up of its own, for a profiler (`perf record --call-graph dwarf
 //! target/release/deps/client-...`). The table also shows the calling thread's allocations per
 //! call, counted by a global allocator that forwards to the system's.
@@ -59,6 +66,9 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 #[path = "client/baselines.rs"]
 mod baselines;
 use baselines::{sigv4_signer, start_server, Floor, RawHyper, Signer};
+#[path = "client/rest_json.rs"]
+mod rest_json;
+use rest_json::{GET_FUNCTION_ANSWER, GET_FUNCTION_PATH};
 
 const REGION: &str = "us-east-1";
 const TARGET: &str = "AWSStepFunctions.SendTaskFailure";
@@ -113,6 +123,7 @@ fn main() {
             .credentials_provider_uncached(credentials::EnvironmentCredentials::with_env(bench_env))
             .build(),
     );
+    let lambda = rest_json::client(&endpoint, ACCESS_KEY_ID, SECRET_ACCESS_KEY);
     let mut raw = RawHyper::new(&endpoint);
     let floor = Floor::new(&endpoint);
     let sign_floor = sigv4_signer(aws_credential_types::Credentials::new(
@@ -132,10 +143,11 @@ fn main() {
                 for _ in 0..calls {
                     match load.as_str() {
                         "client" => call(&client).await,
+                        "rest" => rest_json::call(&lambda).await,
                         "floor" => floor.call(&sign_floor).await,
                         "raw" => raw.post().await,
                         other => {
-                            panic!("BENCH_PROFILE is `client`, `floor` or `raw`, not {other:?}")
+                            panic!("BENCH_PROFILE is `client`, `rest`, `floor` or `raw`, not {other:?}")
                         }
                     }
                 }
@@ -158,6 +170,7 @@ fn main() {
             call(&client).await;
             call(&cached).await;
             call(&uncached).await;
+            rest_json::call(&lambda).await;
             raw.post().await;
             floor.call(&sign_floor).await;
         }
@@ -172,6 +185,7 @@ fn main() {
     let mut sign_rounds = Vec::new();
     let mut cached_rounds = Vec::new();
     let mut uncached_rounds = Vec::new();
+    let mut rest_rounds = Vec::new();
     for round in 0..rounds {
         if round > 0 && started.elapsed() > BUDGET {
             eprintln!("stopping after {round} rounds: over the time budget of {BUDGET:?}");
@@ -212,6 +226,13 @@ fn main() {
                 }
             })
         }));
+        rest_rounds.push(measure(n, || {
+            runtime.block_on(async {
+                for _ in 0..n {
+                    rest_json::call(&lambda).await;
+                }
+            })
+        }));
         sign_rounds.push(measure(n, || {
             for _ in 0..n {
                 signer.sign();
@@ -224,6 +245,7 @@ fn main() {
     let signing = Sample::of(&sign_rounds);
     let cached = Sample::of(&cached_rounds);
     let uncached = Sample::of(&uncached_rounds);
+    let rest = Sample::of(&rest_rounds);
 
     println!();
     println!(
@@ -245,6 +267,7 @@ fn main() {
         ("generated client", &ours),
         ("  cached chain", &cached),
         ("  uncached env", &uncached),
+        ("restJson1 GetFunction", &rest),
     ] {
         println!(
             "{label:<24} {:>10.0} {:>14.1} {:>22} {:>22} {:>12.1}",
@@ -277,6 +300,15 @@ fn main() {
         );
     }
     println!(
+        "{:<24} {:>10} {:>14} {:>22} {:>22} {:>12}",
+        "restJson1 / awsJson",
+        format!("{:.2}x", ours.wall_us / rest.wall_us),
+        format!("{:.2}x", rest.wall_us / ours.wall_us),
+        ratio(rest.thread_cpu_us, ours.thread_cpu_us),
+        ratio(rest.process_cpu_us, ours.process_cpu_us),
+        format!("{:+.1}", rest.allocations - ours.allocations),
+    );
+    println!(
         "{:<24} {:>10} {:>14.1} {:>22} {:>22} {:>12.1}",
         "SigV4 signing alone",
         "",
@@ -302,6 +334,18 @@ fn main() {
         ours.wall_us - floor.wall_us,
         match (ours.thread_cpu_us, floor.thread_cpu_us) {
             (Some(ours), Some(floor)) => format!("{:.1} µs", ours - floor),
+            _ => "n/a".to_owned(),
+        }
+    );
+    println!(
+        "restJson1 GetFunction (GET {GET_FUNCTION_PATH}, no body, a {}-byte JSON answer) against \
+         awsJson1_0 SendTaskFailure (a {}-byte body, a 2-byte answer), same settings and server: \
+         {:+.1} µs wall and {} client-thread CPU per call",
+        GET_FUNCTION_ANSWER.len(),
+        BODY.len(),
+        rest.wall_us - ours.wall_us,
+        match (rest.thread_cpu_us, ours.thread_cpu_us) {
+            (Some(rest), Some(ours)) => format!("{:+.1} µs", rest - ours),
             _ => "n/a".to_owned(),
         }
     );

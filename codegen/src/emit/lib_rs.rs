@@ -112,6 +112,11 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
         RuntimeDependency::Inline => inline_runtime_modules(krate),
         RuntimeDependency::Path(_) => shared_runtime_modules(krate),
     };
+    // In rustfmt's order, so that `cargo fmt` leaves the line alone whatever the service's name
+    // (`Bindings` sorts before `BoxFuture`).
+    let mut reexports = ["BoxFuture", "Client", api, &service.ext_trait_name];
+    reexports.sort_unstable();
+    let reexports = reexports.map(ident);
     let ext_ident = ident(&service.ext_trait_name);
     let prelude_doc = super::doc_lines(&format!(
         "The traits most programs need: `use {package}::prelude::*;` gives the fluent calls on any\n\
@@ -143,7 +148,7 @@ pub fn lib_file(krate: &Crate, runtime: &RuntimeDependency) -> TokenStream {
         #recursion_limit
         #![warn(missing_docs)]
 
-        pub use client::{BoxFuture, Client, #api_ident, #ext_ident};
+        pub use client::{#(#reexports),*};
         pub use config::Config;
 
         #[rustfmt::skip]

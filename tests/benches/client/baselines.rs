@@ -208,7 +208,8 @@ pub(super) fn start_server() -> SocketAddr {
 }
 
 /// Answers requests on one connection until the client closes it: reads the head and a
-/// `Content-Length` body, answers `200 {}`.
+/// `Content-Length` body, answers `200 {}` to `SendTaskFailure` (`POST /`) and the fixed
+/// `GetFunction` answer to Lambda's `GET /2015-03-31/functions/bench-function`.
 async fn serve_connection(stream: tokio::net::TcpStream) {
     stream.set_nodelay(true).expect("TCP_NODELAY");
     let mut stream = BufReader::new(stream);
@@ -217,6 +218,7 @@ async fn serve_connection(stream: tokio::net::TcpStream) {
     loop {
         let mut content_length = 0usize;
         let mut first = true;
+        let mut get_function = false;
         loop {
             line.clear();
             match stream.read_line(&mut line).await {
@@ -227,7 +229,11 @@ async fn serve_connection(stream: tokio::net::TcpStream) {
                 break;
             }
             if first {
-                assert!(line.starts_with("POST / HTTP/1.1"), "unexpected {line:?}");
+                get_function = line == format!("GET {GET_FUNCTION_PATH} HTTP/1.1\r\n");
+                assert!(
+                    get_function || line.starts_with("POST / HTTP/1.1"),
+                    "unexpected {line:?}"
+                );
                 first = false;
             } else if let Some((name, value)) = line.split_once(':') {
                 if name.eq_ignore_ascii_case("content-length") {
@@ -239,11 +245,19 @@ async fn serve_connection(stream: tokio::net::TcpStream) {
         if stream.read_exact(&mut body).await.is_err() {
             return;
         }
-        assert_eq!(body, BODY.as_bytes(), "the body the client sent");
         answered += 1;
-        let response = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: {CONTENT_TYPE}\r\nx-amzn-requestid: bench-{answered}\r\ncontent-length: 2\r\n\r\n{{}}"
-        );
+        let response = if get_function {
+            assert!(body.is_empty(), "GetFunction sends no body");
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-amzn-requestid: bench-{answered}\r\ncontent-length: {}\r\n\r\n{GET_FUNCTION_ANSWER}",
+                GET_FUNCTION_ANSWER.len()
+            )
+        } else {
+            assert_eq!(body, BODY.as_bytes(), "the body the client sent");
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: {CONTENT_TYPE}\r\nx-amzn-requestid: bench-{answered}\r\ncontent-length: 2\r\n\r\n{{}}"
+            )
+        };
         if stream
             .get_mut()
             .write_all(response.as_bytes())
