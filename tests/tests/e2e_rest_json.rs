@@ -77,40 +77,18 @@ fn lambda_and_api_gateway_against_moto() {
         three_services::generate_crate(&models, &root, service, Runtime::Shared)
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let program = root.join("program");
-    std::fs::create_dir_all(&program).unwrap();
-    std::fs::write(program.join("Cargo.toml"), manifest()).unwrap();
-    std::fs::copy(
-        tests::repo_root().join("tests/tests/e2e_rest_json/program.rs"),
-        program.join("main.rs"),
-    )
-    .unwrap();
-    tests::cargo_in(&program, &["build"]).unwrap_or_else(|e| panic!("{e}"));
-
-    // The binary itself: `cargo run` would pass cargo_in's `--offline --quiet` to the program.
-    let binary = tests::generated_target_dir()
-        .join(format!("debug/{PROGRAM}{}", std::env::consts::EXE_SUFFIX));
-    let output = std::process::Command::new(&binary)
-        .args([
+    let stdout = three_services::build_and_run(
+        &root,
+        PROGRAM,
+        "tests/tests/e2e_rest_json/program.rs",
+        &[LAMBDA.package, API_GATEWAY.package],
+        &[
             moto.endpoint().as_str(),
             moto::REGION,
             moto::ACCESS_KEY_ID,
             moto::SECRET_ACCESS_KEY,
             role,
-        ])
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    eprintln!("program stderr:\n{stderr}program stdout: {stdout}");
-    assert!(
-        output.status.success(),
-        "the program failed with {}:\n{stderr}{stdout}\n(moto's log: {})",
-        output.status,
-        moto.log_path().display()
+        ],
     );
     let _ = std::fs::remove_dir_all(&root);
 
@@ -168,29 +146,4 @@ fn request_id(value: &serde_json::Value) -> bool {
     value
         .as_str()
         .is_some_and(|id| id.len() == 52 && id.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-/// The program's manifest: the two generated crates by path, tokio for `main`, serde_json for
-/// the documents and the printed result; only crates in the workspace's `Cargo.lock`.
-fn manifest() -> String {
-    format!(
-        "[package]
-name = \"{PROGRAM}\"
-version = \"0.1.0\"
-edition = \"2021\"
-publish = false
-
-[[bin]]
-name = \"{PROGRAM}\"
-path = \"main.rs\"
-
-[dependencies]
-{lambda} = {{ path = \"../{lambda}\" }}
-{apigateway} = {{ path = \"../{apigateway}\" }}
-serde_json = \"1\"
-tokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"macros\", \"time\"] }}
-",
-        lambda = LAMBDA.package,
-        apigateway = API_GATEWAY.package
-    )
 }

@@ -105,7 +105,7 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .tags(strings(&[("team", "codegen"), ("stage", "e2e")]))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("CreateFunction: {e:?}")));
+        .or_fail("CreateFunction");
     check_eq("CreateFunction name", created.function_name(), Some(&*name));
     let arn = created
         .function_arn()
@@ -146,7 +146,7 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .function_name(&name)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("GetFunction: {e:?}")));
+        .or_fail("GetFunction");
     let configuration = got
         .configuration()
         .unwrap_or_else(|| fail("GetFunction: no Configuration".into()));
@@ -179,7 +179,7 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .qualifier("$LATEST")
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("GetFunctionConfiguration: {e:?}")));
+        .or_fail("GetFunctionConfiguration");
     check_eq(
         "GetFunctionConfiguration version",
         latest.version(),
@@ -197,7 +197,7 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .max_items(50)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("ListFunctions: {e:?}")));
+        .or_fail("ListFunctions");
     check(
         listed
             .functions()
@@ -213,13 +213,13 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .tags(strings(&[("owner", "rest json"), ("temp", "1")]))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("TagResource: {e:?}")));
+        .or_fail("TagResource");
     let tags = client
         .list_tags()
         .resource(&arn)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("ListTags: {e:?}")));
+        .or_fail("ListTags");
     check_eq(
         "ListTags after TagResource",
         tags.tags(),
@@ -236,13 +236,13 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .tag_keys(vec!["temp".to_owned(), "stage".to_owned()])
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("UntagResource: {e:?}")));
+        .or_fail("UntagResource");
     let tags = client
         .list_tags()
         .resource(&arn)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("ListTags: {e:?}")));
+        .or_fail("ListTags");
     check_eq(
         "ListTags after UntagResource",
         tags.tags(),
@@ -257,7 +257,7 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .timeout(30)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("UpdateFunctionConfiguration: {e:?}")));
+        .or_fail("UpdateFunctionConfiguration");
     check_eq(
         "UpdateFunctionConfiguration description",
         updated.description(),
@@ -279,7 +279,7 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .payload(Blob::new(payload.to_vec()))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("Invoke: {e:?}")));
+        .or_fail("Invoke");
     check_eq("Invoke status code", invoked.status_code(), 200);
     check_eq(
         "Invoke payload",
@@ -296,7 +296,7 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .payload(Blob::new(payload.to_vec()))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("Invoke (Event): {e:?}")));
+        .or_fail("Invoke (Event)");
     check_eq("Invoke (Event) status code", queued.status_code(), 202);
 
     // DeleteFunction, then GetFunction: the modeled error.
@@ -305,7 +305,7 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .function_name(&name)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("DeleteFunction: {e:?}")));
+        .or_fail("DeleteFunction");
     let missing = match client.get_function().function_name(&name).send().await {
         Ok(output) => fail(format!("GetFunction after DeleteFunction: {output:?}")),
         Err(error) => error,
@@ -360,7 +360,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .tags(strings(&[("team", "codegen")]))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("CreateRestApi: {e:?}")));
+        .or_fail("CreateRestApi");
     let id = api
         .id()
         .unwrap_or_else(|| fail("CreateRestApi: no id".into()))
@@ -380,7 +380,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .rest_api_id(&id)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("GetRestApi: {e:?}")));
+        .or_fail("GetRestApi");
     check_eq("GetRestApi name", got.name(), Some(&*name));
     check_eq(
         "GetRestApi tags",
@@ -398,7 +398,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .limit(25)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("GetRestApis: {e:?}")));
+        .or_fail("GetRestApis");
     check(
         apis.items().iter().any(|a| a.id() == Some(&*id)),
         format!("GetRestApis lists {id}"),
@@ -412,7 +412,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .path_part("pets")
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("CreateResource: {e:?}")));
+        .or_fail("CreateResource");
     check_eq("CreateResource path", pets.path(), Some("/pets"));
     let pets_id = pets.id().unwrap_or_default().to_owned();
 
@@ -429,7 +429,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         )]))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("PutMethod: {e:?}")));
+        .or_fail("PutMethod");
     check_eq("PutMethod httpMethod", put.http_method(), Some("GET"));
     let method = client
         .get_method()
@@ -438,7 +438,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .http_method("GET")
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("GetMethod: {e:?}")));
+        .or_fail("GetMethod");
     check_eq(
         "GetMethod authorizationType",
         method.authorization_type(),
@@ -463,7 +463,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .request_templates(strings(&[("application/json", r#"{"statusCode": 200}"#)]))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("PutIntegration: {e:?}")));
+        .or_fail("PutIntegration");
     check_eq(
         "PutIntegration type",
         integration.r#type(),
@@ -478,7 +478,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .embed(vec!["methods".to_owned()])
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("GetResources: {e:?}")));
+        .or_fail("GetResources");
     let mut paths: Vec<&str> = resources.items().iter().filter_map(|r| r.path()).collect();
     paths.sort_unstable();
     check_eq("GetResources paths", paths, vec!["/", "/pets"]);
@@ -490,7 +490,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .stage_name("test")
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("CreateDeployment: {e:?}")));
+        .or_fail("CreateDeployment");
     let stage_arn = format!("arn:aws:apigateway:{region}::/restapis/{id}/stages/test");
     client
         .tag_resource()
@@ -498,13 +498,13 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .tags(strings(&[("env", "e2e"), ("with space", "a/b:c")]))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("TagResource: {e:?}")));
+        .or_fail("TagResource");
     let stage_tags = client
         .get_tags()
         .resource_arn(&stage_arn)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("GetTags: {e:?}")));
+        .or_fail("GetTags");
     check_eq(
         "GetTags",
         stage_tags.tags(),
@@ -521,7 +521,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .parameters(strings(&[("extensions", "integrations")]))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("GetExport: {e:?}")));
+        .or_fail("GetExport");
     let document: serde_json::Value = serde_json::from_slice(
         export
             .body()
@@ -567,13 +567,13 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .body(Blob::new(openapi.to_string()))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("PutRestApi: {e:?}")));
+        .or_fail("PutRestApi");
     let resources = client
         .get_resources()
         .rest_api_id(&id)
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("GetResources: {e:?}")));
+        .or_fail("GetResources");
     let mut after_put: Vec<&str> = resources.items().iter().filter_map(|r| r.path()).collect();
     after_put.sort_unstable();
     check_eq(
@@ -592,7 +592,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
         .body(Blob::new(document.to_string()))
         .send()
         .await
-        .unwrap_or_else(|e| fail(format!("ImportRestApi: {e:?}")));
+        .or_fail("ImportRestApi");
     check_eq("ImportRestApi name", imported.name(), Some(&*imported_name));
     let imported_id = imported.id().unwrap_or_default().to_owned();
 
@@ -603,7 +603,7 @@ async fn apigateway(client: &apigateway_official::Client, region: &str) -> serde
             .rest_api_id(api)
             .send()
             .await
-            .unwrap_or_else(|e| fail(format!("DeleteRestApi {api}: {e:?}")));
+            .or_fail(&format!("DeleteRestApi {api}"));
     }
     let missing = match client.get_rest_api().rest_api_id(&id).send().await {
         Ok(output) => fail(format!("GetRestApi after DeleteRestApi: {output:?}")),
@@ -639,6 +639,17 @@ fn now_secs() -> f64 {
         .duration_since(UNIX_EPOCH)
         .unwrap_or(Duration::ZERO)
         .as_secs_f64()
+}
+
+/// `Result::unwrap` for the calls, failing the program with the operation's name and the error.
+trait OrFail<T> {
+    fn or_fail(self, what: &str) -> T;
+}
+
+impl<T, E: std::fmt::Debug> OrFail<T> for Result<T, E> {
+    fn or_fail(self, what: &str) -> T {
+        self.unwrap_or_else(|e| fail(format!("{what}: {e:?}")))
+    }
 }
 
 fn check(ok: bool, what: String) {
