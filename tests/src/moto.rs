@@ -136,6 +136,21 @@ impl Moto {
         }
     }
 
+    /// Changes moto's own settings: `POST /moto-api/config` with `body`, e.g.
+    /// `{"lambda":{"use_docker":false}}` (Lambda functions then run in process: `Invoke` answers
+    /// with its payload instead of starting a container). A key given replaces moto's whole
+    /// setting of that service. Panics when moto refuses.
+    pub fn configure(&self, body: &str) {
+        match http(self.port, "POST", "/moto-api/config", body) {
+            Ok((200..=299, _)) => {}
+            other => panic!(
+                "moto on port {}: POST /moto-api/config {body} failed: {other:?}\n{}",
+                self.port,
+                self.log_text()
+            ),
+        }
+    }
+
     /// The server's base URL, `http://127.0.0.1:PORT`.
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)

@@ -44,38 +44,17 @@ fn dynamodb_waiters_against_moto() {
             "the DynamoDB crate has no {file}"
         );
     }
-    let program = root.join("program");
-    std::fs::create_dir_all(&program).unwrap();
-    std::fs::write(program.join("Cargo.toml"), manifest()).unwrap();
-    std::fs::copy(
-        tests::repo_root().join("tests/e2e_waiters/main.rs"),
-        program.join("main.rs"),
-    )
-    .unwrap();
-    tests::cargo_in(&program, &["build"]).unwrap_or_else(|e| panic!("{e}"));
-
-    // The binary itself: `cargo run` would pass cargo_in's `--offline --quiet` to the program.
-    let binary = tests::generated_target_dir()
-        .join(format!("debug/{PROGRAM}{}", std::env::consts::EXE_SUFFIX));
-    let output = std::process::Command::new(&binary)
-        .args([
+    let stdout = three_services::build_and_run(
+        &root,
+        PROGRAM,
+        "tests/e2e_waiters/main.rs",
+        &[DYNAMODB.package],
+        &[
             moto.endpoint().as_str(),
             moto::REGION,
             moto::ACCESS_KEY_ID,
             moto::SECRET_ACCESS_KEY,
-        ])
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    eprintln!("program stderr:\n{stderr}program stdout: {stdout}");
-    assert!(
-        output.status.success(),
-        "the program failed with {}:\n{stderr}{stdout}",
-        output.status
+        ],
     );
     let _ = std::fs::remove_dir_all(&root);
 
@@ -124,27 +103,4 @@ fn dynamodb_waiters_against_moto() {
         "{result}"
     );
     assert!(table.starts_with("waiters-"), "{result}");
-}
-
-/// The program's manifest: the generated crate by path, tokio for `main` and `spawn`,
-/// serde_json for the printed result; only crates in the workspace's `Cargo.lock`.
-fn manifest() -> String {
-    format!(
-        "[package]
-name = \"{PROGRAM}\"
-version = \"0.1.0\"
-edition = \"2021\"
-publish = false
-
-[[bin]]
-name = \"{PROGRAM}\"
-path = \"main.rs\"
-
-[dependencies]
-{package} = {{ path = \"../{package}\" }}
-serde_json = \"1\"
-tokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"macros\", \"time\"] }}
-",
-        package = DYNAMODB.package
-    )
 }

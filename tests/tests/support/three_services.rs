@@ -129,34 +129,87 @@ pub fn generate_program(models: &Path, root: &Path, runtime: Runtime) -> Result<
 }
 
 /// The program's manifest: the three generated crates by path, tokio for `main`, serde_json for
-/// the state machine definition, the message body and the printed result. Only crates in the
-/// workspace's `Cargo.lock`, so it builds offline against the repository's versions.
+/// the state machine definition, the message body and the printed result.
 pub fn program_manifest() -> String {
-    let dependencies: String = SERVICES
+    let packages: Vec<&str> = SERVICES.iter().map(|s| s.package).collect();
+    manifest(
+        PROGRAM,
+        &packages,
+        "# Each generated crate carries its own runtime (`--inline-runtime`), hence its own `Config` type:
+# one configuration per client instead of one for all (tests/benches/runtime_build.rs).
+inline-runtimes = []
+",
+    )
+}
+
+/// The manifest of a program `name` (its `main.rs` beside it) over generated crates in folders
+/// beside its own (`packages`, also their package names), with the `[features]` lines given,
+/// tokio for `main` and serde_json. Only crates in the workspace's `Cargo.lock`, so it builds
+/// offline against the repository's versions.
+pub fn manifest(name: &str, packages: &[&str], features: &str) -> String {
+    let dependencies: String = packages
         .iter()
-        .map(|s| format!("{0} = {{ path = \"../{0}\" }}\n", s.package))
+        .map(|package| format!("{package} = {{ path = \"../{package}\" }}\n"))
         .collect();
     format!(
         "[package]
-name = \"{PROGRAM}\"
+name = \"{name}\"
 version = \"0.1.0\"
 edition = \"2021\"
 publish = false
 
 [[bin]]
-name = \"{PROGRAM}\"
+name = \"{name}\"
 path = \"main.rs\"
 
 [features]
-# Each generated crate carries its own runtime (`--inline-runtime`), hence its own `Config` type:
-# one configuration per client instead of one for all (tests/benches/runtime_build.rs).
-inline-runtimes = []
-
+{features}
 [dependencies]
 {dependencies}serde_json = \"1\"
 tokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"macros\", \"time\"] }}
 "
     )
+}
+
+/// Builds the program `name` in `root/program` from `main` (a path in this repository) over the
+/// generated crates `packages` under `root` (see [`manifest`]), with [`tests::cargo_in`], and
+/// runs its binary with `args` (not through `cargo run`, which would pass cargo_in's `--offline
+/// --quiet` to the program), without `AWS_PROFILE`, `AWS_ENDPOINT_URL` or a standard input.
+/// Shows its stderr and stdout; panics with them when it fails. Returns its stdout.
+pub fn build_and_run(
+    root: &Path,
+    name: &str,
+    main: &str,
+    packages: &[&str],
+    args: &[&str],
+) -> String {
+    let program = root.join("program");
+    std::fs::create_dir_all(&program)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", program.display()));
+    std::fs::write(program.join("Cargo.toml"), manifest(name, packages, ""))
+        .unwrap_or_else(|e| panic!("cannot write the program's manifest: {e}"));
+    let main = tests::repo_root().join(main);
+    std::fs::copy(&main, program.join("main.rs"))
+        .unwrap_or_else(|e| panic!("cannot copy {}: {e}", main.display()));
+    tests::cargo_in(&program, &["build"]).unwrap_or_else(|e| panic!("{e}"));
+    let binary =
+        tests::generated_target_dir().join(format!("debug/{name}{}", std::env::consts::EXE_SUFFIX));
+    let output = std::process::Command::new(&binary)
+        .args(args)
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("program stderr:\n{stderr}program stdout: {stdout}");
+    assert!(
+        output.status.success(),
+        "the program failed with {}:\n{stderr}{stdout}",
+        output.status
+    );
+    stdout
 }
 
 fn path(path: &Path) -> String {
