@@ -47,8 +47,6 @@ pub struct Selection {
 
 /// Why an operation reaching an event stream is left out of an all-operations selection.
 pub const EVENT_STREAM_SKIP: &str = "event streams are not supported";
-/// Why an operation with a `@streaming` blob is left out of an all-operations selection.
-pub const STREAMING_BLOB_SKIP: &str = "streaming blobs are not supported yet";
 
 /// Traits that change what goes over the wire, which this generator does not implement yet, each
 /// with the sentence that refuses it. Generating a client that ignores them would send wrong
@@ -57,7 +55,7 @@ const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
     (
         "smithy.api",
         "streaming",
-        "streaming payloads and event streams are not supported yet",
+        "event streams are not supported yet",
     ),
     (
         "smithy.api",
@@ -87,8 +85,8 @@ pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Re
     let all = service_operations(model, service);
     let mut skipped = Vec::new();
     let chosen: Vec<ShapeId> = if operations.is_empty() {
-        // All operations: those with an event stream or a streaming blob are skipped and
-        // reported (never silently); every other unsupported feature still refuses the model.
+        // All operations: those with an event stream are skipped and reported (never
+        // silently); every other unsupported feature still refuses the model.
         let mut chosen = Vec::new();
         for id in all {
             match reaches_stream(model, service, &id) {
@@ -97,7 +95,7 @@ pub fn select(model: &Model, service: Option<&str>, operations: &[String]) -> Re
             }
         }
         // Nothing left: the first skipped operation is taken as if asked for by name, so the
-        // refusal names the streaming shape.
+        // refusal names the event stream.
         if chosen.is_empty() && !skipped.is_empty() {
             chosen.push(skipped.remove(0).0);
             skipped.clear();
@@ -383,7 +381,8 @@ fn reach(model: &Model, service: &Shape, operations: &[ShapeId]) -> Result<BTree
 }
 
 /// Why the operation is skipped in an all-operations selection, if its input, output or errors
-/// reach a `@streaming` union (an event stream) or blob.
+/// reach a `@streaming` union (an event stream). A `@streaming` blob is supported (lowering
+/// checks where it is).
 fn reaches_stream(model: &Model, service: &Shape, operation: &ShapeId) -> Option<&'static str> {
     let parts = model
         .shape(operation)
@@ -398,28 +397,37 @@ fn reaches_stream(model: &Model, service: &Shape, operation: &ShapeId) -> Option
         .chain(operation_errors(model, &service.id, operation))
         .collect();
     let mut seen: HashSet<ShapeId> = HashSet::new();
-    let mut blob = false;
     while let Some(id) = work.pop() {
         if !seen.insert(id.clone()) {
             continue;
         }
         let shape = model.shape(&id);
-        if traits::has(&shape.traits, "streaming") {
-            if shape.kind == ShapeKind::Union {
-                return Some(EVENT_STREAM_SKIP);
-            }
-            blob = true;
+        if shape.kind != ShapeKind::Blob && traits::has(&shape.traits, "streaming") {
+            return Some(EVENT_STREAM_SKIP);
         }
         work.extend(shape.members.iter().map(|m| m.target.clone()));
     }
-    blob.then_some(STREAMING_BLOB_SKIP)
+    None
 }
 
 fn check_unsupported(shape: &Shape) -> Result<()> {
+    // `@streaming` on a blob is a byte stream, which is supported.
+    if shape.kind == ShapeKind::Blob && traits::has(&shape.traits, "streaming") {
+        let mut others = shape.traits.clone();
+        others.remove(&ShapeId::prelude("streaming"));
+        return unsupported_trait(&others)
+            .map_or(Ok(()), |why| Err(Diagnostic::at(&shape.id, why)));
+    }
     unsupported_trait(&shape.traits).map_or(Ok(()), |why| Err(Diagnostic::at(&shape.id, why)))
 }
 
 fn check_unsupported_member(owner: &ShapeId, member: &crate::ast::Member) -> Result<()> {
+    if member.traits.contains_key(&ShapeId::prelude("streaming")) {
+        return Err(Diagnostic::at(
+            owner.member(&member.name),
+            "has `smithy.api#streaming`, which applies to blob and union shapes, not to members",
+        ));
+    }
     unsupported_trait(&member.traits).map_or(Ok(()), |why| {
         Err(Diagnostic::at(owner.member(&member.name), why))
     })

@@ -394,7 +394,11 @@ pub enum HttpBinding {
     /// `@httpPrefixHeaders(prefix)`: a map of headers named `prefix` + key.
     PrefixHeaders { prefix: String },
     /// `@httpPayload`: the whole body; its `Content-Type` from the target's `@mediaType`, if any.
-    Payload { media_type: Option<String> },
+    Payload {
+        media_type: Option<String>,
+        /// `@requiresLength` on a `@streaming` blob: the stream's length must be known.
+        requires_length: bool,
+    },
     /// `@httpResponseCode`: the answer's status.
     ResponseCode,
 }
@@ -521,6 +525,9 @@ pub enum Type {
     },
     /// `crate::primitives::Blob`.
     Blob,
+    /// `crate::primitives::ByteStream`: a `@streaming` blob, only ever an operation input's or
+    /// output's `@httpPayload` (restJson1).
+    ByteStream,
     /// `crate::primitives::Document`.
     Document,
     List {

@@ -140,7 +140,11 @@ const CASES: &[(&str, Expect)] = &[
         "unsupported_big_decimal",
         At("com.example#GetWidgetInput$price"),
     ),
-    ("unsupported_streaming_blob", At("com.example#Body")),
+    // A `@streaming` blob under awsJson1_0, where it cannot be a payload.
+    (
+        "unsupported_streaming_blob",
+        At("com.example#GetWidgetOutput$body"),
+    ),
     // Auth schemes: one the runtime does not implement, `@auth` naming a scheme the service
     // does not apply, an API key with no valid location.
     ("unsupported_auth_scheme", At("com.example#GetWidget")),
@@ -155,6 +159,11 @@ const CASES: &[(&str, Expect)] = &[
     ("http_greedy_label_not_last", At("com.example#GetWidget")),
     ("http_payload_on_get", At("com.example#GetWidget")),
     ("http_trait_missing", At("com.example#GetWidget")),
+    // A `@streaming` blob in the JSON body rather than the `@httpPayload`.
+    (
+        "http_stream_not_payload",
+        At("com.example#GetWidgetOutput$body"),
+    ),
     ("auth_names_unapplied_scheme", At("com.example#GetWidget")),
     ("api_key_auth_bad_location", At("com.example#GetWidget")),
 ];

@@ -65,11 +65,6 @@ const REST_JSON_NOT_RUN: &[(&str, &str)] = &[
     ("GlacierMultipartChecksums", STREAMING),
     ("GlacierVersionHeader", STREAMING),
     ("RestJsonHttpChecksumRequired", CHECKSUM),
-    ("RestJsonStreamingTraitsRequireLengthWithBlob", STREAMING),
-    ("RestJsonStreamingTraitsRequireLengthWithNoBlobBody", STREAMING),
-    ("RestJsonStreamingTraitsWithBlob", STREAMING),
-    ("RestJsonStreamingTraitsWithMediaTypeWithBlob", STREAMING),
-    ("RestJsonStreamingTraitsWithNoBlobBody", STREAMING),
     ("SDKAppendedGzipAfterProvidedEncoding_restJson1", REST_COMPRESSION),
     ("SDKAppliedContentEncoding_restJson1", REST_COMPRESSION),
     (

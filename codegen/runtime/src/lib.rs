@@ -43,7 +43,7 @@
 /// The version of the interface between generated code and this runtime. Generated crates
 /// assert at build time that it is the one they were generated for; it changes (with the crate's
 /// minor version, below 1.0) whenever generated code must change to keep compiling.
-pub const SEAM: u32 = 4;
+pub const SEAM: u32 = 5;
 
 pub mod primitives;
 

@@ -33,6 +33,12 @@ pub struct HttpRequest {
     /// The body's `Content-Type`; `None` without a body (then no `Content-Type` is sent). A
     /// `Content-Type` in `headers` (an input member's) wins.
     pub content_type: Option<&'static str>,
+    /// The payload of an operation whose input is a `@streaming` blob (then `body` is empty):
+    /// sent as it is read, with its length in `Content-Length`.
+    pub payload_stream: Option<crate::primitives::ByteStream>,
+    /// The operation's output is a `@streaming` blob: a successful answer's body is handed
+    /// over as a stream ([`Answer::stream`](crate::orchestrator::Answer::stream)), not read.
+    pub streaming_response: bool,
 }
 
 impl std::fmt::Debug for HttpRequest {
@@ -44,6 +50,8 @@ impl std::fmt::Debug for HttpRequest {
             .field("headers", &names)
             .field("body_len", &self.body.len())
             .field("content_type", &self.content_type)
+            .field("payload_stream", &self.payload_stream)
+            .field("streaming_response", &self.streaming_response)
             .finish()
     }
 }

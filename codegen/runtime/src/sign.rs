@@ -40,7 +40,15 @@ pub fn sign_request(
         request.headers_mut().remove(name);
     }
     let uri = request.uri().to_string();
-    sign_checked(request, &uri, credentials, region, signing_name, time)
+    sign_checked(
+        request,
+        &uri,
+        Payload::Body,
+        credentials,
+        region,
+        signing_name,
+        time,
+    )
 }
 
 /// [`sign_request`] for a request that carries no signature yet and whose URI has a host,
@@ -53,9 +61,31 @@ pub(crate) fn sign_unsigned(
     region: &str,
     signing_name: &str,
     time: SystemTime,
+    unsigned_payload: bool,
 ) -> Result<(), SignError> {
     check_session_token(credentials)?;
-    sign_checked(request, uri, credentials, region, signing_name, time)
+    let payload = if unsigned_payload {
+        Payload::Unsigned
+    } else {
+        Payload::Body
+    };
+    sign_checked(
+        request,
+        uri,
+        payload,
+        credentials,
+        region,
+        signing_name,
+        time,
+    )
+}
+
+/// What SigV4 signs of the body: its hash, or `UNSIGNED-PAYLOAD` (a body streamed as it is
+/// sent, which is not in memory to hash).
+#[derive(Clone, Copy)]
+enum Payload {
+    Body,
+    Unsigned,
 }
 
 /// A session token must be a valid header value: what `HeaderValue::from_str` accepts (no
@@ -78,6 +108,7 @@ fn check_session_token(credentials: &Credentials) -> Result<(), SignError> {
 fn sign_checked(
     request: &mut http::Request<Vec<u8>>,
     uri: &str,
+    payload: Payload,
     credentials: &Credentials,
     region: &str,
     signing_name: &str,
@@ -107,7 +138,10 @@ fn sign_checked(
         request.method().as_str(),
         uri,
         headers.into_iter(),
-        SignableBody::Bytes(request.body()),
+        match payload {
+            Payload::Body => SignableBody::Bytes(request.body()),
+            Payload::Unsigned => SignableBody::UnsignedPayload,
+        },
     )
     .map_err(SignError::signing)?;
     let (instructions, _signature) = sign(signable, &params)

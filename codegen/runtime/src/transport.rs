@@ -23,8 +23,10 @@ use std::time::Duration;
 /// so that an implementation needs no dependency of its own that must match this one's version.
 pub use http;
 
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::{Bytes, Incoming};
+
+use crate::primitives::{ByteStream, RequestBody};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
@@ -43,6 +45,38 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
         request: http::Request<Vec<u8>>,
         limits: Limits,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>>;
+
+    /// Sends `request`, whose body is a [`ByteStream`] read as it is sent (its length, when
+    /// known, is in `Content-Length`), and returns the response as soon as its head arrives,
+    /// with its body as a [`ByteStream`] read as the caller asks: the operations with a
+    /// `@streaming` blob use it. `limits` do not bound that body (its reader chooses a limit);
+    /// `idle_timeout` bounds the wait for each of its chunks.
+    ///
+    /// The default reads the request body into memory and the response body whole (within
+    /// `limits`) through [`send`](Self::send), which suits transports for tests; the built-in
+    /// client streams both ways.
+    fn send_streaming(
+        &self,
+        request: http::Request<ByteStream>,
+        limits: Limits,
+        idle_timeout: Option<Duration>,
+    ) -> BoxFuture<'_, Result<http::Response<ByteStream>, TransportError>> {
+        let _ = idle_timeout;
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = body.collect().await.map_err(|e| {
+                TransportError::new(
+                    TransportErrorKind::Other,
+                    format!("cannot read the request body: {e}"),
+                )
+                .with_source(e)
+                .with_request_not_sent()
+            })?;
+            let request = http::Request::from_parts(parts, body.to_vec());
+            let response = self.send(request, limits).await?;
+            Ok(response.map(ByteStream::from))
+        })
+    }
 }
 
 /// Bounds on what a transport accepts from the server.
@@ -184,7 +218,7 @@ type Connector = HttpsConnector<HttpConnector>;
 /// (multi-thread or current-thread), because connections run as tokio tasks.
 #[derive(Clone)]
 pub struct HyperClient {
-    inner: Result<Client<Connector, Full<Bytes>>, Arc<str>>,
+    inner: Result<Client<Connector, RequestBody>, Arc<str>>,
     connect_timeout: Duration,
 }
 
@@ -250,6 +284,33 @@ impl fmt::Debug for HyperClient {
     }
 }
 
+impl HyperClient {
+    /// The pooled client, and the request's target (for messages) once its URI is checked.
+    fn checked(
+        &self,
+        uri: &http::Uri,
+    ) -> Result<(&Client<Connector, RequestBody>, Target), TransportError> {
+        let client = match &self.inner {
+            Ok(client) => client,
+            Err(message) => {
+                return Err(
+                    TransportError::new(TransportErrorKind::Other, message.to_string())
+                        .with_request_not_sent(),
+                )
+            }
+        };
+        if uri.scheme().is_none() || uri.authority().is_none() {
+            return Err(TransportError::new(
+                TransportErrorKind::Other,
+                "the request URI is relative: it needs a scheme and a host",
+            )
+            .with_request_not_sent());
+        }
+        // Named in error messages only: kept as parts, written out when a message needs it.
+        Ok((client, Target::of(uri)))
+    }
+}
+
 impl HttpClient for HyperClient {
     fn send(
         &self,
@@ -257,26 +318,8 @@ impl HttpClient for HyperClient {
         limits: Limits,
     ) -> BoxFuture<'_, Result<http::Response<Vec<u8>>, TransportError>> {
         Box::pin(async move {
-            let client = match &self.inner {
-                Ok(client) => client,
-                Err(message) => {
-                    return Err(
-                        TransportError::new(TransportErrorKind::Other, message.to_string())
-                            .with_request_not_sent(),
-                    )
-                }
-            };
-            let uri = request.uri();
-            if uri.scheme().is_none() || uri.authority().is_none() {
-                return Err(TransportError::new(
-                    TransportErrorKind::Other,
-                    "the request URI is relative: it needs a scheme and a host",
-                )
-                .with_request_not_sent());
-            }
-            // Named in error messages only: kept as parts, written out when a message needs it.
-            let target = Target::of(uri);
-            let request = request.map(|body| Full::new(Bytes::from(body)));
+            let (client, target) = self.checked(request.uri())?;
+            let request = request.map(|body| RequestBody::Memory(Some(Bytes::from(body))));
             let response = client
                 .request(request)
                 .await
@@ -284,6 +327,58 @@ impl HttpClient for HyperClient {
             read_response(response, limits, &target).await
         })
     }
+
+    fn send_streaming(
+        &self,
+        request: http::Request<ByteStream>,
+        _limits: Limits,
+        idle_timeout: Option<Duration>,
+    ) -> BoxFuture<'_, Result<http::Response<ByteStream>, TransportError>> {
+        Box::pin(async move {
+            let (client, target) = self.checked(request.uri())?;
+            let request = request.map(|stream| {
+                let length = stream.length();
+                RequestBody::Stream { stream, length }
+            });
+            let response = client
+                .request(request)
+                .await
+                .map_err(|e| client_error(e, &target, self.connect_timeout))?;
+            let (parts, body) = response.into_parts();
+            let declared = content_length(&parts.headers, &target)?;
+            let stream =
+                ByteStream::from_response(body, declared, idle_timeout, target.to_string());
+            Ok(http::Response::from_parts(parts, stream))
+        })
+    }
+}
+
+/// The response's `Content-Length`, if it has one; an invalid one is an error.
+fn content_length(
+    headers: &http::HeaderMap,
+    target: &Target,
+) -> Result<Option<u64>, TransportError> {
+    match headers.get(http::header::CONTENT_LENGTH) {
+        Some(value) => {
+            let parsed = value
+                .to_str()
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok());
+            match parsed {
+                Some(n) => Ok(Some(n)),
+                None => Err(TransportError::new(
+                    TransportErrorKind::InvalidResponse,
+                    format!("the response from {target} has an invalid Content-Length"),
+                )),
+            }
+        }
+        None => Ok(None),
+    }
+}
+
+/// The error of a response body that failed while it was read (for [`ByteStream`]).
+pub(crate) fn body_error_for(e: hyper::Error, target: &str) -> TransportError {
+    body_error(e, &target)
 }
 
 /// `scheme://host:port` of a URI, for messages: never the path or query.
@@ -337,24 +432,7 @@ async fn read_response(
         )
     };
     let (parts, mut body) = response.into_parts();
-    let declared = match parts.headers.get(http::header::CONTENT_LENGTH) {
-        Some(value) => {
-            let parsed = value
-                .to_str()
-                .ok()
-                .and_then(|s| s.trim().parse::<u64>().ok());
-            match parsed {
-                Some(n) => Some(n),
-                None => {
-                    return Err(TransportError::new(
-                        TransportErrorKind::InvalidResponse,
-                        format!("the response from {target} has an invalid Content-Length"),
-                    ))
-                }
-            }
-        }
-        None => None,
-    };
+    let declared = content_length(&parts.headers, target)?;
     if let Some(n) = declared {
         if n > max as u64 {
             // Dropping `body` unread closes the connection instead of draining it.
@@ -400,7 +478,7 @@ fn find_cause<'a, T: StdError + 'static>(e: &'a (dyn StdError + 'static)) -> Opt
     None
 }
 
-fn body_error(e: hyper::Error, target: &Target) -> TransportError {
+fn body_error(e: hyper::Error, target: &dyn fmt::Display) -> TransportError {
     let (kind, what) = classify_hyper(&e);
     let message = match kind {
         TransportErrorKind::Io => format!(

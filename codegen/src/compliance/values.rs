@@ -28,6 +28,8 @@ pub enum Value {
         nanos: u32,
     },
     Blob(Vec<u8>),
+    /// A `@streaming` blob's bytes, given as their text.
+    Stream(Vec<u8>),
     Document(DocumentValue),
     List(Vec<Value>),
     /// Entries in the case's order.
@@ -67,6 +69,8 @@ pub enum Zero {
     F64,
     Timestamp,
     Blob,
+    /// An empty `ByteStream`.
+    Stream,
 }
 
 /// `Type::builder().member(..)...build()`.
@@ -184,6 +188,10 @@ impl<'a> Resolver<'a> {
                 // Test cases give blobs as the text of their bytes, not in base64.
                 let s = value.as_str().ok_or_else(|| wrong("a string"))?;
                 Ok(Value::Blob(s.as_bytes().to_vec()))
+            }
+            Type::ByteStream => {
+                let s = value.as_str().ok_or_else(|| wrong("a string"))?;
+                Ok(Value::Stream(s.as_bytes().to_vec()))
             }
             Type::Document => Ok(Value::Document(DocumentValue::from_json(value))),
             Type::List { item, sparse } => {
@@ -329,6 +337,7 @@ impl<'a> Resolver<'a> {
             Type::F64 => Value::Zero(Zero::F64),
             Type::Timestamp { .. } => Value::Zero(Zero::Timestamp),
             Type::Blob => Value::Zero(Zero::Blob),
+            Type::ByteStream => Value::Zero(Zero::Stream),
             Type::Document => Value::Document(DocumentValue::Null),
             Type::List { .. } => Value::List(Vec::new()),
             Type::Map { .. } => Value::Map(Vec::new()),

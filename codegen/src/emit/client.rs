@@ -364,11 +364,26 @@ fn client_call(
             quote! { crate::orchestrator::decode_output(&OPERATION, answer, crate::codec::#de) },
         ),
         Some((request, response)) => (
-            quote! {
-                let request = match crate::codec::#request(&input) {
+            {
+                // A `@streaming` payload is moved out of the input and sent as it is read.
+                let (take_stream, stream_arg) = match super::rest::stream_payload(&op.input.fields)
+                {
+                    Some(f) => {
+                        let field = ident(&f.ident);
+                        (
+                            quote! { let mut input = input; let payload_stream = ::std::mem::take(&mut input.#field); },
+                            quote! { , payload_stream },
+                        )
+                    }
+                    None => (quote! {}, quote! {}),
+                };
+                quote! {
+                #take_stream
+                let request = match crate::codec::#request(&input #stream_arg) {
                     ::std::result::Result::Ok(request) => request,
                     ::std::result::Result::Err(error) => return ::std::result::Result::Err(error.into()),
                 };
+                }
             },
             quote! { self.runtime.invoke_http(&OPERATION, request, #host_prefix, &self.overrides).await },
             quote! { crate::codec::#response(&OPERATION, answer) },

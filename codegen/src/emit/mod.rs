@@ -84,6 +84,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::F64 => quote! { f64 },
         Type::Timestamp { .. } => quote! { crate::primitives::DateTime },
         Type::Blob => quote! { crate::primitives::Blob },
+        Type::ByteStream => quote! { crate::primitives::ByteStream },
         Type::Document => quote! { crate::primitives::Document },
         Type::List { item, sparse } => {
             let item = maybe_option(rust_type(item), *sparse);
@@ -109,7 +110,9 @@ pub fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
         )
     };
     match ty {
-        Type::String | Type::Timestamp { .. } | Type::Blob | Type::Document => into(rust_type(ty)),
+        Type::String | Type::Timestamp { .. } | Type::Blob | Type::ByteStream | Type::Document => {
+            into(rust_type(ty))
+        }
         _ => (rust_type(ty), quote! { input }),
     }
 }

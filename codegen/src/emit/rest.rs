@@ -205,7 +205,16 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
     } else {
         bound
     };
-    let (body, _) = request_body(plan, op);
+    let body = request_body(plan, op);
+    let stream = stream_payload(&op.input.fields);
+    let (stream_param, stream_value) = match stream {
+        Some(_) => (
+            quote! { , payload_stream: crate::primitives::ByteStream },
+            quote! { ::std::option::Option::Some(payload_stream) },
+        ),
+        None => (quote! {}, quote! { ::std::option::Option::None }),
+    };
+    let streaming_response = stream_payload(&op.output.fields).is_some();
     let method = ident(&http.method);
     let query = if literal_query.len() + query_items.len() + query_params.len() == 0 {
         quote! {}
@@ -229,7 +238,7 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
     };
     quote! {
         #[allow(unused_variables)]
-        pub(crate) fn #name(input: &#input_ty) -> ::std::result::Result<crate::rest::HttpRequest, crate::error::RequestError> {
+        pub(crate) fn #name(input: &#input_ty #stream_param) -> ::std::result::Result<crate::rest::HttpRequest, crate::error::RequestError> {
             let mut path = ::std::string::String::new();
             #( #path )*
             #query
@@ -242,16 +251,58 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
                 headers,
                 body,
                 content_type,
+                payload_stream: #stream_value,
+                streaming_response: #streaming_response,
             })
         }
     }
 }
 
-/// The body of a request (an expression giving `(Vec<u8>, Option<&'static str>)`), and the
-/// content type expression when it is fixed.
-fn request_body(plan: &Plan, op: &Operation) -> (TokenStream, TokenStream) {
+/// The `@streaming` blob payload of `fields`, if it has one.
+pub fn stream_payload(fields: &[Field]) -> Option<&Field> {
+    payload(fields).filter(|f| f.ty == Type::ByteStream)
+}
+
+/// The body of a request: an expression giving `(Vec<u8>, Option<&'static str>)`, the bytes
+/// and their content type.
+fn request_body(plan: &Plan, op: &Operation) -> TokenStream {
     let fields = &op.input.fields;
     let json = quote! { ::std::option::Option::Some("application/json") };
+    if let Some(f) = stream_payload(fields) {
+        // The bytes are the stream's (`payload_stream`), sent as they are read. An empty one
+        // is no body: no `Content-Type`.
+        let media = match &f.http {
+            Some(HttpBinding::Payload {
+                media_type: Some(media_type),
+                ..
+            }) => media_type.as_str(),
+            _ => "application/octet-stream",
+        };
+        let requires_length = matches!(
+            &f.http,
+            Some(HttpBinding::Payload {
+                requires_length: true,
+                ..
+            })
+        );
+        let wire = &f.wire_name;
+        let check = requires_length.then(|| {
+            quote! {
+                if payload_stream.length().is_none() {
+                    return ::std::result::Result::Err(crate::rest::stream_without_length(#wire));
+                }
+            }
+        });
+        return quote! { {
+            #check
+            let content_type = if payload_stream.length() == ::std::option::Option::Some(0) {
+                ::std::option::Option::None
+            } else {
+                ::std::option::Option::Some(#media)
+            };
+            (::std::vec::Vec::new(), content_type)
+        } };
+    }
     if let Some(f) = payload(fields) {
         let member = ident(&f.ident);
         let value = match f.presence {
@@ -289,6 +340,7 @@ fn request_body(plan: &Plan, op: &Operation) -> (TokenStream, TokenStream) {
         let media = match &f.http {
             Some(HttpBinding::Payload {
                 media_type: Some(media_type),
+                ..
             }) => quote! { #media_type },
             _ => media,
         };
@@ -300,30 +352,21 @@ fn request_body(plan: &Plan, op: &Operation) -> (TokenStream, TokenStream) {
         } else {
             quote! { (::std::vec::Vec::new(), ::std::option::Option::None) }
         };
-        return (
-            quote! {
-                match #value {
-                    ::std::option::Option::Some(value) => (#bytes, ::std::option::Option::Some(#media)),
-                    ::std::option::Option::None => #absent,
-                }
-            },
-            quote! {},
-        );
+        return quote! {
+            match #value {
+                ::std::option::Option::Some(value) => (#bytes, ::std::option::Option::Some(#media)),
+                ::std::option::Option::None => #absent,
+            }
+        };
     }
     if has_body_fields(fields) {
         let ser = ident(&op.input.codec.ser);
-        (
-            quote! { {
-                static BODY_SIZE: crate::json::BodySize = crate::json::BodySize::new();
-                (BODY_SIZE.write(|w| crate::codec::#ser(w, input)), #json)
-            } },
-            quote! {},
-        )
+        quote! { {
+            static BODY_SIZE: crate::json::BodySize = crate::json::BodySize::new();
+            (BODY_SIZE.write(|w| crate::codec::#ser(w, input)), #json)
+        } }
     } else {
-        (
-            quote! { (::std::vec::Vec::new(), ::std::option::Option::None) },
-            quote! {},
-        )
+        quote! { (::std::vec::Vec::new(), ::std::option::Option::None) }
     }
 }
 
@@ -388,6 +431,8 @@ pub(super) fn response_item(plan: &Plan, op: &Operation) -> TokenStream {
 /// field is not optional).
 fn payload_read(plan: &Plan, f: &Field) -> TokenStream {
     let read = match &f.ty {
+        // The body as it arrives: the application reads it.
+        Type::ByteStream => quote! { answer.stream.take() },
         Type::Blob => quote! {
             (!answer.body.is_empty()).then(|| crate::primitives::Blob::new(::std::mem::take(&mut answer.body)))
         },

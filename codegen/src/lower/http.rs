@@ -243,7 +243,7 @@ impl Lowering<'_> {
                 "httpPayload" => {
                     payloads += 1;
                     let ok = match &field.ty {
-                        Type::String | Type::Blob | Type::Document => true,
+                        Type::String | Type::Blob | Type::ByteStream | Type::Document => true,
                         Type::Named(_) => matches!(
                             target.kind,
                             ShapeKind::Structure | ShapeKind::Union | ShapeKind::Enum
@@ -259,6 +259,7 @@ impl Lowering<'_> {
                         media_type: traits::prelude(&target.traits, "mediaType")
                             .and_then(Value::as_str)
                             .map(str::to_owned),
+                        requires_length: traits::has(&target.traits, "requiresLength"),
                     }
                 }
                 _ => {

@@ -60,6 +60,16 @@ impl Lowering<'_> {
                         Direction::Output
                     };
                     self.bind_fields(shape, &mut structure.fields, direction)?;
+                    let misplaced =
+                        super::types::streams(shape, &structure.fields).find(|(_, field)| {
+                            !matches!(field.http, Some(HttpBinding::Payload { .. }))
+                        });
+                    if let Some((member, _)) = misplaced {
+                        return Err(super::types::stream_misplaced(
+                            &shape.id.member(&member.name),
+                            &member.target,
+                        ));
+                    }
                     structure
                 }
                 _ => Structure {

@@ -31,7 +31,16 @@ fn too_deep(member_id: &dyn std::fmt::Display) -> Diagnostic {
 impl Lowering<'_> {
     /// A structure placed in the crate, where `place_shapes` put it.
     pub(super) fn structure(&self, shape: &Shape) -> Result<Structure> {
-        self.structure_at(shape, &self.paths[&shape.id], false)
+        let structure = self.structure_at(shape, &self.paths[&shape.id], false)?;
+        // An operation's own `<Op>Input` and `<Op>Output` are lowered elsewhere: a structure
+        // placed here is a member's target or an error, where a stream cannot be.
+        if let Some((member, _)) = streams(shape, &structure.fields).next() {
+            return Err(stream_misplaced(
+                &shape.id.member(&member.name),
+                &member.target,
+            ));
+        }
+        Ok(structure)
     }
 
     /// A structure at `path`: where `place_shapes` put it, or an operation's `<Op>Input` or
@@ -98,10 +107,17 @@ impl Lowering<'_> {
         for (member, (ident, renamed_from)) in shape.members.iter().zip(idents) {
             let member_id = shape.id.member(&member.name);
             let ty = self.value_type(member, &member_id)?;
-            let presence = self.presence(member, &ty, &member_id)?;
+            // A stream is never absent: unset, it is empty (as in the AWS SDK).
+            let presence = if ty == Type::ByteStream {
+                Presence::Default(DefaultValue::Blob(Vec::new()))
+            } else {
+                self.presence(member, &ty, &member_id)?
+            };
             let service_default = match &presence {
                 Presence::Default(_)
-                    if top_level_input && !traits::has(&member.traits, traits::REQUIRED) =>
+                    if top_level_input
+                        && ty != Type::ByteStream
+                        && !traits::has(&member.traits, traits::REQUIRED) =>
                 {
                     traits::prelude(&member.traits, traits::DEFAULT).map(Value::to_string)
                 }
@@ -297,6 +313,12 @@ impl Lowering<'_> {
                         },
                     };
                 }
+                ShapeKind::Blob if traits::has(&shape.traits, "streaming") => {
+                    if !wrappers.is_empty() {
+                        return Err(stream_misplaced(member_id, &current));
+                    }
+                    break Type::ByteStream;
+                }
                 ShapeKind::Blob => break Type::Blob,
                 ShapeKind::Document => break Type::Document,
                 ShapeKind::List | ShapeKind::Set => {
@@ -408,7 +430,11 @@ impl Lowering<'_> {
             let ty = if member.target == ShapeId::prelude("Unit") {
                 None
             } else {
-                Some(self.value_type(member, &member_id)?)
+                let ty = self.value_type(member, &member_id)?;
+                if ty == Type::ByteStream {
+                    return Err(stream_misplaced(&member_id, &member.target));
+                }
+                Some(ty)
             };
             // From the variant's name, so that the `unknown` member (variant `UnknownValue`) gets
             // `is_unknown_value`, leaving `is_unknown` to the catch-all variant.
@@ -507,4 +533,27 @@ fn idempotency_doc(docs: Option<String>, idempotency_token: bool) -> Option<Stri
         Some(docs) => format!("{docs}\n\nIdempotency token: when left unset, the client fills in a fresh random UUID (version 4) for each call (retries of that call reuse it)."),
         None => NOTE.to_owned(),
     })
+}
+
+/// The members of `shape` whose fields are `@streaming` blobs.
+pub(super) fn streams<'s>(
+    shape: &'s Shape,
+    fields: &'s [Field],
+) -> impl Iterator<Item = (&'s Member, &'s Field)> {
+    shape
+        .members
+        .iter()
+        .zip(fields)
+        .filter(|(_, field)| field.ty == Type::ByteStream)
+}
+
+/// The refusal of a member that targets the `@streaming` blob `target` anywhere but as an
+/// operation input's or output's `@httpPayload`.
+pub(super) fn stream_misplaced(member_id: &dyn std::fmt::Display, target: &ShapeId) -> Diagnostic {
+    Diagnostic::at(
+        member_id,
+        format!(
+            "targets the `@streaming` blob `{target}`, which can only be the `@httpPayload` of a restJson1 operation's input or output"
+        ),
+    )
 }

@@ -8,8 +8,58 @@ use super::{host_prefix, request, sleep, with_attempts, Answer, CallSettings, Fa
 use super::{OperationSpec, RequestOptions, Runtime};
 use crate::aws_json;
 use crate::error::{RequestError, RequestErrorKind};
+use crate::primitives::{ByteStream, ByteStreamErrorKind};
 use crate::retry::{self, RetryKind};
-use crate::transport::{Limits, TransportError, TransportErrorKind};
+use crate::transport::{HttpClient, Limits, TransportError, TransportErrorKind};
+
+/// `sent`, given no longer than `limit`: `Err(None)` when it is cut off.
+async fn within<T>(
+    limit: Option<std::time::Duration>,
+    sent: impl std::future::Future<Output = Result<T, TransportError>>,
+) -> Result<T, Option<TransportError>> {
+    match limit {
+        None => sent.await.map_err(Some),
+        Some(limit) => match tokio::time::timeout(limit, sent).await {
+            Ok(result) => result.map_err(Some),
+            Err(_) => Err(None),
+        },
+    }
+}
+
+/// Sends a request whose body is a stream, or whose answer's body may be one: a 2xx answer
+/// of an operation with a streaming output keeps its body as a stream (each chunk awaited no
+/// longer than `idle_timeout`); any other answer is read whole within `limits`, as for every
+/// other call.
+async fn send_streamed(
+    http: &dyn HttpClient,
+    request: http::Request<ByteStream>,
+    streaming_response: bool,
+    limits: Limits,
+    idle_timeout: Option<std::time::Duration>,
+) -> Result<(http::Response<Vec<u8>>, Option<ByteStream>), TransportError> {
+    let response = http.send_streaming(request, limits, idle_timeout).await?;
+    let (parts, body) = response.into_parts();
+    if streaming_response && parts.status.is_success() {
+        return Ok((http::Response::from_parts(parts, Vec::new()), Some(body)));
+    }
+    let max = limits.max_response_bytes;
+    let body = body.limit(max as u64).collect().await.map_err(|e| {
+        let kind = match e.kind() {
+            ByteStreamErrorKind::TooLarge => TransportErrorKind::ResponseTooLarge,
+            ByteStreamErrorKind::Timeout => TransportErrorKind::Timeout,
+            ByteStreamErrorKind::InvalidResponse => TransportErrorKind::InvalidResponse,
+            _ => TransportErrorKind::Io,
+        };
+        let message = match kind {
+            TransportErrorKind::ResponseTooLarge => {
+                format!("the response is larger than the limit of {max} bytes")
+            }
+            _ => e.to_string(),
+        };
+        TransportError::new(kind, message).with_source(e)
+    })?;
+    Ok((http::Response::from_parts(parts, body.to_vec()), None))
+}
 
 /// A failed attempt: the failure, why it may be retried (if it may), and whether the request
 /// was provably not carried out (so that even a call that is not idempotent may be repeated).
@@ -32,7 +82,7 @@ impl Runtime {
     pub(super) async fn attempts(
         &self,
         spec: &'static OperationSpec,
-        mut body: Vec<u8>,
+        (mut body, mut stream): (Vec<u8>, Option<ByteStream>),
         host_prefix: Option<&str>,
         (options, rest): (RequestOptions<'_>, Option<&request::RestParts>),
         settings: &CallSettings,
@@ -79,7 +129,10 @@ impl Runtime {
             (Some(rest), Ok(prepared)) => Some(request::rest_uri(prepared, &rest.path_and_query)?),
             _ => None,
         };
-        let max_attempts = settings.max_attempts;
+        let mut max_attempts = settings.max_attempts;
+        // An operation whose output is a `@streaming` blob: a 2xx answer's body is not read
+        // here but handed to the application as it arrives.
+        let streaming_response = rest.is_some_and(|rest| rest.streaming_response);
         let limits = Limits::new(self.config.max_response_bytes);
         let mut last_retry: Option<RetryKind> = None;
         let mut attempt = 1;
@@ -102,6 +155,19 @@ impl Runtime {
             } else {
                 body.clone()
             };
+            // A request body streamed from a file or reader: each attempt reads it again from
+            // the start, and one that cannot be read again is sent once.
+            let attempt_stream = match &mut stream {
+                None => None,
+                Some(stream) if attempt >= max_attempts => Some(std::mem::take(stream)),
+                Some(stream) => match stream.try_clone() {
+                    Some(copy) => Some(copy),
+                    None => {
+                        max_attempts = attempt;
+                        Some(std::mem::take(stream))
+                    }
+                },
+            };
             let rest_call = rest.zip(rest_uri.as_ref());
             let mut request = self.request(
                 prepared,
@@ -115,21 +181,47 @@ impl Runtime {
                 Some((_, text)) => text,
                 None => &prepared.uri_text,
             };
-            identity.apply(&mut request, uri_text)?;
-            let sent = http.send(request, limits);
-            let outcome = match settings.attempt_timeout {
-                None => sent.await.map_err(Some),
-                Some(limit) => match tokio::time::timeout(limit, sent).await {
-                    Ok(result) => result.map_err(Some),
-                    Err(_) => Err(None),
-                },
+            if let Some(stream) = &attempt_stream {
+                let headers = request.headers_mut();
+                match stream.length() {
+                    Some(length) => {
+                        headers.insert(http::header::CONTENT_LENGTH, length.into());
+                    }
+                    // Sent with chunked transfer encoding.
+                    None => {
+                        headers.remove(http::header::CONTENT_LENGTH);
+                    }
+                }
+            }
+            // A streamed body is not hashed: SigV4 signs it as `UNSIGNED-PAYLOAD`.
+            identity.apply(&mut request, uri_text, attempt_stream.is_some())?;
+            let limit = settings.attempt_timeout;
+            let outcome = if attempt_stream.is_some() || streaming_response {
+                within(
+                    limit,
+                    send_streamed(
+                        http.as_ref(),
+                        request.map(|body| attempt_stream.unwrap_or_else(|| body.into())),
+                        streaming_response,
+                        limits,
+                        limit,
+                    ),
+                )
+                .await
+            } else {
+                within(limit, async {
+                    http.send(request, limits)
+                        .await
+                        .map(|response| (response, None))
+                })
+                .await
             };
             let Failed {
                 failure,
                 kind,
                 refused,
             } = match outcome {
-                Ok(response) => match self.answer(spec, response, attempt) {
+                Ok((response, stream)) => match self.answer(spec, response, stream, attempt) {
                     Answered::Done(result) => {
                         self.retry.after_attempt(false);
                         self.retry.on_success_after(last_retry);
@@ -194,6 +286,7 @@ impl Runtime {
         &self,
         spec: &OperationSpec,
         response: http::Response<Vec<u8>>,
+        stream: Option<ByteStream>,
         attempt: u32,
     ) -> Answered {
         let operation = spec.name;
@@ -206,6 +299,7 @@ impl Runtime {
                 status,
                 request_id,
                 headers: parts.headers,
+                stream,
             }));
         }
         match aws_json::parse_error(status, &parts.headers, body) {

@@ -142,11 +142,14 @@ impl Runtime {
 }
 
 impl Identity<'_> {
-    /// Puts the identity on an attempt's request, whose URI is `uri_text` written out.
+    /// Puts the identity on an attempt's request, whose URI is `uri_text` written out; with
+    /// `unsigned_payload` (a body streamed as it is sent) SigV4 signs `UNSIGNED-PAYLOAD`
+    /// instead of the body's hash.
     pub(super) fn apply(
         &self,
         request: &mut http::Request<Vec<u8>>,
         uri_text: &str,
+        unsigned_payload: bool,
     ) -> Result<(), RequestError> {
         match self {
             Identity::SigV4 {
@@ -160,6 +163,7 @@ impl Identity<'_> {
                 region,
                 signing_name,
                 SystemTime::now(),
+                unsigned_payload,
             )
             .map_err(|e| RequestError::new(RequestErrorKind::Signing, e.to_string())),
             Identity::Header(name, value) => {

@@ -133,6 +133,9 @@ pub struct Answer {
     pub request_id: Option<String>,
     /// The response's headers (restJson1 outputs bind members to them).
     pub headers: http::HeaderMap,
+    /// The body as a stream, for an operation whose output is a `@streaming` blob (then `body`
+    /// is empty).
+    pub stream: Option<crate::primitives::ByteStream>,
 }
 
 /// How a call failed.
@@ -281,8 +284,15 @@ impl Runtime {
         overrides: &CallOverrides,
         options: RequestOptions<'_>,
     ) -> Result<Answer, Failure> {
-        self.call(operation, body, host_prefix, overrides, options, None)
-            .await
+        self.call(
+            operation,
+            (body, None),
+            host_prefix,
+            overrides,
+            options,
+            None,
+        )
+        .await
     }
 
     /// One restJson1 call: as [`invoke_with_overrides`](Self::invoke_with_overrides), with the
@@ -301,16 +311,28 @@ impl Runtime {
             headers,
             body,
             content_type,
+            payload_stream,
+            streaming_response,
         } = request;
         let rest = request::RestParts {
             method,
             path_and_query,
             headers,
             content_type,
+            streaming_response,
+        };
+        // A stream in memory is sent as any other body (signed with its hash, sent again as
+        // it is on a retry).
+        let (body, stream) = match payload_stream {
+            Some(stream) => match stream.bytes() {
+                Some(bytes) => (bytes.to_vec(), None),
+                None => (body, Some(stream)),
+            },
+            None => (body, None),
         };
         self.call(
             operation,
-            body,
+            (body, stream),
             host_prefix,
             overrides,
             RequestOptions::new(),
@@ -323,7 +345,7 @@ impl Runtime {
     async fn call(
         &self,
         operation: &'static OperationSpec,
-        body: Vec<u8>,
+        body: (Vec<u8>, Option<crate::primitives::ByteStream>),
         host_prefix: Option<HostPrefix<'_>>,
         overrides: &CallOverrides,
         options: RequestOptions<'_>,

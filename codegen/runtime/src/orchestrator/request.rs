@@ -322,6 +322,8 @@ pub(super) struct RestParts {
     pub(super) path_and_query: String,
     pub(super) headers: HeaderMap,
     pub(super) content_type: Option<&'static str>,
+    /// The operation's output is a `@streaming` blob.
+    pub(super) streaming_response: bool,
 }
 
 /// The URI of a restJson1 request (and its text, as SigV4 signs it): the operation's path and

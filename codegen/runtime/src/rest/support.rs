@@ -19,6 +19,15 @@ pub fn empty_label(member: &str) -> RequestError {
     )
 }
 
+/// The error of a `@streaming` payload marked `@requiresLength` whose stream has no known
+/// length (a response body without `Content-Length` passed on, say).
+pub fn stream_without_length(member: &str) -> RequestError {
+    RequestError::new(
+        RequestErrorKind::InvalidInput,
+        format!("the input member `{member}` is a stream that must have a known length (`@requiresLength`); make it from bytes, a file or a reader with its length"),
+    )
+}
+
 /// A header name the model gives (or a prefix header's name), checked.
 pub fn header_name(name: &str) -> Result<HeaderName, RequestError> {
     HeaderName::from_bytes(name.as_bytes()).map_err(|_| {

@@ -165,6 +165,9 @@ fn de_expr(plan: &Plan, ty: &Type) -> TokenStream {
             quote! { reader.timestamp(#format) }
         }
         Type::Blob => quote! { reader.blob() },
+        Type::ByteStream => {
+            unreachable!("streams are payloads (checked when lowering), never in a JSON body")
+        }
         Type::Document => quote! { reader.document() },
         Type::List { item, sparse } => {
             let read = de_fn(plan, item);
@@ -283,6 +286,7 @@ fn correction(plan: &Plan, ty: &Type) -> Absent {
         | Type::F32
         | Type::F64
         | Type::Blob
+        | Type::ByteStream
         | Type::List { .. }
         | Type::Map { .. } => Absent::Default,
         Type::Timestamp { .. } => Absent::Eager(quote! { crate::primitives::DateTime::UNIX_EPOCH }),

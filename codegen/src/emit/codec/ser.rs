@@ -107,6 +107,9 @@ fn ser_value(plan: &Plan, ty: &Type, value: TokenStream) -> TokenStream {
             quote! { w.timestamp(#value, #format); }
         }
         Type::Blob => quote! { w.blob(#value); },
+        Type::ByteStream => {
+            unreachable!("streams are payloads (checked when lowering), never in a JSON body")
+        }
         Type::Document => quote! { w.document(#value); },
         Type::List { item, sparse } => {
             let write = ser_value(plan, item, quote! { item });

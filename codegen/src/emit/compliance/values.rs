@@ -21,6 +21,11 @@ impl Context<'_> {
             Value::F64(f) => float("f64", *f, &format!("{f:?}f64")),
             Value::Timestamp { secs, nanos } => timestamp_expr(*secs, *nanos, &self.primitives()),
             Value::Blob(bytes) => blob_expr(bytes, &self.primitives()),
+            Value::Stream(bytes) => {
+                let primitives = self.primitives();
+                let bytes = proc_macro2::Literal::byte_string(bytes);
+                quote! { #primitives::ByteStream::from(#bytes.to_vec()) }
+            }
             Value::Document(document) => document_expr(document, &self.primitives()),
             Value::List(items) if items.is_empty() => quote! { ::std::vec::Vec::new() },
             Value::List(items) => {
@@ -80,6 +85,7 @@ impl Context<'_> {
                     Zero::F64 => quote! { 0f64 },
                     Zero::Timestamp => quote! { #primitives::DateTime::UNIX_EPOCH },
                     Zero::Blob => quote! { #primitives::Blob::default() },
+                    Zero::Stream => quote! { #primitives::ByteStream::default() },
                 }
             }
         }

@@ -7,7 +7,17 @@ use quote::quote;
 
 use super::{accessor, error, service_default_doc, SENSITIVE_MEMBER_DOC, SENSITIVE_TYPE_DOC};
 use crate::emit::{debug_impl, doc_lines, docs, field_type, ident, naming_label};
-use crate::ir::{Presence, Structure};
+use crate::ir::{Presence, Structure, Type};
+
+/// `#[derive(Clone, PartialEq)]`, unless a field is a `ByteStream` (a body read once, as in
+/// the AWS SDK, whose streaming inputs and outputs are neither `Clone` nor `PartialEq`).
+fn comparable_derive(s: &Structure) -> TokenStream {
+    if s.fields.iter().any(|f| f.ty == Type::ByteStream) {
+        quote! {}
+    } else {
+        quote! { #[derive(::std::clone::Clone, ::std::cmp::PartialEq)] }
+    }
+}
 
 /// A structure with its impls. `module` is the path of the module holding the structure, e.g.
 /// `crate::types`, whose `builders` module holds its builder ([`super::builder`]).
@@ -31,7 +41,12 @@ pub fn structure(s: &Structure, module: &TokenStream) -> TokenStream {
             doc.extend(doc_lines(&service_default_doc(default)));
         }
         doc.extend(doc_lines(&accessor::rename_note(f)));
-        let serde_attr = serde_field(&f.wire_name, f.presence == Presence::Optional);
+        let serde_attr = if f.ty == Type::ByteStream {
+            // A stream is read, not stored: left out, and empty when deserialized.
+            quote! { #[cfg_attr(feature = "serde", serde(skip))] }
+        } else {
+            serde_field(&f.wire_name, f.presence == Presence::Optional)
+        };
         fields.push(quote! { #doc #serde_attr pub #field: #ty, });
         debug_fields.push((
             naming_label(&f.ident),
@@ -54,10 +69,11 @@ pub fn structure(s: &Structure, module: &TokenStream) -> TokenStream {
     let debug = debug_impl(&quote! { #name }, &s.name, s.sensitive, &debug_fields);
     let accessors = accessor::accessors(s);
     let builder_doc = doc_lines(&format!("A builder for [`{}`].", s.name));
+    let derive = comparable_derive(s);
     quote! {
         #doc
         #[non_exhaustive]
-        #[derive(::std::clone::Clone, ::std::cmp::PartialEq)]
+        #derive
         #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
         pub struct #name {
             #( #fields )*

@@ -373,6 +373,9 @@ impl<'a> Compiler<'a, '_> {
             Type::F64 => (Ty::Num, Conv::F64),
             Type::Timestamp { .. } => (Ty::Num, Conv::Timestamp),
             Type::Blob => return Err("a blob, which waiter paths do not support".to_owned()),
+            Type::ByteStream => {
+                return Err("a stream, which waiter paths do not support".to_owned())
+            }
             Type::Document => {
                 return Err("a document, which waiter paths do not support".to_owned())
             }

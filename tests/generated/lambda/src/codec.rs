@@ -1102,6 +1102,8 @@ pub(crate) fn http_request_get_function(
         headers,
         body,
         content_type,
+        payload_stream: ::std::option::Option::None,
+        streaming_response: false,
     })
 }
 #[allow(unused_variables)]

@@ -105,6 +105,8 @@ pub(crate) fn http_request_get_bindings(
         headers,
         body,
         content_type,
+        payload_stream: ::std::option::Option::None,
+        streaming_response: false,
     })
 }
 #[allow(unused_variables)]
@@ -195,6 +197,8 @@ pub(crate) fn http_request_get_blob(
         headers,
         body,
         content_type,
+        payload_stream: ::std::option::Option::None,
+        streaming_response: false,
     })
 }
 #[allow(unused_variables)]
@@ -231,6 +235,8 @@ pub(crate) fn http_request_get_item(
         headers,
         body,
         content_type,
+        payload_stream: ::std::option::Option::None,
+        streaming_response: false,
     })
 }
 #[allow(unused_variables)]

@@ -195,8 +195,8 @@ pub use ::smithy_rust_runtime::retry;
 use ::smithy_rust_runtime::sensitive;
 pub use ::smithy_rust_runtime::transport;
 const _: () = ::std::assert!(
-    ::smithy_rust_runtime::SEAM == 4,
-    "rest_bindings was generated for seam 4 of smithy-rust-runtime 0.4, and this runtime has another: regenerate rest_bindings with the generator that matches the runtime, or use the runtime it was generated for (`export-runtime` of that generator: `cargo xtask export-runtime` or `smithy-rust-codegen export-runtime`)"
+    ::smithy_rust_runtime::SEAM == 5,
+    "rest_bindings was generated for seam 5 of smithy-rust-runtime 0.5, and this runtime has another: regenerate rest_bindings with the generator that matches the runtime, or use the runtime it was generated for (`export-runtime` of that generator: `cargo xtask export-runtime` or `smithy-rust-codegen export-runtime`)"
 );
 #[rustfmt::skip]
 pub mod types;
