@@ -9,6 +9,11 @@
 //! - API Gateway (`com.amazonaws.apigateway#BackplaneControlService`): every request says
 //!   `Accept: application/json` (the service answers other media types otherwise). The suite's
 //!   `ApiGatewayAccept` case checks it.
+//! - Glacier (`com.amazonaws.glacier#Glacier`): every request says `X-Amz-Glacier-Version:
+//!   2012-06-01`; an unset or empty `accountId` label is `-` (the caller's account); and a request
+//!   with a streaming body carries its SHA-256 (`X-Amz-Content-Sha256`) and SHA-256 tree hash
+//!   (`X-Amz-Sha256-Tree-Hash`) unless the input sets them. The suite's `GlacierVersionHeader`,
+//!   `GlacierAccountId`, `GlacierChecksums` and `GlacierMultipartChecksums` cases check them.
 
 use crate::shape_id::ShapeId;
 
@@ -36,10 +41,37 @@ const OPERATIONS: &[OperationCustomization] = &[OperationCustomization {
 }];
 
 /// Headers every request of a service carries, by service shape id.
-const SERVICE_HEADERS: &[(&str, &[(&str, &str)])] = &[(
-    "com.amazonaws.apigateway#BackplaneControlService",
-    &[("Accept", "application/json")],
-)];
+const SERVICE_HEADERS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "com.amazonaws.apigateway#BackplaneControlService",
+        &[("Accept", "application/json")],
+    ),
+    (GLACIER, &[("X-Amz-Glacier-Version", "2012-06-01")]),
+];
+
+const GLACIER: &str = "com.amazonaws.glacier#Glacier";
+
+/// Path labels that take a value when the input leaves them unset or empty: service shape id,
+/// input member name, value.
+const LABEL_DEFAULTS: &[(&str, &str, &str)] = &[(GLACIER, "accountId", "-")];
+
+/// Services whose requests with a streaming body carry the body's SHA-256 and SHA-256 tree hash.
+const TREE_HASH_SERVICES: &[&str] = &[GLACIER];
+
+/// The value of the path label bound to input member `member` of `service` when the input leaves
+/// it unset or empty, for a service customized so.
+pub(crate) fn label_default(service: &ShapeId, member: &str) -> Option<&'static str> {
+    let service = service.to_string();
+    LABEL_DEFAULTS
+        .iter()
+        .find(|(id, name, _)| *id == service && *name == member)
+        .map(|(_, _, value)| *value)
+}
+
+/// Whether requests of `service` with a streaming body carry its SHA-256 and tree hash.
+pub(crate) fn tree_hash_checksums(service: &ShapeId) -> bool {
+    TREE_HASH_SERVICES.contains(&service.to_string().as_str())
+}
 
 /// The headers every request of `service` carries, for a service customized so.
 pub(crate) fn request_headers(service: &ShapeId) -> &'static [(&'static str, &'static str)] {
@@ -89,5 +121,20 @@ mod tests {
         );
         let other = ShapeId::parse("example.apigateway#BackplaneControlService").unwrap();
         assert!(request_headers(&other).is_empty());
+    }
+
+    #[test]
+    fn glacier_has_a_version_header_a_default_account_and_tree_hashes() {
+        let glacier = ShapeId::parse(GLACIER).unwrap();
+        assert_eq!(
+            request_headers(&glacier),
+            [("X-Amz-Glacier-Version", "2012-06-01")]
+        );
+        assert_eq!(label_default(&glacier, "accountId"), Some("-"));
+        assert_eq!(label_default(&glacier, "vaultName"), None);
+        assert!(tree_hash_checksums(&glacier));
+        let other = ShapeId::parse("example.glacier#Glacier").unwrap();
+        assert_eq!(label_default(&other, "accountId"), None);
+        assert!(!tree_hash_checksums(&other));
     }
 }

@@ -416,6 +416,9 @@ pub struct HttpOperation {
     pub code: u16,
     /// Headers every request carries, from a service customization (`customizations.rs`).
     pub fixed_headers: Vec<(String, String)>,
+    /// A request with a streaming body carries its SHA-256 and SHA-256 tree hash (a service
+    /// customization).
+    pub tree_hash_checksums: bool,
 }
 
 /// A piece of an `@http` URI pattern's path.
@@ -424,7 +427,13 @@ pub enum PathPiece {
     /// Literal text, `/` included, as it goes on the wire.
     Literal(String),
     /// `{name}` or `{name+}` (greedy: `/` kept): the value of input field `field`.
-    Label { field: usize, greedy: bool },
+    Label {
+        field: usize,
+        greedy: bool,
+        /// The value when the input leaves it unset or empty (a service customization), which
+        /// is otherwise an error.
+        default: Option<String>,
+    },
 }
 
 /// Whether a field can be absent, and what happens when the builder is not given one.

@@ -51,8 +51,6 @@ const REST_JSON: Suite = Suite {
     not_run: REST_JSON_NOT_RUN,
 };
 
-const STREAMING: &str = "the operation has a `@streaming` blob payload: streaming bodies are not \
-    supported yet, so the generator refuses the operation";
 const CHECKSUM: &str = "the operation uses `@httpChecksumRequired`: request checksums are not \
     supported yet, so the generator refuses the operation";
 const REST_COMPRESSION: &str = "the operation uses `@requestCompression`, which the generator \
@@ -60,10 +58,6 @@ const REST_COMPRESSION: &str = "the operation uses `@requestCompression`, which 
 
 /// restJson1 client cases that do not run yet, with the reason.
 const REST_JSON_NOT_RUN: &[(&str, &str)] = &[
-    ("GlacierAccountId", STREAMING),
-    ("GlacierChecksums", STREAMING),
-    ("GlacierMultipartChecksums", STREAMING),
-    ("GlacierVersionHeader", STREAMING),
     ("RestJsonHttpChecksumRequired", CHECKSUM),
     ("SDKAppendedGzipAfterProvidedEncoding_restJson1", REST_COMPRESSION),
     ("SDKAppliedContentEncoding_restJson1", REST_COMPRESSION),

@@ -14,8 +14,10 @@ use crate::error::{RequestError, RequestErrorKind};
 use crate::json::DeError;
 use crate::primitives::{DateTime, TimestampFormat};
 
+mod checksums;
 mod support;
 
+pub use checksums::add_tree_hash_checksums;
 pub use support::*;
 
 /// The parts of a restJson1 request that come from the operation and its input. Its `Debug`

@@ -140,7 +140,16 @@ fn sign_checked(
         headers.into_iter(),
         match payload {
             Payload::Body => SignableBody::Bytes(request.body()),
-            Payload::Unsigned => SignableBody::UnsignedPayload,
+            // A hash the request carries (a service that asks for one, such as Glacier) is
+            // the hash that is signed.
+            Payload::Unsigned => match request
+                .headers()
+                .get("x-amz-content-sha256")
+                .and_then(|v| v.to_str().ok())
+            {
+                Some(hash) => SignableBody::Precomputed(hash.to_owned()),
+                None => SignableBody::UnsignedPayload,
+            },
         },
     )
     .map_err(SignError::signing)?;

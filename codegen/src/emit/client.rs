@@ -366,6 +366,15 @@ fn client_call(
         Some((request, response)) => (
             {
                 // A `@streaming` payload is moved out of the input and sent as it is read.
+                // A service customization (Glacier): the body's hashes in headers.
+                let checksums = op.http.as_ref().filter(|http| http.tree_hash_checksums).map(|_| {
+                    quote! {
+                        let mut request = request;
+                        if let ::std::result::Result::Err(error) = crate::rest::add_tree_hash_checksums(&mut request).await {
+                            return ::std::result::Result::Err(error.into());
+                        }
+                    }
+                });
                 let (take_stream, stream_arg) = match super::rest::stream_payload(&op.input.fields)
                 {
                     Some(f) => {
@@ -383,6 +392,7 @@ fn client_call(
                     ::std::result::Result::Ok(request) => request,
                     ::std::result::Result::Err(error) => return ::std::result::Result::Err(error.into()),
                 };
+                #checksums
                 }
             },
             quote! { self.runtime.invoke_http(&OPERATION, request, #host_prefix, &self.overrides).await },

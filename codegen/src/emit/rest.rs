@@ -44,13 +44,35 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
             quote! { path.push(#c); }
         }
         PathPiece::Literal(text) => quote! { path.push_str(#text); },
-        PathPiece::Label { field, greedy } => {
+        PathPiece::Label {
+            field,
+            greedy,
+            default,
+        } => {
             let f = &fields[*field];
             let member = ident(&f.ident);
             let wire = &f.wire_name;
             let Some(HttpBinding::Label { timestamp }) = &f.http else {
                 unreachable!("labels are checked when lowering")
             };
+            let text = scalar_text(plan, &f.ty, quote! { value }, *timestamp);
+            if let Some(default) = default {
+                // Unset or empty, the label takes the customization's value.
+                let value = match f.presence {
+                    Presence::Optional => quote! { input.#member.as_ref() },
+                    _ => quote! { ::std::option::Option::Some(&input.#member) },
+                };
+                return quote! {
+                    {
+                        let text = match #value {
+                            ::std::option::Option::Some(value) => #text,
+                            ::std::option::Option::None => ::std::string::String::new(),
+                        };
+                        let text = if text.is_empty() { #default } else { text.as_str() };
+                        crate::rest::push_label(&mut path, text, #greedy);
+                    }
+                };
+            }
             let value = match f.presence {
                 Presence::Optional => quote! {
                     let ::std::option::Option::Some(value) = input.#member.as_ref() else {
@@ -59,7 +81,6 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
                 },
                 _ => quote! { let value = &input.#member; },
             };
-            let text = scalar_text(plan, &f.ty, quote! { value }, *timestamp);
             quote! {
                 {
                     #value

@@ -90,8 +90,17 @@ impl Lowering<'_> {
                     .into(),
             ));
         }
-        let (path, query) =
+        let (mut path, query) =
             parse_uri(uri, input).map_err(|why| at(format!("`@http` URI `{uri}` {why}")))?;
+        for piece in &mut path {
+            if let PathPiece::Label { field, default, .. } = piece {
+                *default = crate::customizations::label_default(
+                    &self.selection.service,
+                    &input[*field].wire_name,
+                )
+                .map(str::to_owned);
+            }
+        }
         // Every label member has its label.
         for field in input
             .iter()
@@ -128,6 +137,9 @@ impl Lowering<'_> {
                 .iter()
                 .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
                 .collect(),
+            tree_hash_checksums: crate::customizations::tree_hash_checksums(
+                &self.selection.service,
+            ) && input.iter().any(|f| f.ty == Type::ByteStream),
         }))
     }
 
@@ -438,7 +450,11 @@ fn parse_uri(
         if !literal.is_empty() {
             pieces.push(PathPiece::Literal(std::mem::take(&mut literal)));
         }
-        pieces.push(PathPiece::Label { field, greedy });
+        pieces.push(PathPiece::Label {
+            field,
+            greedy,
+            default: None,
+        });
     }
     if !literal.is_empty() {
         pieces.push(PathPiece::Literal(literal));
