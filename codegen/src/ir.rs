@@ -73,14 +73,6 @@ impl Crate {
             .any(|t| matches!(t, DataType::Enum(e) if !e.int))
     }
 
-    /// True when some operation input has an `@idempotencyToken` member, i.e. the crate uses its
-    /// `idempotency` module.
-    pub fn has_idempotency_tokens(&self) -> bool {
-        self.operations
-            .iter()
-            .any(|op| op.input.fields.iter().any(|f| f.idempotency_token))
-    }
-
     /// True when some operation compresses its requests (`@requestCompression` with gzip), i.e.
     /// the crate uses its `compression` module and the runtime's `request-compression` feature.
     pub fn has_request_compression(&self) -> bool {

@@ -162,6 +162,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ),
     ("src/config.rs", include_str!("../runtime/src/config.rs")),
     (
+        "src/config/idempotency_token.rs",
+        include_str!("../runtime/src/config/idempotency_token.rs"),
+    ),
+    (
         "src/config/identity.rs",
         include_str!("../runtime/src/config/identity.rs"),
     ),
@@ -255,10 +259,6 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ),
     ("src/error.rs", include_str!("../runtime/src/error.rs")),
     (
-        "src/idempotency.rs",
-        include_str!("../runtime/src/idempotency.rs"),
-    ),
-    (
         "src/json/mod.rs",
         include_str!("../runtime/src/json/mod.rs"),
     ),
@@ -312,6 +312,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../runtime/src/primitives/blob.rs"),
     ),
     (
+        "src/primitives/byte_stream.rs",
+        include_str!("../runtime/src/primitives/byte_stream.rs"),
+    ),
+    (
         "src/primitives/datetime.rs",
         include_str!("../runtime/src/primitives/datetime.rs"),
     ),
@@ -333,6 +337,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
     ),
     ("src/profile.rs", include_str!("../runtime/src/profile.rs")),
     ("src/rest.rs", include_str!("../runtime/src/rest.rs")),
+    (
+        "src/rest/checksums.rs",
+        include_str!("../runtime/src/rest/checksums.rs"),
+    ),
     (
         "src/rest/support.rs",
         include_str!("../runtime/src/rest/support.rs"),

@@ -72,8 +72,8 @@ fn an_unset_token_is_filled_and_a_set_one_is_kept() {
             .unwrap_or_else(|| panic!("no {path}"))
             .contents
     };
-    // The token comes from the runtime crate's `idempotency` module.
-    assert!(contents("src/client.rs").contains("crate::idempotency::uuid_v4()"));
+    // The token comes from the configuration's provider.
+    assert!(contents("src/client.rs").contains(".make_idempotency_token()"));
     let input = contents("src/operation/start_job.rs");
     assert!(
         input.contains(
@@ -84,26 +84,6 @@ fn an_unset_token_is_filled_and_a_set_one_is_kept() {
     let files = files.iter().map(|f| (&f.path, &f.contents));
     tests::run_test_in_generated_crate("idempotency-token", files, "calls", CALLS)
         .unwrap_or_else(|e| panic!("{e}"));
-}
-
-/// With the runtime inlined, crates without idempotency tokens carry no `idempotency` module (it
-/// would be dead code); crates with them do.
-#[test]
-fn inlined_crates_without_tokens_have_no_idempotency_module() {
-    let mut settings = codegen::Settings::new("jobs", "tests/tests/idempotency_token.rs");
-    settings.runtime = codegen::RuntimeDependency::Inline;
-    let files = codegen::generate(MODEL, &settings).unwrap_or_else(|e| panic!("{e}"));
-    assert!(files.iter().any(|f| f.path == "src/idempotency.rs"));
-
-    let model = MODEL.replace("\"smithy.api#idempotencyToken\": {},", "");
-    let files = codegen::generate(&model, &settings).unwrap_or_else(|e| panic!("{e}"));
-    assert!(!files.iter().any(|f| f.path == "src/idempotency.rs"));
-    let lib = &files
-        .iter()
-        .find(|f| f.path == "src/lib.rs")
-        .unwrap()
-        .contents;
-    assert!(!lib.contains("mod idempotency"), "{lib}");
 }
 
 /// Models converted from Smithy 1.0 lack the `@input` trait: what makes a token filled in is

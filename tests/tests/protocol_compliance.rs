@@ -53,21 +53,8 @@ const REST_JSON: Suite = Suite {
 
 const CHECKSUM: &str = "the operation uses `@httpChecksumRequired`: request checksums are not \
     supported yet, so the generator refuses the operation";
-const REST_COMPRESSION: &str = "the operation uses `@requestCompression`, which the generator \
-    supports under the AWS JSON protocols but not yet under restJson1, so it refuses the operation";
-
 /// restJson1 client cases that do not run yet, with the reason.
-const REST_JSON_NOT_RUN: &[(&str, &str)] = &[
-    ("RestJsonHttpChecksumRequired", CHECKSUM),
-    ("SDKAppendedGzipAfterProvidedEncoding_restJson1", REST_COMPRESSION),
-    ("SDKAppliedContentEncoding_restJson1", REST_COMPRESSION),
-    (
-        "RestJsonQueryIdempotencyTokenAutoFill",
-        "the case expects the token of a fixed test generator (00000000-0000-4000-8000-000000000000); \
-         the client fills a random version 4 UUID (checked by idempotency_token.rs) and has no \
-         setting for another generator yet",
-    ),
-];
+const REST_JSON_NOT_RUN: &[(&str, &str)] = &[("RestJsonHttpChecksumRequired", CHECKSUM)];
 
 #[test]
 fn json10_client_cases_run_and_pass_or_are_listed() {

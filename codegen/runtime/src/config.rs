@@ -64,9 +64,11 @@ use crate::profile::Profile;
 use crate::retry::{RetryConfig, RetryMode};
 use crate::transport::{HttpClient, HyperClient};
 
+mod idempotency_token;
 mod identity;
 mod overrides;
 
+pub use idempotency_token::IdempotencyTokenProvider;
 pub(crate) use identity::Identities;
 pub use overrides::CallOverrides;
 
@@ -116,6 +118,7 @@ pub struct Config {
     pub(crate) disable_host_prefix: bool,
     pub(crate) disable_request_compression: bool,
     pub(crate) request_min_compression_size_bytes: u32,
+    pub(crate) idempotency_token_provider: IdempotencyTokenProvider,
     /// Why settings read from the environment or profile were refused: every call fails with it.
     pub(crate) invalid_settings: Option<String>,
 }
@@ -141,6 +144,7 @@ impl Default for Config {
             disable_host_prefix: false,
             disable_request_compression: false,
             request_min_compression_size_bytes: DEFAULT_REQUEST_MIN_COMPRESSION_SIZE_BYTES,
+            idempotency_token_provider: IdempotencyTokenProvider::random(),
             invalid_settings: None,
         }
     }
@@ -158,6 +162,11 @@ impl Config {
     /// `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE` or the profile; credentials from the default chain.
     pub fn from_env() -> Self {
         ConfigBuilder::from_env().build()
+    }
+
+    /// What fills unset `@idempotencyToken` members: random UUIDs unless set otherwise.
+    pub fn idempotency_token_provider(&self) -> &IdempotencyTokenProvider {
+        &self.idempotency_token_provider
     }
 
     /// The AWS region, e.g. `us-east-1`.
@@ -288,6 +297,10 @@ impl fmt::Debug for Config {
             .field(
                 "request_min_compression_size_bytes",
                 &self.request_min_compression_size_bytes,
+            )
+            .field(
+                "idempotency_token_provider",
+                &self.idempotency_token_provider,
             )
             .field("invalid_settings", &self.invalid_settings)
             .finish()
@@ -446,6 +459,16 @@ impl ConfigBuilder {
     /// The largest response body accepted. Default 10 MiB.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.config.max_response_bytes = bytes;
+        self
+    }
+
+    /// What fills the `@idempotencyToken` members a caller leaves unset. Default: a fresh
+    /// random UUID version 4 per call; a fixed token suits tests that compare requests.
+    pub fn idempotency_token_provider(
+        mut self,
+        provider: impl Into<IdempotencyTokenProvider>,
+    ) -> Self {
+        self.config.idempotency_token_provider = provider.into();
         self
     }
 

@@ -20,7 +20,7 @@
 //! # The seam with generated code
 //!
 //! [`orchestrator`] (one call from start to end), [`aws_json`] and [`json`] (the AWS JSON
-//! protocols), [`sensitive`], [`idempotency`], `compression` (with `request-compression`) and
+//! protocols), [`sensitive`], `compression` (with `request-compression`) and
 //! [`waiter`] (the polling loop of `smithy.waiters#waitable` waiters) exist for generated code: what it knows of the
 //! service and an operation comes in as [`ServiceSpec`](orchestrator::ServiceSpec) and
 //! [`OperationSpec`](orchestrator::OperationSpec). Their shape is versioned by [`SEAM`]: a
@@ -61,8 +61,6 @@ pub mod credentials;
 pub mod endpoint;
 #[cfg(feature = "client")]
 pub mod error;
-#[cfg(feature = "client")]
-pub mod idempotency;
 #[cfg(feature = "client")]
 pub mod json;
 #[cfg(feature = "client")]

@@ -41,6 +41,9 @@ pub struct HttpRequest {
     /// The operation's output is a `@streaming` blob: a successful answer's body is handed
     /// over as a stream ([`Answer::stream`](crate::orchestrator::Answer::stream)), not read.
     pub streaming_response: bool,
+    /// The encoding the client applied to `body` (`gzip` for `@requestCompression`), named
+    /// after the input's own in `Content-Encoding`; `None` for the body as it is.
+    pub content_encoding: Option<&'static str>,
 }
 
 impl std::fmt::Debug for HttpRequest {
@@ -54,6 +57,7 @@ impl std::fmt::Debug for HttpRequest {
             .field("content_type", &self.content_type)
             .field("payload_stream", &self.payload_stream)
             .field("streaming_response", &self.streaming_response)
+            .field("content_encoding", &self.content_encoding)
             .finish()
     }
 }

@@ -297,7 +297,7 @@ fn client_call(
             let field = ident(&f.ident);
             quote! {
                 if input.#field.is_none() {
-                    input.#field = ::std::option::Option::Some(crate::idempotency::uuid_v4());
+                    input.#field = ::std::option::Option::Some(self.runtime.config.idempotency_token_provider().make_idempotency_token());
                 }
             }
         })
@@ -375,6 +375,15 @@ fn client_call(
                         }
                     }
                 });
+                // `@requestCompression`: gzip when the configuration allows it, once per call.
+                let compress_body = op.request_compression.then(|| {
+                    quote! {
+                        let mut request = request;
+                        let (body, encoding) = crate::compression::compress_request(&self.runtime.config, ::std::mem::take(&mut request.body));
+                        request.body = body;
+                        request.content_encoding = encoding;
+                    }
+                });
                 let (take_stream, stream_arg) = match super::rest::stream_payload(&op.input.fields)
                 {
                     Some(f) => {
@@ -392,6 +401,7 @@ fn client_call(
                     ::std::result::Result::Ok(request) => request,
                     ::std::result::Result::Err(error) => return ::std::result::Result::Err(error.into()),
                 };
+                #compress_body
                 #checksums
                 }
             },

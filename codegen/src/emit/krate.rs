@@ -87,14 +87,13 @@ pub fn is_runtime_module(path: &str) -> bool {
 }
 
 /// Whether an inline-runtime crate copies the runtime module at `path`: every module but
-/// `lib.rs`, except those the crate would not use (no redaction, no idempotency tokens, no
-/// request compression, no waiters), which
+/// `lib.rs`, except those the crate would not use (no redaction, no request compression, no
+/// waiters), which
 /// would only be dead code.
 fn copies_runtime_module(krate: &Crate, path: &str) -> bool {
     match path {
         RUNTIME_LIB => false,
         "src/sensitive.rs" => krate.redacts(),
-        "src/idempotency.rs" => krate.has_idempotency_tokens(),
         "src/compression.rs" => krate.has_request_compression(),
         "src/waiter/mod.rs" | "src/waiter/path.rs" => krate.has_waiters(),
         _ => true,

@@ -216,7 +216,6 @@ const RUNTIME_MODULES: &[(&str, bool)] = &[
     ("config", true),
     ("credentials", true),
     ("error", true),
-    ("idempotency", false),
     ("json", false),
     ("orchestrator", false),
     ("primitives", true),
@@ -253,11 +252,10 @@ fn inline_runtime_modules(krate: &Crate) -> TokenStream {
         "sign",
     ]
     .map(ident);
-    // The redaction marker exists only in crates with something to redact, idempotency tokens
-    // and request compression only in crates whose operations have them.
+    // The redaction marker exists only in crates with something to redact, request compression
+    // only in crates whose operations have it.
     let optional = [
         ("sensitive", krate.redacts()),
-        ("idempotency", krate.has_idempotency_tokens()),
         ("compression", krate.has_request_compression()),
     ];
     let optional = optional

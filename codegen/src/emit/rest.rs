@@ -274,6 +274,7 @@ pub(super) fn request_item(plan: &Plan, op: &Operation) -> TokenStream {
                 content_type,
                 payload_stream: #stream_value,
                 streaming_response: #streaming_response,
+                content_encoding: ::std::option::Option::None,
             })
         }
     }

@@ -84,9 +84,11 @@ impl Lowering<'_> {
                 .map(|c| c as u16)
                 .ok_or_else(|| at(format!("`@http` has the code {code}, not an HTTP status")))?,
         };
-        if traits::has(&shape.traits, "requestCompression") {
+        if traits::has(&shape.traits, "requestCompression")
+            && input.iter().any(|f| f.ty == Type::ByteStream)
+        {
             return Err(at(
-                "uses `smithy.api#requestCompression`, which is not supported under restJson1 yet"
+                "uses `smithy.api#requestCompression` on a streaming payload, which is not supported yet"
                     .into(),
             ));
         }

@@ -79,6 +79,29 @@ async fn unset_tokens_are_fresh_uuids_and_set_tokens_stay() {
 }
 
 #[tokio::test]
+async fn a_fixed_token_provider_fills_every_unset_token() {
+    let http = Recorder::default();
+    let client = Client::new(
+        Config::builder()
+            .region("us-west-2")
+            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
+            .http_client(http.clone())
+            .endpoint_url("https://example.com")
+            .idempotency_token_provider(jobs::config::IdempotencyTokenProvider::fixed("fixed-token"))
+            .build(),
+    );
+    client.start_job().name("a").send().await.unwrap();
+    client.start_job().name("b").send().await.unwrap();
+    client.start_job().client_token("mine").send().await.unwrap();
+    let bodies = std::mem::take(&mut *http.bodies.lock().unwrap());
+    let tokens: Vec<Option<String>> = bodies.iter().map(|body| token_of(body)).collect();
+    assert_eq!(
+        tokens,
+        [Some("fixed-token".into()), Some("fixed-token".into()), Some("mine".into())]
+    );
+}
+
+#[tokio::test]
 async fn an_output_that_does_not_match_the_model_names_member_status_and_request_id() {
     let recorder = Recorder {
         answer: r#"{"jobId": 5}"#,

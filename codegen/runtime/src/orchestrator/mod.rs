@@ -313,6 +313,7 @@ impl Runtime {
             content_type,
             payload_stream,
             streaming_response,
+            content_encoding,
         } = request;
         let rest = request::RestParts {
             method,
@@ -335,7 +336,7 @@ impl Runtime {
             (body, stream),
             host_prefix,
             overrides,
-            RequestOptions::new(),
+            RequestOptions::new().content_encoding(content_encoding),
             Some(&rest),
         )
         .await

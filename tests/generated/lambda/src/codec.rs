@@ -1104,6 +1104,7 @@ pub(crate) fn http_request_get_function(
         content_type,
         payload_stream: ::std::option::Option::None,
         streaming_response: false,
+        content_encoding: ::std::option::Option::None,
     })
 }
 #[allow(unused_variables)]

@@ -218,8 +218,6 @@ pub use ::smithy_rust_runtime::config;
 pub use ::smithy_rust_runtime::credentials;
 pub use ::smithy_rust_runtime::error;
 #[allow(unused_imports)]
-use ::smithy_rust_runtime::idempotency;
-#[allow(unused_imports)]
 use ::smithy_rust_runtime::json;
 #[allow(unused_imports)]
 use ::smithy_rust_runtime::orchestrator;

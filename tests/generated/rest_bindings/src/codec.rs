@@ -107,6 +107,7 @@ pub(crate) fn http_request_get_bindings(
         content_type,
         payload_stream: ::std::option::Option::None,
         streaming_response: false,
+        content_encoding: ::std::option::Option::None,
     })
 }
 #[allow(unused_variables)]
@@ -199,6 +200,7 @@ pub(crate) fn http_request_get_blob(
         content_type,
         payload_stream: ::std::option::Option::None,
         streaming_response: false,
+        content_encoding: ::std::option::Option::None,
     })
 }
 #[allow(unused_variables)]
@@ -237,6 +239,7 @@ pub(crate) fn http_request_get_item(
         content_type,
         payload_stream: ::std::option::Option::None,
         streaming_response: false,
+        content_encoding: ::std::option::Option::None,
     })
 }
 #[allow(unused_variables)]
