@@ -49,17 +49,23 @@ fn is_uuid_v4(token: &str) -> bool {
         && groups[3].starts_with(['8', '9', 'a', 'b'])
 }
 
-#[tokio::test]
-async fn unset_tokens_are_fresh_uuids_and_set_tokens_stay() {
-    let http = Recorder::default();
-    let client = Client::new(
-        Config::builder()
+/// A client that sends to `http`, built from `config` with a region, credentials and an
+/// endpoint added.
+fn client_with(http: &Recorder, config: jobs::config::ConfigBuilder) -> Client {
+    Client::new(
+        config
             .region("us-west-2")
             .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
             .http_client(http.clone())
             .endpoint_url("https://example.com")
             .build(),
-    );
+    )
+}
+
+#[tokio::test]
+async fn unset_tokens_are_fresh_uuids_and_set_tokens_stay() {
+    let http = Recorder::default();
+    let client = client_with(&http, Config::builder());
     client.start_job().name("a").send().await.unwrap();
     client.start_job().name("a").send().await.unwrap();
     client
@@ -81,15 +87,8 @@ async fn unset_tokens_are_fresh_uuids_and_set_tokens_stay() {
 #[tokio::test]
 async fn a_fixed_token_provider_fills_every_unset_token() {
     let http = Recorder::default();
-    let client = Client::new(
-        Config::builder()
-            .region("us-west-2")
-            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
-            .http_client(http.clone())
-            .endpoint_url("https://example.com")
-            .idempotency_token_provider(jobs::config::IdempotencyTokenProvider::fixed("fixed-token"))
-            .build(),
-    );
+    let fixed = jobs::config::IdempotencyTokenProvider::fixed("fixed-token");
+    let client = client_with(&http, Config::builder().idempotency_token_provider(fixed));
     client.start_job().name("a").send().await.unwrap();
     client.start_job().name("b").send().await.unwrap();
     client.start_job().client_token("mine").send().await.unwrap();
