@@ -58,11 +58,6 @@ const UNSUPPORTED_TRAITS: &[(&str, &str, &str)] = &[
         "event streams are not supported yet",
     ),
     (
-        "smithy.api",
-        "httpChecksumRequired",
-        "request checksums are not supported yet",
-    ),
-    (
         "aws.protocols",
         "httpChecksum",
         "request and response checksums are not supported yet",

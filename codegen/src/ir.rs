@@ -408,6 +408,8 @@ pub struct HttpOperation {
     pub code: u16,
     /// Headers every request carries, from a service customization (`customizations.rs`).
     pub fixed_headers: Vec<(String, String)>,
+    /// `@httpChecksumRequired`: the request carries its body's MD5 in `Content-MD5`.
+    pub content_md5: bool,
     /// A request with a streaming body carries its SHA-256 and SHA-256 tree hash (a service
     /// customization).
     pub tree_hash_checksums: bool,

@@ -48,13 +48,8 @@ const REST_JSON: Suite = Suite {
     file: "protocol-tests/smithy-aws-protocol-tests_model.json",
     protocol: "aws.protocols#restJson1",
     package: "restjson-protocol",
-    not_run: REST_JSON_NOT_RUN,
+    not_run: &[],
 };
-
-const CHECKSUM: &str = "the operation uses `@httpChecksumRequired`: request checksums are not \
-    supported yet, so the generator refuses the operation";
-/// restJson1 client cases that do not run yet, with the reason.
-const REST_JSON_NOT_RUN: &[(&str, &str)] = &[("RestJsonHttpChecksumRequired", CHECKSUM)];
 
 #[test]
 fn json10_client_cases_run_and_pass_or_are_listed() {

@@ -17,7 +17,7 @@ use crate::primitives::{DateTime, TimestampFormat};
 mod checksums;
 mod support;
 
-pub use checksums::add_tree_hash_checksums;
+pub use checksums::{add_content_md5, add_tree_hash_checksums};
 pub use support::*;
 
 /// The parts of a restJson1 request that come from the operation and its input. Its `Debug`

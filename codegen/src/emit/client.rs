@@ -375,6 +375,13 @@ fn client_call(
                         }
                     }
                 });
+                // `@httpChecksumRequired`: the MD5 of the body as sent (compressed, if it is).
+                let content_md5 = op.http.as_ref().filter(|http| http.content_md5).map(|_| {
+                    quote! {
+                        let mut request = request;
+                        crate::rest::add_content_md5(&mut request);
+                    }
+                });
                 // `@requestCompression`: gzip when the configuration allows it, once per call.
                 let compress_body = op.request_compression.then(|| {
                     quote! {
@@ -402,6 +409,7 @@ fn client_call(
                     ::std::result::Result::Err(error) => return ::std::result::Result::Err(error.into()),
                 };
                 #compress_body
+                #content_md5
                 #checksums
                 }
             },

@@ -55,11 +55,22 @@ impl Lowering<'_> {
         id: &ShapeId,
         input: &[Field],
     ) -> Result<Option<HttpOperation>> {
-        if self.selection.protocol != Protocol::RestJson1 {
-            return Ok(None);
-        }
         let shape = self.model.shape(id);
         let at = |why: String| Diagnostic::at(id, why);
+        let content_md5 = traits::has(&shape.traits, "httpChecksumRequired");
+        if self.selection.protocol != Protocol::RestJson1 {
+            if content_md5 {
+                return Err(at(
+                    "uses `smithy.api#httpChecksumRequired`, which is supported under restJson1 only, not yet under the AWS JSON protocols".into(),
+                ));
+            }
+            return Ok(None);
+        }
+        if content_md5 && input.iter().any(|f| f.ty == Type::ByteStream) {
+            return Err(at(
+                "uses `smithy.api#httpChecksumRequired` on a streaming payload, which is not supported yet".into(),
+            ));
+        }
         let http = traits::prelude(&shape.traits, "http")
             .ok_or_else(|| at("has no `smithy.api#http` trait, which restJson1 requires".into()))?;
         let method = http
@@ -139,6 +150,7 @@ impl Lowering<'_> {
                 .iter()
                 .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
                 .collect(),
+            content_md5,
             tree_hash_checksums: crate::customizations::tree_hash_checksums(
                 &self.selection.service,
             ) && input.iter().any(|f| f.ty == Type::ByteStream),

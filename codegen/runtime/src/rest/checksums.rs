@@ -1,6 +1,7 @@
-//! The SHA-256 and SHA-256 tree hash of a request body, in the `X-Amz-Content-Sha256` and
-//! `X-Amz-Sha256-Tree-Hash` headers, for the services that ask for them (Glacier: see the
-//! generator's `customizations.rs`).
+//! Checksums of a request body in its headers: the MD5 in `Content-MD5` for the operations
+//! with Smithy's `@httpChecksumRequired`, and the SHA-256 and SHA-256 tree hash in
+//! `X-Amz-Content-Sha256` and `X-Amz-Sha256-Tree-Hash` for the services that ask for them
+//! (Glacier: see the generator's `customizations.rs`).
 //!
 //! The tree hash is Glacier's: the SHA-256 of each MiB of the body, then of each pair of those
 //! hashes, level by level, until one is left (an odd one out goes up a level as it is).
@@ -15,6 +16,23 @@ const MIB: usize = 1024 * 1024;
 
 const CONTENT_SHA256: &str = "x-amz-content-sha256";
 const TREE_HASH: &str = "x-amz-sha256-tree-hash";
+
+/// Adds the MD5 of `request`'s body, in base64, as `Content-MD5`, unless the input set it
+/// (`@httpChecksumRequired`; the body is in memory: the generator refuses the trait on a
+/// streaming payload).
+pub fn add_content_md5(request: &mut HttpRequest) {
+    use md5::Digest as _;
+    if request.headers.contains_key("content-md5") {
+        return;
+    }
+    let digest = md5::Md5::digest(&request.body);
+    let text = crate::primitives::base64::encode(digest.as_slice());
+    if let Ok(value) = http::HeaderValue::from_str(&text) {
+        request
+            .headers
+            .insert(http::HeaderName::from_static("content-md5"), value);
+    }
+}
 
 /// Adds the body's SHA-256 and tree hash to `request`, each unless the input set it. A streamed
 /// body is read once to hash it (from a copy: a file is read twice), so it must be one that can
@@ -151,6 +169,26 @@ mod tests {
 
     fn sha256(bytes: &[u8]) -> Digest {
         ring::digest::digest(&SHA256, bytes)
+    }
+
+    #[test]
+    fn content_md5_is_the_base64_md5_of_the_body_unless_set() {
+        let mut request = HttpRequest {
+            method: http::Method::POST,
+            path_and_query: "/".into(),
+            headers: http::HeaderMap::new(),
+            body: b"abc".to_vec(),
+            content_type: None,
+            payload_stream: None,
+            streaming_response: false,
+            content_encoding: None,
+        };
+        add_content_md5(&mut request);
+        // RFC 1321's test vector: MD5("abc") = 900150983cd24fb0d6963f7d28e17f72.
+        assert_eq!(request.headers["content-md5"], "kAFQmDzST7DWlj99KOF/cg==");
+        request.body = b"other".to_vec();
+        add_content_md5(&mut request);
+        assert_eq!(request.headers["content-md5"], "kAFQmDzST7DWlj99KOF/cg==");
     }
 
     #[test]
