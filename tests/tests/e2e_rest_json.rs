@@ -35,6 +35,7 @@ const LAMBDA: Service = Service {
         "UntagResource",
         "UpdateFunctionConfiguration",
         "Invoke",
+        "InvokeAsync",
         "DeleteFunction",
     ],
 };

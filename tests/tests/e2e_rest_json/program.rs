@@ -7,7 +7,8 @@
 //! `UntagResource` (the function's ARN as a label: its `:`s are percent-encoded; `tagKeys`
 //! repeated in the query), `UpdateFunctionConfiguration` (PUT with a JSON body), `Invoke`
 //! (request headers `X-Amz-Invocation-Type` and `X-Amz-Log-Type`, a blob payload each way, the
-//! status code and `X-Amz-Executed-Version` from the response), `DeleteFunction`, and
+//! status code and `X-Amz-Executed-Version` from the response), `InvokeAsync` (a `@streaming`
+//! blob payload read from a file as it is sent: `ByteStream::from_path`), `DeleteFunction`, and
 //! `GetFunction` of a missing function: `ResourceNotFoundException`.
 //!
 //! API Gateway: `CreateRestApi` (tags), `GetRestApi`, `GetRestApis` (`limit`), `GetResources`
@@ -298,6 +299,23 @@ async fn lambda(client: &lambda_official::Client, role: &str) -> serde_json::Val
         .await
         .or_fail("Invoke (Event)");
     check_eq("Invoke (Event) status code", queued.status_code(), 202);
+
+    // InvokeAsync: its `InvokeArgs` is a `@streaming` blob, here a file streamed with its
+    // length, signed `UNSIGNED-PAYLOAD`. The status (`@httpResponseCode`) is 202.
+    let args_path = std::env::temp_dir().join(format!("e2e-rest-json-args-{}.json", std::process::id()));
+    std::fs::write(&args_path, payload).unwrap_or_else(|e| fail(format!("writing {args_path:?}: {e}")));
+    let args = lambda_official::primitives::ByteStream::from_path(&args_path)
+        .await
+        .unwrap_or_else(|e| fail(format!("ByteStream::from_path: {e}")));
+    let invoked_async = client
+        .invoke_async()
+        .function_name(&name)
+        .invoke_args(args)
+        .send()
+        .await
+        .or_fail("InvokeAsync");
+    let _ = std::fs::remove_file(&args_path);
+    check_eq("InvokeAsync status", invoked_async.status(), 202);
 
     // DeleteFunction, then GetFunction: the modeled error.
     client
