@@ -1,11 +1,17 @@
 //! A corpus of hostile HTTP responses against generated clients: the `sfn` client's
 //! `SendTaskFailure` (awsJson1_0), and the restJson1 operations of `rest_bindings`
 //! (`tests/generated/rest_bindings.json`: an output with every kind of response binding, a blob
-//! payload, a structure payload, a modeled error with a header).
+//! payload, a structure payload, a modeled error with a header, and `Download`, whose output's
+//! payload is a `@streaming` blob).
 //!
 //! Each case is a script for a [`ScriptedServer`] on 127.0.0.1 (a free port) and the one
 //! outcome the client must reach: a typed error (a modeled variant, `Unknown` with the code, or
 //! a `Request` error of a given kind), or success where the protocol says the answer is fine.
+//! A `Download` that succeeds hands over its body as a `ByteStream`, which the case then reads
+//! whole under a limit of its own (`body.limit(n).collect()`): a body that stops early, exceeds
+//! that limit, stalls or is not valid HTTP/1.1 framing must end that read in a
+//! `ByteStreamError` of the expected kind (and one over the limit must be cut off, not read to
+//! its end).
 //! Every case runs with retries disabled, and must:
 //! - reach exactly its expected outcome (checked precisely: variant, code, message, kind,
 //!   status, words of the message),
@@ -17,11 +23,12 @@
 //!
 //! No outcome depends on how fast this machine runs: how long a debug build takes to receive and
 //! parse a body is not under test (one on a loaded machine took up to 4.2 s for the 9 MiB
-//! bodies). Only the cases that wait for the attempt timeout (a stalled or dripping server) have
-//! one, [`ATTEMPT_TIMEOUT`]: there the client waits idle on its own timer, the outcome is that
-//! timer's error (which names the attempt and the limit, unlike the total timeout's), and it
-//! must not come before the limit (a timer never fires early, so no machine is too slow for
-//! that). Every other case has no attempt timeout, so no clock can cut a slow transfer or parse;
+//! bodies). Only the cases that wait for the attempt timeout (a stalled or dripping server, or
+//! a streamed body that stalls: each of its chunks is awaited no longer than the attempt
+//! timeout) have one, [`ATTEMPT_TIMEOUT`]: there the client waits idle on its own timer, the
+//! outcome is that timer's error (which names the attempt and the limit, unlike the total
+//! timeout's), and it must not come before the limit (a timer never fires early, so no machine
+//! is too slow for that). Every other case has no attempt timeout, so no clock can cut a slow transfer or parse;
 //! the hang guard and the watchdog are far above anything but a real hang, and reaching the hang
 //! guard is a timeout error, not the expected outcome.
 //!
@@ -35,9 +42,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use rest_bindings::operation::download::DownloadError;
 use rest_bindings::operation::get_bindings::{GetBindingsError, GetBindingsOutput};
 use rest_bindings::operation::get_blob::{GetBlobError, GetBlobOutput};
 use rest_bindings::operation::get_item::{GetItemError, GetItemOutput};
+use rest_bindings::primitives::{AggregatedBytes, ByteStreamError, ByteStreamErrorKind};
 use sfn::credentials::Credentials;
 use sfn::error::{RequestError, RequestErrorKind};
 use sfn::operation::send_task_failure::{SendTaskFailureError, SendTaskFailureOutput};
@@ -149,6 +158,11 @@ const MEMORY_LIMIT: usize = 32 * 1024 * 1024;
 /// (10 MiB, `sfn::config::DEFAULT_MAX_RESPONSE_BYTES`), the worst a default client accepts.
 const AMPLIFIED_BODY: usize = 9 * 1024 * 1024;
 const HUNDRED_MB: u64 = 100 * 1000 * 1000;
+const MIB: u64 = 1024 * 1024;
+/// The limit an application puts on a streamed `Download` body it reads whole, unless the case
+/// sets another: above the default `max_response_bytes` (a stream is not bounded by that), well
+/// under [`MEMORY_LIMIT`].
+const STREAM_LIMIT: u64 = 16 * MIB;
 
 /// Cases that show a bug the client still has: run like the others, they must still fail.
 /// Add a name when a case finds a bug that is not fixed at once; remove it once the case passes.
@@ -189,6 +203,14 @@ enum Expect {
         status: Option<u16>,
         says: &'static [&'static str],
     },
+    /// A `Download` that succeeds, whose streamed body then fails to read with an error of this
+    /// kind, whose `Display` contains each of `says`; with `cut_off`, the server saw the client
+    /// stop reading the body before its end.
+    Stream {
+        kind: ByteStreamErrorKind,
+        says: &'static [&'static str],
+        cut_off: bool,
+    },
 }
 
 /// The operation a case calls.
@@ -203,6 +225,10 @@ enum Call {
     GetBlob,
     /// rest_bindings' `GetItem` (restJson1): a structure `@httpPayload`.
     GetItem,
+    /// rest_bindings' `Download` (restJson1): a `@streaming` blob `@httpPayload` and a header;
+    /// its body is read whole with `body.limit(limit).collect()`. Its error `NoSuchKey` (404)
+    /// is read whole, as every error answer is.
+    Download { limit: u64 },
 }
 
 struct Case {
@@ -279,7 +305,8 @@ fn transport(says: &'static [&'static str]) -> Expect {
     }
 }
 
-/// The attempt timeout ended the call: the one kind of case that runs with an attempt timeout.
+/// The attempt timeout ended the call: the one kind of case (with [`stream_timeout`]) that runs
+/// with an attempt timeout.
 fn timeout() -> Expect {
     // SendTaskFailure's: the timeout cases all call it.
     Expect::Request {
@@ -289,16 +316,39 @@ fn timeout() -> Expect {
     }
 }
 
+/// Reading a streamed body failed with an error of `kind`.
+fn stream_error(kind: ByteStreamErrorKind, says: &'static [&'static str]) -> Expect {
+    Expect::Stream {
+        kind,
+        says,
+        cut_off: false,
+    }
+}
+
+/// A streamed body stalled: no chunk arrived within the attempt timeout.
+fn stream_timeout() -> Expect {
+    stream_error(ByteStreamErrorKind::Timeout, &["arrived within 1s"])
+}
+
 impl Expect {
-    /// Whether the case expects the attempt timeout to end the call (see [`timeout`]).
+    /// Whether the case expects the attempt timeout to end the call or the read of its body
+    /// (see [`timeout`], [`stream_timeout`]).
     fn is_attempt_timeout(&self) -> bool {
         matches!(
             self,
             Expect::Request {
                 kind: RequestErrorKind::Timeout,
                 ..
+            } | Expect::Stream {
+                kind: ByteStreamErrorKind::Timeout,
+                ..
             }
         )
+    }
+
+    /// Whether the case expects the client to stop reading a streamed body before its end.
+    fn cuts_off(&self) -> bool {
+        matches!(self, Expect::Stream { cut_off: true, .. })
     }
 }
 
@@ -740,12 +790,14 @@ fn cases() -> Vec<Case> {
         ),
     ];
     cases.extend(rest_json_cases());
+    cases.extend(rest_streaming_cases());
     cases
 }
 
-/// The restJson1 cases: bindings of `rest_bindings`' operations. Streaming bodies are not
-/// generated (operations with a `@streaming` blob are skipped or refused), so a body that stops
-/// early or exceeds the limit is a blob `@httpPayload`, read whole like any body.
+/// The restJson1 cases: bindings of `rest_bindings`' operations. A blob `@httpPayload` that is
+/// not `@streaming` (`GetBlob`) is read whole like any body, so one that stops early or exceeds
+/// `max_response_bytes` fails the call itself; the same answers to a `@streaming` payload are in
+/// [`rest_streaming_cases`].
 fn rest_json_cases() -> Vec<Case> {
     use Call::{GetBindings, GetBlob, GetItem};
     let html = "<html><body><h1>Service Unavailable</h1></body></html>";
@@ -858,7 +910,7 @@ fn rest_json_cases() -> Vec<Case> {
                 matches!(o, Output::GetBlob(o) if o.data().is_some_and(|d| d.as_ref() == arbitrary_bytes()))
             }),
         ),
-        // Not `@streaming` (not generated): a blob payload, read whole like any body.
+        // Not `@streaming`: a blob payload, read whole like any body (the call fails).
         case_of(
             GetBlob,
             "rest_blob_payload_that_stops_early",
@@ -911,6 +963,166 @@ fn rest_json_cases() -> Vec<Case> {
             unknown("ServiceUnavailable", None),
         ),
     ]
+}
+
+/// The restJson1 cases of `Download`, whose output's payload is a `@streaming` blob: a 2xx
+/// answer's body is handed over as a `ByteStream` and read by the case, so a body that stops
+/// early, exceeds the application's limit, stalls or breaks its framing fails that read with a
+/// `ByteStreamError` of its kind (the call itself succeeded); an error answer is read whole
+/// within `max_response_bytes` and decoded as for any operation.
+fn rest_streaming_cases() -> Vec<Case> {
+    let download = Call::Download {
+        limit: STREAM_LIMIT,
+    };
+    let octets = |status: u16, body: Vec<u8>| {
+        Reply::respond(status, body).header("content-type", "application/octet-stream")
+    };
+    vec![
+        case_of(
+            download,
+            "rest_streaming_body_of_arbitrary_bytes",
+            octets(200, arbitrary_bytes()).header("x-object-version", "v7"),
+            decoded("the version and the bytes sent", |o| {
+                matches!(o, Output::Download(d)
+                    if d.version.as_deref() == Some("v7")
+                        && d.body_is(|b| b == arbitrary_bytes()))
+            }),
+        ),
+        case_of(
+            download,
+            "rest_streaming_empty_body",
+            octets(200, Vec::new()),
+            decoded("no version and no bytes", |o| {
+                matches!(o, Output::Download(d)
+                    if d.version.is_none() && d.body_is(<[u8]>::is_empty))
+            }),
+        ),
+        // A stream is bounded by the application's limit, not by `max_response_bytes` (10 MiB).
+        case_of(
+            download,
+            "rest_streaming_body_over_max_response_bytes_is_read",
+            Reply::Huge(12 * MIB),
+            decoded("12 MiB of zeros", |o| {
+                matches!(o, Output::Download(d)
+                    if d.body_is(|b| b.len() as u64 == 12 * MIB && b.iter().all(|&x| x == 0)))
+            }),
+        ),
+        case_of(
+            download,
+            "rest_streaming_body_that_stops_early",
+            Reply::CloseMidBody,
+            stream_error(ByteStreamErrorKind::Incomplete, CLOSED_EARLY),
+        ),
+        case_of(
+            download,
+            "rest_streaming_chunked_body_without_last_chunk_then_close",
+            Reply::Raw(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n".to_vec(),
+            ),
+            stream_error(ByteStreamErrorKind::Incomplete, CLOSED_EARLY),
+        ),
+        case_of(
+            download,
+            "rest_streaming_chunked_body_with_invalid_chunk_size",
+            Reply::Raw(
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabcd\r\n0\r\n\r\n"
+                    .to_vec(),
+            ),
+            stream_error(ByteStreamErrorKind::InvalidResponse, &["chunk size"]),
+        ),
+        case_of(
+            Call::Download { limit: MIB },
+            "rest_streaming_declared_100_mb_body_over_the_applications_limit",
+            Reply::Huge(HUNDRED_MB),
+            Expect::Stream {
+                kind: ByteStreamErrorKind::TooLarge,
+                says: &["longer than its limit of 1048576 bytes"],
+                cut_off: true,
+            },
+        ),
+        case_of(
+            Call::Download { limit: MIB },
+            "rest_streaming_chunked_100_mb_body_over_the_applications_limit",
+            Reply::HugeChunked(HUNDRED_MB),
+            Expect::Stream {
+                kind: ByteStreamErrorKind::TooLarge,
+                says: &["longer than its limit of 1048576 bytes"],
+                cut_off: true,
+            },
+        ),
+        case_of(
+            download,
+            "rest_streaming_body_that_stalls",
+            Reply::RawThenStall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789".to_vec()),
+            stream_timeout(),
+        ),
+        case_of(
+            download,
+            "rest_streaming_output_header_with_high_bytes",
+            octets(200, b"body".to_vec()).header("x-object-version", b"s3cr3t\xe9\xff".to_vec()),
+            invalid(Some(200), &["at `X-Object-Version`: expected visible ASCII text"]),
+        ),
+        case_of(
+            download,
+            "rest_streaming_modeled_error_is_read_whole",
+            rest(404, r#"{"message":"no such key"}"#).header("x-amzn-errortype", "NoSuchKey"),
+            modeled("NoSuchKey", Some("no such key")),
+        ),
+        case_of(
+            download,
+            "rest_streaming_unknown_error_is_read_whole",
+            rest(500, r#"{"code":"InternalError","message":"try later"}"#),
+            unknown("InternalError", Some("try later")),
+        ),
+        case_of(
+            download,
+            "rest_streaming_error_that_stops_early",
+            Reply::Raw(
+                b"HTTP/1.1 404 Not Found\r\nx-amzn-errortype: NoSuchKey\r\nContent-Length: 100\r\n\r\n{\"message\"".to_vec(),
+            ),
+            transport(CLOSED_EARLY),
+        ),
+        Case {
+            max_response_bytes: Some(1024),
+            ..case_of(
+                download,
+                "rest_streaming_error_over_the_configured_limit",
+                rest(404, many_small_values_in("message", 4096))
+                    .header("x-amzn-errortype", "NoSuchKey"),
+                invalid(None, &["is larger than the limit of 1024 bytes"]),
+            )
+        },
+    ]
+}
+
+/// What a `Download` case read of its streamed body.
+struct Downloaded {
+    version: Option<String>,
+    /// The whole body (not copied: a case's growth of allocated bytes is measured), or why
+    /// reading it failed.
+    body: Result<AggregatedBytes, ByteStreamError>,
+}
+
+impl Downloaded {
+    /// Whether the body was read whole and `holds` for its bytes.
+    fn body_is(&self, holds: impl Fn(&[u8]) -> bool) -> bool {
+        self.body
+            .as_ref()
+            .is_ok_and(|bytes| holds(&bytes.clone().into_bytes()))
+    }
+}
+
+impl std::fmt::Debug for Downloaded {
+    /// The body's length, not its bytes (one is 12 MiB).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Downloaded")
+            .field("version", &self.version)
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| b.clone().into_bytes().len()),
+            )
+            .finish()
+    }
 }
 
 /// `rest_every_binding_decodes`: every member as the answer sent it.
@@ -978,6 +1190,7 @@ enum Output {
     GetBindings(GetBindingsOutput),
     GetBlob(GetBlobOutput),
     GetItem(GetItemOutput),
+    Download(Downloaded),
 }
 
 /// A failed call, whichever operation's error it is.
@@ -1024,6 +1237,7 @@ failed_from!(SendTaskFailureError {
 failed_from!(GetBindingsError { Throttled });
 failed_from!(GetBlobError {});
 failed_from!(GetItemError {});
+failed_from!(DownloadError { NoSuchKey });
 
 type Outcome = Result<Output, Failed>;
 
@@ -1033,6 +1247,8 @@ struct Measured {
     elapsed: Duration,
     peak_growth: usize,
     requests: usize,
+    /// The streamed bodies the server saw the client stop reading: the bytes written of each.
+    cut_off: Vec<u64>,
 }
 
 /// A configuration for `server` without retries, whose attempts have `attempt_timeout` (`None`:
@@ -1081,12 +1297,22 @@ async fn call(call: Call, config: Config) -> Outcome {
             let sent = client.get_item().send().await;
             sent.map(Output::GetItem).map_err(Failed::from)
         }
+        Call::Download { limit } => {
+            let client = rest_bindings::Client::new(config);
+            let output = client.download().key("k").send().await?;
+            let body = output.body.limit(limit).collect().await;
+            Ok(Output::Download(Downloaded {
+                version: output.version,
+                body,
+            }))
+        }
     }
 }
 
 /// Runs `case` once: its server, one call in its own task, and the measurements.
 async fn run(case: Case) -> Result<Measured, String> {
     let attempt_timeout = case.expect.is_attempt_timeout().then_some(ATTEMPT_TIMEOUT);
+    let cuts_off = case.expect.cuts_off();
     let server = ScriptedServer::start(case.script).await;
     let config = config(&server, attempt_timeout, case.max_response_bytes);
     let operation = case.call;
@@ -1119,12 +1345,20 @@ async fn run(case: Case) -> Result<Measured, String> {
         Err(e) => return Err(format!("the call's task failed: {e}")),
     };
     let requests = server.requests().len();
+    if cuts_off {
+        // The server notices once its writes fail, after the client has dropped the body.
+        server
+            .wait_for(HANG_GUARD, |state| !state.cut_off_bodies.is_empty())
+            .await;
+    }
+    let cut_off = server.cut_off_bodies();
     server.stop().await;
     Ok(Measured {
         outcome,
         elapsed,
         peak_growth,
         requests,
+        cut_off,
     })
 }
 
@@ -1193,6 +1427,43 @@ fn mismatches(expect: &Expect, measured: &Measured) -> Vec<String> {
                 format!("expected a {kind:?} Request error, got {e:?}"),
             ),
         },
+        (
+            Expect::Stream {
+                kind,
+                says,
+                cut_off,
+            },
+            Ok(Output::Download(Downloaded { body: Err(e), .. })),
+        ) => {
+            check(
+                e.kind() == *kind,
+                format!(
+                    "stream error of kind {:?}, expected {kind:?}: {e}",
+                    e.kind()
+                ),
+            );
+            let text = e.to_string();
+            for part in *says {
+                check(
+                    text.contains(part),
+                    format!("`{text}` does not say `{part}`"),
+                );
+            }
+            check(
+                !text.contains(SECRET),
+                format!("the stream error repeats a header's value: {text}"),
+            );
+            if *cut_off {
+                // Never read to its end: the server's writes failed before the last byte.
+                check(
+                    measured.cut_off.first().is_some_and(|&n| n < HUNDRED_MB),
+                    format!(
+                        "the server saw no body cut off before its end: {:?}",
+                        measured.cut_off
+                    ),
+                );
+            }
+        }
         (expect, outcome) => check(false, format!("expected {expect:?}, got {outcome:?}")),
     }
     if let Err(e) = outcome {

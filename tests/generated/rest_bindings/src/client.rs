@@ -19,12 +19,38 @@ pub(crate) static SERVICE: crate::orchestrator::ServiceSpec = crate::orchestrato
 ///
 /// Write application code against this trait (`&dyn BindingsApi`, `impl BindingsApi` or
 /// `Arc<dyn BindingsApi>`) and test it with a mock. Each operation has one method here,
-/// `call_<operation>(input)` (`call_get_bindings`), which makes the call with a whole input:
-/// the fluent `get_bindings()...send()` of [`BindingsApiExt`], which every implementation gets,
+/// `call_<operation>(input)` (`call_download`), which makes the call with a whole input:
+/// the fluent `download()...send()` of [`BindingsApiExt`], which every implementation gets,
 /// builds the input and then calls it. A mock implements `call_*` for the operations a
 /// test uses, nothing else: the methods it leaves out fail with `not mocked: <Operation>`.
 /// [`Client`] is the implementation that calls the service.
 pub trait BindingsApi: ::std::marker::Send + ::std::marker::Sync {
+    /// Calls `Download`.
+    ///
+    /// Makes the call with a whole input: `download()` of [`BindingsApiExt`] builds the input and then calls this. Implementations other than [`Client`] (mocks) implement it for the operations they serve; the others fail with `not mocked: Download` (a [`RequestError`](crate::error::RequestError) of kind [`Config`](crate::error::RequestErrorKind::Config)), without any call.
+    fn call_download(
+        &self,
+        input: crate::operation::download::DownloadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::download::DownloadOutput,
+            crate::operation::download::DownloadError,
+        >,
+    > {
+        let _ = input;
+        ::std::boxed::Box::pin(
+            ::std::future::ready(
+                ::std::result::Result::Err(
+                    crate::error::RequestError::new(
+                            crate::error::RequestErrorKind::Config,
+                            "not mocked: Download (this implementation of BindingsApi does not implement `call_download`)",
+                        )
+                        .into(),
+                ),
+            ),
+        )
+    }
     /// Calls `GetBindings`.
     ///
     /// Makes the call with a whole input: `get_bindings()` of [`BindingsApiExt`] builds the input and then calls this. Implementations other than [`Client`] (mocks) implement it for the operations they serve; the others fail with `not mocked: GetBindings` (a [`RequestError`](crate::error::RequestError) of kind [`Config`](crate::error::RequestErrorKind::Config)), without any call.
@@ -103,11 +129,45 @@ pub trait BindingsApi: ::std::marker::Send + ::std::marker::Sync {
             ),
         )
     }
+    /// Calls `Upload`.
+    ///
+    /// Makes the call with a whole input: `upload()` of [`BindingsApiExt`] builds the input and then calls this. Implementations other than [`Client`] (mocks) implement it for the operations they serve; the others fail with `not mocked: Upload` (a [`RequestError`](crate::error::RequestError) of kind [`Config`](crate::error::RequestErrorKind::Config)), without any call.
+    fn call_upload(
+        &self,
+        input: crate::operation::upload::UploadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::upload::UploadOutput,
+            crate::operation::upload::UploadError,
+        >,
+    > {
+        let _ = input;
+        ::std::boxed::Box::pin(
+            ::std::future::ready(
+                ::std::result::Result::Err(
+                    crate::error::RequestError::new(
+                            crate::error::RequestErrorKind::Config,
+                            "not mocked: Upload (this implementation of BindingsApi does not implement `call_upload`)",
+                        )
+                        .into(),
+                ),
+            ),
+        )
+    }
 }
-/// Fluent calls for every [`BindingsApi`], `dyn BindingsApi` included: `client.get_bindings()...send().await`.
+/// Fluent calls for every [`BindingsApi`], `dyn BindingsApi` included: `client.download()...send().await`.
 ///
 /// Implemented for all implementations of [`BindingsApi`]; import it (or `crate::prelude::*`) to use it.
 pub trait BindingsApiExt: BindingsApi {
+    /// Starts a `Download` call: set the input's members, then `.send().await`.
+    ///
+    /// The builder borrows this implementation. On a [`Client`], the client's own method of this name is called instead: its builder owns a clone of the client, so that the call can be spawned.
+    fn download(
+        &self,
+    ) -> crate::operation::download::builders::DownloadFluentBuilder<&Self> {
+        crate::operation::download::builders::DownloadFluentBuilder::new(self)
+    }
     /// Starts a `GetBindings` call: set the input's members, then `.send().await`.
     ///
     /// The builder borrows this implementation. On a [`Client`], the client's own method of this name is called instead: its builder owns a clone of the client, so that the call can be spawned.
@@ -132,9 +192,27 @@ pub trait BindingsApiExt: BindingsApi {
     ) -> crate::operation::get_item::builders::GetItemFluentBuilder<&Self> {
         crate::operation::get_item::builders::GetItemFluentBuilder::new(self)
     }
+    /// Starts a `Upload` call: set the input's members, then `.send().await`.
+    ///
+    /// The builder borrows this implementation. On a [`Client`], the client's own method of this name is called instead: its builder owns a clone of the client, so that the call can be spawned.
+    fn upload(&self) -> crate::operation::upload::builders::UploadFluentBuilder<&Self> {
+        crate::operation::upload::builders::UploadFluentBuilder::new(self)
+    }
 }
 impl<T: BindingsApi + ?::std::marker::Sized> BindingsApiExt for T {}
 impl<T: BindingsApi + ?::std::marker::Sized> BindingsApi for &T {
+    fn call_download(
+        &self,
+        input: crate::operation::download::DownloadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::download::DownloadOutput,
+            crate::operation::download::DownloadError,
+        >,
+    > {
+        (**self).call_download(input)
+    }
     fn call_get_bindings(
         &self,
         input: crate::operation::get_bindings::GetBindingsInput,
@@ -170,9 +248,33 @@ impl<T: BindingsApi + ?::std::marker::Sized> BindingsApi for &T {
         >,
     > {
         (**self).call_get_item(input)
+    }
+    fn call_upload(
+        &self,
+        input: crate::operation::upload::UploadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::upload::UploadOutput,
+            crate::operation::upload::UploadError,
+        >,
+    > {
+        (**self).call_upload(input)
     }
 }
 impl<T: BindingsApi + ?::std::marker::Sized> BindingsApi for ::std::boxed::Box<T> {
+    fn call_download(
+        &self,
+        input: crate::operation::download::DownloadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::download::DownloadOutput,
+            crate::operation::download::DownloadError,
+        >,
+    > {
+        (**self).call_download(input)
+    }
     fn call_get_bindings(
         &self,
         input: crate::operation::get_bindings::GetBindingsInput,
@@ -208,9 +310,33 @@ impl<T: BindingsApi + ?::std::marker::Sized> BindingsApi for ::std::boxed::Box<T
         >,
     > {
         (**self).call_get_item(input)
+    }
+    fn call_upload(
+        &self,
+        input: crate::operation::upload::UploadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::upload::UploadOutput,
+            crate::operation::upload::UploadError,
+        >,
+    > {
+        (**self).call_upload(input)
     }
 }
 impl<T: BindingsApi + ?::std::marker::Sized> BindingsApi for ::std::sync::Arc<T> {
+    fn call_download(
+        &self,
+        input: crate::operation::download::DownloadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::download::DownloadOutput,
+            crate::operation::download::DownloadError,
+        >,
+    > {
+        (**self).call_download(input)
+    }
     fn call_get_bindings(
         &self,
         input: crate::operation::get_bindings::GetBindingsInput,
@@ -246,11 +372,23 @@ impl<T: BindingsApi + ?::std::marker::Sized> BindingsApi for ::std::sync::Arc<T>
         >,
     > {
         (**self).call_get_item(input)
+    }
+    fn call_upload(
+        &self,
+        input: crate::operation::upload::UploadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::upload::UploadOutput,
+            crate::operation::upload::UploadError,
+        >,
+    > {
+        (**self).call_upload(input)
     }
 }
 /// A client for Bindings.
 ///
-/// A test service: every kind of response binding of restJson1.
+/// A test service: every kind of response binding of restJson1, and streaming blobs.
 ///
 /// Cheap to clone: clones share configuration. Implements [`BindingsApi`].
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
@@ -286,6 +424,16 @@ impl Client {
     pub fn config(&self) -> &crate::config::Config {
         &self.runtime.config
     }
+    /// Starts a `Download` call: set the input's members, then `.send().await`.
+    ///
+    /// The builder owns a clone of this client (cheap: clones share configuration, credentials and connections), so the future of `send()` borrows nothing and can be spawned: `tokio::spawn(client.download()...send())`.
+    pub fn download(
+        &self,
+    ) -> crate::operation::download::builders::DownloadFluentBuilder {
+        crate::operation::download::builders::DownloadFluentBuilder::new(
+            ::std::clone::Clone::clone(self),
+        )
+    }
     /// Starts a `GetBindings` call: set the input's members, then `.send().await`.
     ///
     /// The builder owns a clone of this client (cheap: clones share configuration, credentials and connections), so the future of `send()` borrows nothing and can be spawned: `tokio::spawn(client.get_bindings()...send())`.
@@ -316,8 +464,88 @@ impl Client {
             ::std::clone::Clone::clone(self),
         )
     }
+    /// Starts a `Upload` call: set the input's members, then `.send().await`.
+    ///
+    /// The builder owns a clone of this client (cheap: clones share configuration, credentials and connections), so the future of `send()` borrows nothing and can be spawned: `tokio::spawn(client.upload()...send())`.
+    pub fn upload(&self) -> crate::operation::upload::builders::UploadFluentBuilder {
+        crate::operation::upload::builders::UploadFluentBuilder::new(
+            ::std::clone::Clone::clone(self),
+        )
+    }
 }
 impl BindingsApi for Client {
+    fn call_download(
+        &self,
+        input: crate::operation::download::DownloadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::download::DownloadOutput,
+            crate::operation::download::DownloadError,
+        >,
+    > {
+        static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
+            name: "Download",
+            idempotent: true,
+            auth: &[
+                crate::auth::AuthScheme::SigV4 {
+                    signing_name: "bindings",
+                },
+            ],
+            optional_auth: false,
+        };
+        ::std::boxed::Box::pin(async move {
+            let request = match crate::codec::http_request_download(&input) {
+                ::std::result::Result::Ok(request) => request,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error.into());
+                }
+            };
+            match self
+                .runtime
+                .invoke_http(
+                    &OPERATION,
+                    request,
+                    ::std::option::Option::None,
+                    &self.overrides,
+                )
+                .await
+            {
+                ::std::result::Result::Ok(answer) => {
+                    crate::codec::http_response_download(&OPERATION, answer)
+                        .map_err(::std::convert::Into::into)
+                }
+                ::std::result::Result::Err(
+                    crate::orchestrator::Failure::Request(error),
+                ) => ::std::result::Result::Err(error.into()),
+                ::std::result::Result::Err(
+                    crate::orchestrator::Failure::Service(response),
+                ) => {
+                    ::std::result::Result::Err(
+                        match response.code.as_str() {
+                            "NoSuchKey" => {
+                                crate::orchestrator::modeled_error(
+                                    &OPERATION,
+                                    &response,
+                                    "NoSuchKey",
+                                    crate::codec::de_no_such_key,
+                                )
+                            }
+                            _ => {
+                                crate::error::UnknownServiceError::new(
+                                        response.code.clone(),
+                                    )
+                                    .with_optional_message(response.message.clone())
+                                    .with_optional_request_id(response.request_id.clone())
+                                    .with_response(response.status, response.attempts)
+                                    .into()
+                            }
+                        },
+                    )
+                }
+            }
+        })
+    }
     fn call_get_bindings(
         &self,
         input: crate::operation::get_bindings::GetBindingsInput,
@@ -490,6 +718,69 @@ impl BindingsApi for Client {
             {
                 ::std::result::Result::Ok(answer) => {
                     crate::codec::http_response_get_item(&OPERATION, answer)
+                        .map_err(::std::convert::Into::into)
+                }
+                ::std::result::Result::Err(
+                    crate::orchestrator::Failure::Request(error),
+                ) => ::std::result::Result::Err(error.into()),
+                ::std::result::Result::Err(
+                    crate::orchestrator::Failure::Service(response),
+                ) => {
+                    ::std::result::Result::Err(
+                        crate::error::UnknownServiceError::new(response.code.clone())
+                            .with_optional_message(response.message.clone())
+                            .with_optional_request_id(response.request_id.clone())
+                            .with_response(response.status, response.attempts)
+                            .into(),
+                    )
+                }
+            }
+        })
+    }
+    fn call_upload(
+        &self,
+        input: crate::operation::upload::UploadInput,
+    ) -> crate::client::BoxFuture<
+        '_,
+        ::std::result::Result<
+            crate::operation::upload::UploadOutput,
+            crate::operation::upload::UploadError,
+        >,
+    > {
+        static OPERATION: crate::orchestrator::OperationSpec = crate::orchestrator::OperationSpec {
+            name: "Upload",
+            idempotent: true,
+            auth: &[
+                crate::auth::AuthScheme::SigV4 {
+                    signing_name: "bindings",
+                },
+            ],
+            optional_auth: false,
+        };
+        ::std::boxed::Box::pin(async move {
+            let mut input = input;
+            let payload_stream = ::std::mem::take(&mut input.body);
+            let request = match crate::codec::http_request_upload(
+                &input,
+                payload_stream,
+            ) {
+                ::std::result::Result::Ok(request) => request,
+                ::std::result::Result::Err(error) => {
+                    return ::std::result::Result::Err(error.into());
+                }
+            };
+            match self
+                .runtime
+                .invoke_http(
+                    &OPERATION,
+                    request,
+                    ::std::option::Option::None,
+                    &self.overrides,
+                )
+                .await
+            {
+                ::std::result::Result::Ok(answer) => {
+                    crate::codec::http_response_upload(&OPERATION, answer)
                         .map_err(::std::convert::Into::into)
                 }
                 ::std::result::Result::Err(

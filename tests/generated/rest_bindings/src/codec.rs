@@ -59,6 +59,27 @@ pub(crate) fn de_item(
         size: member_1,
     })
 }
+pub(crate) fn de_no_such_key(
+    reader: &mut crate::json::Reader<'_>,
+) -> ::std::result::Result<crate::types::error::NoSuchKey, crate::json::DeError> {
+    let mut member_0 = ::std::option::Option::None;
+    reader
+        .object(|reader, member| {
+            match member {
+                "message" => {
+                    member_0 = reader
+                        .nullable(|reader| reader.string())
+                        .map_err(|e| e.at("message"))?;
+                }
+                _ => reader.skip()?,
+            }
+            ::std::result::Result::Ok(())
+        })?;
+    ::std::result::Result::Ok(crate::types::error::NoSuchKey {
+        message: member_0,
+        meta: ::std::default::Default::default(),
+    })
+}
 pub(crate) fn de_throttled(
     reader: &mut crate::json::Reader<'_>,
 ) -> ::std::result::Result<crate::types::error::Throttled, crate::json::DeError> {
@@ -90,6 +111,56 @@ pub(crate) fn http_de_throttled(
         i32,
     >(headers, "Retry-After", "an integer")?;
     ::std::result::Result::Ok(error)
+}
+#[allow(unused_variables)]
+pub(crate) fn http_request_download(
+    input: &crate::operation::download::DownloadInput,
+) -> ::std::result::Result<crate::rest::HttpRequest, crate::error::RequestError> {
+    let mut path = ::std::string::String::new();
+    path.push_str("/objects/");
+    {
+        let value = &input.key;
+        let text = value.to_string();
+        if text.is_empty() {
+            return ::std::result::Result::Err(crate::rest::empty_label("key"));
+        }
+        crate::rest::push_label(&mut path, &text, false);
+    }
+    let headers = crate::transport::http::HeaderMap::new();
+    let (body, content_type) = (::std::vec::Vec::new(), ::std::option::Option::None);
+    ::std::result::Result::Ok(crate::rest::HttpRequest {
+        method: crate::transport::http::Method::GET,
+        path_and_query: path,
+        headers,
+        body,
+        content_type,
+        payload_stream: ::std::option::Option::None,
+        streaming_response: true,
+    })
+}
+#[allow(unused_variables)]
+pub(crate) fn http_response_download(
+    operation: &crate::orchestrator::OperationSpec,
+    mut answer: crate::orchestrator::Answer,
+) -> ::std::result::Result<
+    crate::operation::download::DownloadOutput,
+    crate::error::RequestError,
+> {
+    let headers = ::std::mem::take(&mut answer.headers);
+    let status = answer.status;
+    let request_id = answer.request_id.clone();
+    let payload_value = answer.stream.take().unwrap_or_default();
+    ::std::result::Result::Ok(crate::operation::download::DownloadOutput {
+        version: crate::rest::header_text(&headers, "X-Object-Version")
+            .map(|text| text.map(::std::borrow::ToOwned::to_owned))
+            .map_err(|e| crate::rest::invalid_header(
+                operation,
+                status,
+                &request_id,
+                e,
+            ))?,
+        body: payload_value,
+    })
 }
 #[allow(unused_variables)]
 pub(crate) fn http_request_get_bindings(
@@ -262,5 +333,62 @@ pub(crate) fn http_response_get_item(
     };
     ::std::result::Result::Ok(crate::operation::get_item::GetItemOutput {
         item: payload_value,
+    })
+}
+#[allow(unused_variables)]
+pub(crate) fn http_request_upload(
+    input: &crate::operation::upload::UploadInput,
+    payload_stream: crate::primitives::ByteStream,
+) -> ::std::result::Result<crate::rest::HttpRequest, crate::error::RequestError> {
+    let mut path = ::std::string::String::new();
+    path.push_str("/objects/");
+    {
+        let value = &input.key;
+        let text = value.to_string();
+        if text.is_empty() {
+            return ::std::result::Result::Err(crate::rest::empty_label("key"));
+        }
+        crate::rest::push_label(&mut path, &text, false);
+    }
+    let headers = crate::transport::http::HeaderMap::new();
+    let (body, content_type) = {
+        if payload_stream.length().is_none() {
+            return ::std::result::Result::Err(
+                crate::rest::stream_without_length("body"),
+            );
+        }
+        let content_type = if payload_stream.length() == ::std::option::Option::Some(0) {
+            ::std::option::Option::None
+        } else {
+            ::std::option::Option::Some("application/octet-stream")
+        };
+        (::std::vec::Vec::new(), content_type)
+    };
+    ::std::result::Result::Ok(crate::rest::HttpRequest {
+        method: crate::transport::http::Method::PUT,
+        path_and_query: path,
+        headers,
+        body,
+        content_type,
+        payload_stream: ::std::option::Option::Some(payload_stream),
+        streaming_response: false,
+    })
+}
+#[allow(unused_variables)]
+pub(crate) fn http_response_upload(
+    operation: &crate::orchestrator::OperationSpec,
+    mut answer: crate::orchestrator::Answer,
+) -> ::std::result::Result<
+    crate::operation::upload::UploadOutput,
+    crate::error::RequestError,
+> {
+    let headers = ::std::mem::take(&mut answer.headers);
+    let status = answer.status;
+    let request_id = answer.request_id.clone();
+    let _ = answer;
+    ::std::result::Result::Ok(crate::operation::upload::UploadOutput {
+        version: crate::rest::header_text(&headers, "X-Object-Version")
+            .map(|text| text.map(::std::borrow::ToOwned::to_owned))
+            .map_err(|e| crate::rest::invalid_header(operation, status, &request_id, e))?,
     })
 }
