@@ -491,6 +491,15 @@ fn body_error(e: hyper::Error, target: &dyn fmt::Display) -> TransportError {
 
 /// The kind of a hyper error and a short description of it.
 fn classify_hyper(e: &hyper::Error) -> (TransportErrorKind, String) {
+    // The application's side failed (a request body that could not be read, say): first, as
+    // the causes below would take its I/O error for the peer's. Its own message says why.
+    if e.is_user() {
+        let text = match find_cause::<crate::primitives::ByteStreamError>(e) {
+            Some(body) => format!("{e}: {body}"),
+            None => e.to_string(),
+        };
+        return (TransportErrorKind::Other, text);
+    }
     let eof = find_cause::<std::io::Error>(e)
         .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof);
     if e.is_incomplete_message() || eof {
@@ -518,9 +527,6 @@ fn classify_hyper(e: &hyper::Error) -> (TransportErrorKind, String) {
     }
     if e.is_timeout() {
         return (TransportErrorKind::Timeout, e.to_string());
-    }
-    if e.is_user() {
-        return (TransportErrorKind::Other, e.to_string());
     }
     let text = match e.source() {
         Some(source) => format!("{e}: {}", root_cause(source)),
