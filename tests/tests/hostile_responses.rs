@@ -330,6 +330,16 @@ fn stream_timeout() -> Expect {
     stream_error(ByteStreamErrorKind::Timeout, &["arrived within 1s"])
 }
 
+/// A streamed body read under a limit of 1 MiB (`Call::Download { limit: MIB }`) was larger:
+/// the read failed, and the client stopped reading it.
+fn over_one_mib() -> Expect {
+    Expect::Stream {
+        kind: ByteStreamErrorKind::TooLarge,
+        says: &["longer than its limit of 1048576 bytes"],
+        cut_off: true,
+    }
+}
+
 impl Expect {
     /// Whether the case expects the attempt timeout to end the call or the read of its body
     /// (see [`timeout`], [`stream_timeout`]).
@@ -1034,21 +1044,13 @@ fn rest_streaming_cases() -> Vec<Case> {
             Call::Download { limit: MIB },
             "rest_streaming_declared_100_mb_body_over_the_applications_limit",
             Reply::Huge(HUNDRED_MB),
-            Expect::Stream {
-                kind: ByteStreamErrorKind::TooLarge,
-                says: &["longer than its limit of 1048576 bytes"],
-                cut_off: true,
-            },
+            over_one_mib(),
         ),
         case_of(
             Call::Download { limit: MIB },
             "rest_streaming_chunked_100_mb_body_over_the_applications_limit",
             Reply::HugeChunked(HUNDRED_MB),
-            Expect::Stream {
-                kind: ByteStreamErrorKind::TooLarge,
-                says: &["longer than its limit of 1048576 bytes"],
-                cut_off: true,
-            },
+            over_one_mib(),
         ),
         case_of(
             download,

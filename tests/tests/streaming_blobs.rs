@@ -21,7 +21,7 @@ use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettin
 use aws_sigv4::sign::v4;
 use rest_bindings::config::ConfigBuilder;
 use rest_bindings::credentials::Credentials;
-use rest_bindings::error::RequestErrorKind;
+use rest_bindings::error::{RequestError, RequestErrorKind};
 use rest_bindings::operation::upload::{UploadError, UploadOutput};
 use rest_bindings::primitives::{ByteStream, DateTime};
 use rest_bindings::retry::RetryConfig;
@@ -97,6 +97,17 @@ async fn upload(client: &Client, body: ByteStream) -> Result<UploadOutput, Uploa
     tokio::time::timeout(PATIENCE, sent)
         .await
         .expect("the upload finished in time")
+}
+
+/// `Upload` of `body` by a client of a new server that answers with `script`: the outcome, and
+/// the server, which has recorded what it received.
+async fn upload_to(
+    script: Vec<Reply>,
+    body: ByteStream,
+) -> (Result<UploadOutput, UploadError>, ScriptedServer) {
+    let server = ScriptedServer::start(script).await;
+    let client = Client::new(builder(&server).build());
+    (upload(&client, body).await, server)
 }
 
 /// The instant of an `X-Amz-Date` value (`20150830T123600Z`).
@@ -213,12 +224,11 @@ fn assert_signed_upload(
 async fn a_file_is_uploaded_as_it_is_read_with_its_length_and_signed_unsigned_payload() {
     let bytes = pattern(300 * KIB);
     let file = TempFile::with("upload-file", &bytes);
-    let server = ScriptedServer::start(vec![uploaded()]).await;
-    let client = Client::new(builder(&server).build());
     let body = ByteStream::from_path(&file.0)
         .await
         .expect("the file is there");
-    let output = upload(&client, body).await.expect("the upload succeeds");
+    let (outcome, server) = upload_to(vec![uploaded()], body).await;
+    let output = outcome.expect("the upload succeeds");
     assert_eq!(output.version(), Some("v1"));
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
@@ -228,11 +238,8 @@ async fn a_file_is_uploaded_as_it_is_read_with_its_length_and_signed_unsigned_pa
 #[tokio::test]
 async fn bytes_in_memory_are_uploaded_signed_with_their_hash() {
     let bytes = pattern(10 * KIB);
-    let server = ScriptedServer::start(vec![uploaded()]).await;
-    let client = Client::new(builder(&server).build());
-    upload(&client, ByteStream::from(bytes.clone()))
-        .await
-        .expect("the upload succeeds");
+    let (outcome, server) = upload_to(vec![uploaded()], ByteStream::from(bytes.clone())).await;
+    outcome.expect("the upload succeeds");
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
     assert_signed_upload(&server, &requests[0], &bytes, false);
@@ -242,12 +249,11 @@ async fn bytes_in_memory_are_uploaded_signed_with_their_hash() {
 async fn a_file_is_read_again_from_the_start_when_the_upload_is_retried() {
     let bytes = pattern(300 * KIB);
     let file = TempFile::with("upload-retried", &bytes);
-    let server = ScriptedServer::start(vec![unavailable(), uploaded()]).await;
-    let client = Client::new(builder(&server).build());
     let body = ByteStream::from_path(&file.0)
         .await
         .expect("the file is there");
-    let output = upload(&client, body).await.expect("the retry succeeds");
+    let (outcome, server) = upload_to(vec![unavailable(), uploaded()], body).await;
+    let output = outcome.expect("the retry succeeds");
     assert_eq!(output.version(), Some("v1"));
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "one retry after the 503");
@@ -259,13 +265,10 @@ async fn a_file_is_read_again_from_the_start_when_the_upload_is_retried() {
 #[tokio::test]
 async fn a_reader_is_sent_once_and_the_503_is_returned_without_a_retry() {
     let bytes = pattern(300 * KIB);
-    let server = ScriptedServer::start(vec![unavailable(), uploaded()]).await;
-    let client = Client::new(builder(&server).build());
     let reader = std::io::Cursor::new(bytes.clone());
     let body = ByteStream::from_reader(reader, bytes.len() as u64);
-    let error = upload(&client, body)
-        .await
-        .expect_err("the 503 is returned");
+    let (outcome, server) = upload_to(vec![unavailable(), uploaded()], body).await;
+    let error = outcome.expect_err("the 503 is returned");
     assert!(error.is_unknown(), "{error:?}");
     assert_eq!(error.code(), Some("ServiceUnavailable"));
     assert_eq!(error.message(), Some("busy"));
@@ -276,25 +279,36 @@ async fn a_reader_is_sent_once_and_the_503_is_returned_without_a_retry() {
     assert_signed_upload(&server, &requests[0], &bytes, true);
 }
 
-#[tokio::test]
-async fn a_reader_shorter_than_its_length_fails_the_upload_with_a_typed_error() {
-    let server = ScriptedServer::start(vec![uploaded()]).await;
-    let client = Client::new(builder(&server).build());
-    let body = ByteStream::from_reader(&b"only sixteen b.."[..], 1000);
-    let error = upload(&client, body).await.expect_err("the body is short");
-    let UploadError::Request(error) = error else {
-        panic!("expected a Request error, got {error:?}");
-    };
+/// The `Request` error of an `Upload` that failed before the service answered.
+fn request_error(error: UploadError) -> RequestError {
+    match error {
+        UploadError::Request(error) => error,
+        other => panic!("expected a Request error, got {other:?}"),
+    }
+}
+
+/// The error of an `Upload` of `body`, whose reading fails: a `Transport` error after one
+/// attempt (a body that cannot be read is not retried), and no whole request reached the
+/// server.
+async fn failed_upload(body: ByteStream) -> RequestError {
+    let (outcome, server) = upload_to(vec![uploaded()], body).await;
+    let error = request_error(outcome.expect_err("the body fails"));
     assert_eq!(error.kind(), RequestErrorKind::Transport, "{error}");
     assert_eq!(error.attempts(), 1, "{error}");
+    assert!(server.requests().is_empty(), "a whole request arrived");
+    error
+}
+
+#[tokio::test]
+async fn a_reader_shorter_than_its_length_fails_the_upload_with_a_typed_error() {
+    // 1000 bytes are announced in `Content-Length`; 16 come.
+    let body = ByteStream::from_reader(&b"only sixteen b.."[..], 1000);
+    let error = failed_upload(body).await;
+    let text = error.to_string();
     assert!(
-        error
-            .to_string()
-            .contains("ended after 16 of its 1000 bytes"),
-        "{error}"
+        text.contains("the reader ended after 16 of its 1000 bytes"),
+        "{text}"
     );
-    // The server never received a whole request: 1000 bytes were announced, 16 came.
-    assert!(server.requests().is_empty());
 }
 
 /// A reader that fails at once with an `InvalidData` error: the kind hyper's own framing
@@ -314,22 +328,12 @@ impl tokio::io::AsyncRead for FailingReader {
 
 #[tokio::test]
 async fn a_reader_that_fails_fails_the_upload_with_its_error() {
-    let server = ScriptedServer::start(vec![uploaded()]).await;
-    let client = Client::new(builder(&server).build());
-    let body = ByteStream::from_reader(FailingReader, 1000);
-    let error = upload(&client, body).await.expect_err("the reader fails");
-    let UploadError::Request(error) = error else {
-        panic!("expected a Request error, got {error:?}");
-    };
-    assert_eq!(error.kind(), RequestErrorKind::Transport, "{error}");
-    assert_eq!(error.attempts(), 1, "{error}");
+    let error = failed_upload(ByteStream::from_reader(FailingReader, 1000)).await;
+    let text = error.to_string();
     assert!(
-        error
-            .to_string()
-            .contains("reading the request body failed: the source is corrupt"),
-        "{error}"
+        text.contains("reading the request body failed: the source is corrupt"),
+        "{text}"
     );
-    assert!(server.requests().is_empty());
 }
 
 #[tokio::test]
@@ -344,12 +348,8 @@ async fn a_stream_without_a_length_is_refused_before_anything_is_sent() {
         .expect("the download finished in time")
         .expect("the download succeeds");
     assert_eq!(downloaded.body().length(), None);
-    let error = upload(&client, downloaded.body)
-        .await
-        .expect_err("a stream without a length is refused");
-    let UploadError::Request(error) = error else {
-        panic!("expected a Request error, got {error:?}");
-    };
+    let refused = upload(&client, downloaded.body).await;
+    let error = request_error(refused.expect_err("a stream without a length is refused"));
     assert_eq!(error.kind(), RequestErrorKind::InvalidInput, "{error}");
     assert!(error.to_string().contains("`@requiresLength`"), "{error}");
     assert_eq!(server.requests().len(), 1, "only the download was sent");
