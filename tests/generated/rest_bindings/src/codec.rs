@@ -136,6 +136,7 @@ pub(crate) fn http_request_download(
         content_type,
         payload_stream: ::std::option::Option::None,
         streaming_response: true,
+        content_encoding: ::std::option::Option::None,
     })
 }
 #[allow(unused_variables)]
@@ -372,6 +373,7 @@ pub(crate) fn http_request_upload(
         content_type,
         payload_stream: ::std::option::Option::Some(payload_stream),
         streaming_response: false,
+        content_encoding: ::std::option::Option::None,
     })
 }
 #[allow(unused_variables)]
