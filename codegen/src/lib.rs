@@ -316,6 +316,10 @@ pub const RUNTIME_SOURCES: &[(&str, &str)] = &[
         include_str!("../runtime/src/primitives/byte_stream.rs"),
     ),
     (
+        "src/primitives/byte_stream/sources.rs",
+        include_str!("../runtime/src/primitives/byte_stream/sources.rs"),
+    ),
+    (
         "src/primitives/datetime.rs",
         include_str!("../runtime/src/primitives/datetime.rs"),
     ),

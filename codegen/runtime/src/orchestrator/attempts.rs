@@ -43,6 +43,11 @@ async fn send_streamed(
         return Ok((http::Response::from_parts(parts, Vec::new()), Some(body)));
     }
     let max = limits.max_response_bytes;
+    let status = parts.status.as_u16();
+    let declared = body
+        .length()
+        .map(|n| format!(" (Content-Length: {n})"))
+        .unwrap_or_default();
     let body = body.limit(max as u64).collect().await.map_err(|e| {
         let kind = match e.kind() {
             ByteStreamErrorKind::TooLarge => TransportErrorKind::ResponseTooLarge,
@@ -51,9 +56,9 @@ async fn send_streamed(
             _ => TransportErrorKind::Io,
         };
         let message = match kind {
-            TransportErrorKind::ResponseTooLarge => {
-                format!("the response is larger than the limit of {max} bytes")
-            }
+            TransportErrorKind::ResponseTooLarge => format!(
+                "the HTTP {status} response is larger than the limit of {max} bytes{declared}"
+            ),
             _ => e.to_string(),
         };
         TransportError::new(kind, message).with_source(e)

@@ -9,17 +9,17 @@
 //! SDK for Rust's `ByteStream` (`collect`, `into_bytes`, `next`, `from_path`, `bytes`).
 
 use std::fmt;
-use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use hyper::body::{Body as _, Bytes, Incoming};
-use tokio::io::{AsyncRead, ReadBuf};
+use hyper::body::{Bytes, Incoming};
+use tokio::io::AsyncRead;
 
-/// The size of the chunks read from a file or a reader.
-const CHUNK: usize = 64 * 1024;
+mod sources;
+
+use sources::{FileBody, ReaderBody, ResponseBody};
 
 /// The bytes of a `@streaming` blob: a request body to send or a response body to read.
 ///
@@ -44,28 +44,6 @@ enum Inner {
     Response(ResponseBody),
     /// Failed: every later read ends the stream.
     Done,
-}
-
-struct FileBody {
-    path: PathBuf,
-    length: u64,
-    file: Option<Pin<Box<tokio::fs::File>>>,
-    read: u64,
-}
-
-struct ReaderBody {
-    reader: Pin<Box<dyn AsyncRead + Send + Sync>>,
-    length: u64,
-    read: u64,
-}
-
-struct ResponseBody {
-    body: Incoming,
-    declared: Option<u64>,
-    idle_timeout: Option<Duration>,
-    idle: Option<Pin<Box<tokio::time::Sleep>>>,
-    /// `scheme://host:port`, for messages.
-    target: String,
 }
 
 impl ByteStream {
@@ -250,159 +228,6 @@ impl ByteStream {
                 Poll::Ready(Some(Err(e)))
             }
             other => other,
-        }
-    }
-}
-
-/// Reads up to `CHUNK` bytes, and no more than `remaining`, from `reader`.
-fn poll_read_chunk(
-    reader: Pin<&mut (dyn AsyncRead + Send + Sync)>,
-    cx: &mut Context<'_>,
-    remaining: u64,
-) -> Poll<std::io::Result<Bytes>> {
-    let size = usize::try_from(remaining.min(CHUNK as u64)).unwrap_or(CHUNK);
-    let mut buffer = vec![0; size];
-    let mut read = ReadBuf::new(&mut buffer);
-    match reader.poll_read(cx, &mut read) {
-        Poll::Ready(Ok(())) => {
-            let n = read.filled().len();
-            buffer.truncate(n);
-            Poll::Ready(Ok(Bytes::from(buffer)))
-        }
-        Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-        Poll::Pending => Poll::Pending,
-    }
-}
-
-/// The end of a source that promised `length` bytes and gave `read`.
-fn short(what: &str, read: u64, length: u64) -> ByteStreamError {
-    ByteStreamError::new(
-        ByteStreamErrorKind::Incomplete,
-        format!("{what} ended after {read} of its {length} bytes"),
-    )
-}
-
-impl FileBody {
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, ByteStreamError>>> {
-        if self.read >= self.length {
-            return Poll::Ready(None);
-        }
-        if self.file.is_none() {
-            // Opening a file is quick (reading it is what tokio moves off the runtime's
-            // threads), and keeps the stream `Sync` without a boxed future.
-            match std::fs::File::open(&self.path) {
-                Ok(file) => self.file = Some(Box::pin(tokio::fs::File::from_std(file))),
-                Err(e) => {
-                    let message = format!("cannot open {}: {e}", self.path.display());
-                    return Poll::Ready(Some(Err(ByteStreamError::new(
-                        ByteStreamErrorKind::Io,
-                        message,
-                    )
-                    .with_source(e))));
-                }
-            }
-        }
-        let Some(file) = self.file.as_mut() else {
-            return Poll::Ready(None);
-        };
-        let reader: Pin<&mut (dyn AsyncRead + Send + Sync)> = file.as_mut();
-        match poll_read_chunk(reader, cx, self.length - self.read) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Err(e)) => {
-                let message = format!("cannot read {}: {e}", self.path.display());
-                Poll::Ready(Some(Err(ByteStreamError::new(
-                    ByteStreamErrorKind::Io,
-                    message,
-                )
-                .with_source(e))))
-            }
-            Poll::Ready(Ok(chunk)) if chunk.is_empty() => Poll::Ready(Some(Err(short(
-                &format!("the file {}", self.path.display()),
-                self.read,
-                self.length,
-            )))),
-            Poll::Ready(Ok(chunk)) => {
-                self.read += chunk.len() as u64;
-                Poll::Ready(Some(Ok(chunk)))
-            }
-        }
-    }
-}
-
-impl ReaderBody {
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, ByteStreamError>>> {
-        if self.read >= self.length {
-            return Poll::Ready(None);
-        }
-        match poll_read_chunk(self.reader.as_mut(), cx, self.length - self.read) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(ByteStreamError::new(
-                ByteStreamErrorKind::Io,
-                format!("reading the request body failed: {e}"),
-            )
-            .with_source(e)))),
-            Poll::Ready(Ok(chunk)) if chunk.is_empty() => {
-                Poll::Ready(Some(Err(short("the reader", self.read, self.length))))
-            }
-            Poll::Ready(Ok(chunk)) => {
-                self.read += chunk.len() as u64;
-                Poll::Ready(Some(Ok(chunk)))
-            }
-        }
-    }
-}
-
-impl ResponseBody {
-    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, ByteStreamError>>> {
-        loop {
-            match Pin::new(&mut self.body).poll_frame(cx) {
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Ready(Some(Err(e))) => {
-                    let error = crate::transport::body_error_for(e, &self.target);
-                    let kind = match error.kind() {
-                        crate::transport::TransportErrorKind::Io => ByteStreamErrorKind::Incomplete,
-                        crate::transport::TransportErrorKind::Timeout => {
-                            ByteStreamErrorKind::Timeout
-                        }
-                        crate::transport::TransportErrorKind::InvalidResponse => {
-                            ByteStreamErrorKind::InvalidResponse
-                        }
-                        _ => ByteStreamErrorKind::Io,
-                    };
-                    let message = error.message().to_owned();
-                    return Poll::Ready(Some(Err(
-                        ByteStreamError::new(kind, message).with_source(error)
-                    )));
-                }
-                Poll::Ready(Some(Ok(frame))) => {
-                    if let Ok(data) = frame.into_data() {
-                        // The chunk arrived in time: the next one has a whole timeout again.
-                        self.idle = None;
-                        if !data.is_empty() {
-                            return Poll::Ready(Some(Ok(data)));
-                        }
-                    }
-                    // Trailers and empty frames: read on.
-                }
-                Poll::Pending => {
-                    let Some(timeout) = self.idle_timeout else {
-                        return Poll::Pending;
-                    };
-                    let idle = self
-                        .idle
-                        .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
-                    return match idle.as_mut().poll(cx) {
-                        Poll::Pending => Poll::Pending,
-                        Poll::Ready(()) => Poll::Ready(Some(Err(ByteStreamError::new(
-                            ByteStreamErrorKind::Timeout,
-                            format!(
-                                "no part of the response body from {} arrived within {timeout:?}",
-                                self.target
-                            ),
-                        )))),
-                    };
-                }
-            }
         }
     }
 }
