@@ -25,8 +25,9 @@ pub const SECRET_ACCESS_KEY: &str = "testing";
 
 /// How long a started server may take to answer `GET /moto-api/`.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
-/// How many times to try a fresh port when the server exits before it is ready (another
-/// process took the port between our probe and moto's bind).
+/// How many times to try a fresh port when the server exits before it is ready or another
+/// server answers on its port (another process took the port between our probe and moto's
+/// bind).
 const START_ATTEMPTS: usize = 3;
 
 /// A running moto server, killed (and waited for) on drop.
@@ -108,8 +109,19 @@ impl Moto {
                     moto.log_text()
                 ));
             }
-            if let Ok((200, _)) = http(port, "GET", "/moto-api/", "") {
-                break;
+            match http(port, "GET", "/moto-api/", "") {
+                // moto's dashboard. Anything else answering is another server that took the
+                // port between our probe and moto's bind (a test's scripted server, say): moto
+                // will fail to bind, so try another port. (moto itself cannot pick the port:
+                // its Step Functions engine calls back on the port it was given.)
+                Ok((200, body)) if body.contains("<title>Moto</title>") => break,
+                Ok((status, _)) => {
+                    return Err(format!(
+                        "port {port} is answered by another server (HTTP {status} to GET /moto-api/), not moto:\n{}",
+                        moto.log_text()
+                    ));
+                }
+                Err(_) => {}
             }
             if started.elapsed() > READY_TIMEOUT {
                 panic!(
@@ -259,8 +271,33 @@ fn venv_python() -> &'static Result<PathBuf, String> {
     })
 }
 
-/// A port that was free a moment ago: bind port 0, read what the OS chose, let it go.
+/// A port that was free a moment ago, below the kernel's ephemeral range: the servers tests
+/// start on port 0 (scripted servers, the SSO portal, ...) get ports from that range, so none
+/// of them can take this port between this probe and moto's bind. Falls back to a port the
+/// kernel picks when no lower port is free.
 fn free_port() -> u16 {
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    const LOWEST: u16 = 10000;
+    if ephemeral_low > LOWEST + 100 {
+        let span = u64::from(ephemeral_low - LOWEST);
+        // A start that differs from process to process, so parallel test binaries spread out.
+        let seed = u64::from(std::process::id())
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::from(d.subsec_nanos())),
+            );
+        for i in 0..200 {
+            let port = LOWEST + ((seed.wrapping_add(i * 7919)) % span) as u16;
+            if TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok() {
+                return port;
+            }
+        }
+    }
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
