@@ -205,15 +205,46 @@ fn print(attrs: Vec<syn::Attribute>, items: Vec<syn::Item>) -> String {
 /// Formats one runtime module (hand-written Rust kept in `codegen/runtime/`), so that every
 /// generated file goes through the same printer.
 pub fn runtime_file(path: &str, text: &str, source: &str) -> Result<GeneratedFile, Diagnostic> {
-    let file = syn::parse_file(text).map_err(|e| {
+    let mut file = syn::parse_file(text).map_err(|e| {
         Diagnostic::model(format!(
             "internal error: runtime module {path} does not parse: {e}"
         ))
     })?;
+    // A copied runtime is always the client build: its `client` feature's gates (on items of a
+    // module the std-only build shares, such as `primitives`) go, since the crate has no such
+    // feature to turn on.
+    for item in &mut file.items {
+        if let Some(attrs) = item_attrs(item) {
+            attrs.retain(|attr| !is_client_gate(attr));
+        }
+    }
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents: format!("{}{}", header("//", source), prettyplease::unparse(&file)),
     })
+}
+
+/// The outer attributes of a top-level item, for the kinds a runtime module's items are.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Mod(item) => Some(&mut item.attrs),
+        syn::Item::Use(item) => Some(&mut item.attrs),
+        syn::Item::Fn(item) => Some(&mut item.attrs),
+        syn::Item::Struct(item) => Some(&mut item.attrs),
+        syn::Item::Enum(item) => Some(&mut item.attrs),
+        syn::Item::Impl(item) => Some(&mut item.attrs),
+        syn::Item::Const(item) => Some(&mut item.attrs),
+        _ => None,
+    }
+}
+
+/// `#[cfg(feature = "client")]`.
+fn is_client_gate(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("cfg")
+        && attr
+            .meta
+            .require_list()
+            .is_ok_and(|list| list.tokens.to_string() == "feature = \"client\"")
 }
 
 #[cfg(test)]
@@ -240,6 +271,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_copied_runtime_module_loses_its_client_gates_only() {
+        let text = "#[cfg(feature = \"client\")]\nmod a;\n#[cfg(feature = \"serde\")]\nmod b;\n#[cfg(feature = \"client\")]\npub use a::A;\n";
+        let file = runtime_file("src/x.rs", text, "test").unwrap();
+        assert!(!file.contents.contains("\"client\""), "{}", file.contents);
+        assert!(
+            file.contents
+                .contains("#[cfg(feature = \"serde\")]\nmod b;"),
+            "{}",
+            file.contents
+        );
+        assert!(file.contents.contains("pub use a::A;"), "{}", file.contents);
     }
 
     #[test]
