@@ -149,7 +149,7 @@ const CASES: &[(&str, Expect)] = &[
     // does not apply, an API key with no valid location.
     ("unsupported_auth_scheme", At("com.example#GetWidget")),
     // restJson1's HTTP bindings: a URI that does not parse, a label with no member, a member
-    // bound twice, a greedy label before the end, a payload on a GET, no `@http` at all.
+    // bound twice, a label after a greedy one, a payload on a GET, no `@http` at all.
     ("http_uri_unparsable", At("com.example#GetWidget")),
     ("http_label_without_member", At("com.example#GetWidget")),
     (

@@ -133,12 +133,17 @@ impl Lowering<'_> {
                 )));
             }
         }
-        let has_body = input
+        // A payload on a GET or HEAD, or a body on a HEAD, has no meaning in HTTP. Unbound
+        // members on a GET do go in a JSON body, as the AWS SDKs send them: official models
+        // have such operations (EFS `DescribeAccountPreferences`, OpenSearch
+        // `DescribeDomainAutoTunes`), which Smithy flags but accepts.
+        let has_payload = input
             .iter()
-            .any(|f| f.http.is_none() || matches!(f.http, Some(HttpBinding::Payload { .. })));
-        if matches!(method, "GET" | "HEAD") && has_body {
+            .any(|f| matches!(f.http, Some(HttpBinding::Payload { .. })));
+        let has_body = has_payload || input.iter().any(|f| f.http.is_none());
+        if (method == "GET" && has_payload) || (method == "HEAD" && has_body) {
             return Err(at(format!(
-                "is a `{method}` request with a body (an `@httpPayload` or unbound input members), which HTTP does not give a meaning"
+                "is a `{method}` request with a body (an `@httpPayload` or, on a HEAD, unbound input members), which HTTP does not give a meaning"
             )));
         }
         Ok(Some(HttpOperation {
@@ -409,6 +414,9 @@ fn parse_uri(
     let mut pieces: Vec<PathPiece> = Vec::new();
     let mut literal = String::new();
     let mut seen: Vec<&str> = Vec::new();
+    // The greedy label seen so far: it must be the last label (literal segments may follow it,
+    // as in `/portals/{portalArn+}/browserSettings`).
+    let mut greedy_seen: Option<&str> = None;
     let segments: Vec<&str> = path[1..].split('/').collect();
     for (i, segment) in segments.iter().enumerate() {
         literal.push('/');
@@ -440,10 +448,13 @@ fn parse_uri(
             return Err(format!("has the label `{{{name}}}` twice"));
         }
         seen.push(name);
-        if greedy && i + 1 != segments.len() {
+        if let Some(earlier) = greedy_seen {
             return Err(format!(
-                "has the greedy label `{{{name}+}}` before the last segment"
+                "has the label `{{{name}}}` after the greedy label `{{{earlier}+}}`, which must be the last label"
             ));
+        }
+        if greedy {
+            greedy_seen = Some(name);
         }
         let field = input
             .iter()

@@ -126,7 +126,11 @@ impl Lowering<'_> {
             // An idempotency token is optional to the caller: the client fills in a fresh one.
             // Only a token of the operation input itself is filled in; elsewhere it would be sent
             // unset without a word, so it is refused.
-            let idempotency_token = traits::has(&member.traits, traits::IDEMPOTENCY_TOKEN);
+            // On an output or an error the trait means nothing to a client (Macie2's
+            // `DescribeClassificationJobResponse$clientToken` echoes the request's): a plain
+            // member.
+            let idempotency_token = traits::has(&member.traits, traits::IDEMPOTENCY_TOKEN)
+                && (operation_input || !(is_error || self.is_operation_output(&shape.id)));
             if idempotency_token && (!operation_input || !matches!(ty, Type::String)) {
                 return Err(Diagnostic::at(
                     member_id,
@@ -165,6 +169,17 @@ impl Lowering<'_> {
         let request_id_setter = assign_builder_methods(&mut fields, is_error);
         assign_accessors(&mut fields, is_error);
         Ok((fields, request_id_setter))
+    }
+
+    /// Whether `id` is the output of a selected operation.
+    fn is_operation_output(&self, id: &ShapeId) -> bool {
+        self.selection.operations.iter().any(|op| {
+            self.model
+                .shape(op)
+                .operation
+                .as_ref()
+                .is_some_and(|parts| parts.output.as_ref() == Some(id))
+        })
     }
 
     pub(super) fn presence(
