@@ -278,6 +278,11 @@ pub enum DataType {
     Union(Union),
 }
 
+/// Whether one of `fields` is a `@streaming` blob (`Type::ByteStream`).
+pub fn holds_stream(fields: &[Field]) -> bool {
+    fields.iter().any(|f| f.ty == Type::ByteStream)
+}
+
 #[derive(Debug, Clone)]
 pub struct Structure {
     pub id: String,

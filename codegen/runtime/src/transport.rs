@@ -376,11 +376,6 @@ fn content_length(
     }
 }
 
-/// The error of a response body that failed while it was read (for [`ByteStream`]).
-pub(crate) fn body_error_for(e: hyper::Error, target: &str) -> TransportError {
-    body_error(e, &target)
-}
-
 /// `scheme://host:port` of a URI, for messages: never the path or query.
 pub(crate) fn target_of(uri: &http::Uri) -> String {
     Target::of(uri).to_string()
@@ -478,7 +473,8 @@ fn find_cause<'a, T: StdError + 'static>(e: &'a (dyn StdError + 'static)) -> Opt
     None
 }
 
-fn body_error(e: hyper::Error, target: &dyn fmt::Display) -> TransportError {
+/// The error of a response body that failed while it was read (here and in [`ByteStream`]).
+pub(crate) fn body_error(e: hyper::Error, target: &dyn fmt::Display) -> TransportError {
     let (kind, what) = classify_hyper(&e);
     let message = match kind {
         TransportErrorKind::Io => format!(

@@ -364,55 +364,7 @@ fn client_call(
             quote! { crate::orchestrator::decode_output(&OPERATION, answer, crate::codec::#de) },
         ),
         Some((request, response)) => (
-            {
-                // A `@streaming` payload is moved out of the input and sent as it is read.
-                // A service customization (Glacier): the body's hashes in headers.
-                let checksums = op.http.as_ref().filter(|http| http.tree_hash_checksums).map(|_| {
-                    quote! {
-                        let mut request = request;
-                        if let ::std::result::Result::Err(error) = crate::rest::add_tree_hash_checksums(&mut request).await {
-                            return ::std::result::Result::Err(error.into());
-                        }
-                    }
-                });
-                // `@httpChecksumRequired`: the MD5 of the body as sent (compressed, if it is).
-                let content_md5 = op.http.as_ref().filter(|http| http.content_md5).map(|_| {
-                    quote! {
-                        let mut request = request;
-                        crate::rest::add_content_md5(&mut request);
-                    }
-                });
-                // `@requestCompression`: gzip when the configuration allows it, once per call.
-                let compress_body = op.request_compression.then(|| {
-                    quote! {
-                        let mut request = request;
-                        let (body, encoding) = crate::compression::compress_request(&self.runtime.config, ::std::mem::take(&mut request.body));
-                        request.body = body;
-                        request.content_encoding = encoding;
-                    }
-                });
-                let (take_stream, stream_arg) = match super::rest::stream_payload(&op.input.fields)
-                {
-                    Some(f) => {
-                        let field = ident(&f.ident);
-                        (
-                            quote! { let mut input = input; let payload_stream = ::std::mem::take(&mut input.#field); },
-                            quote! { , payload_stream },
-                        )
-                    }
-                    None => (quote! {}, quote! {}),
-                };
-                quote! {
-                #take_stream
-                let request = match crate::codec::#request(&input #stream_arg) {
-                    ::std::result::Result::Ok(request) => request,
-                    ::std::result::Result::Err(error) => return ::std::result::Result::Err(error.into()),
-                };
-                #compress_body
-                #content_md5
-                #checksums
-                }
-            },
+            rest_request(op, &request, !tokens.is_empty()),
             quote! { self.runtime.invoke_http(&OPERATION, request, #host_prefix, &self.overrides).await },
             quote! { crate::codec::#response(&OPERATION, answer) },
         ),
@@ -437,6 +389,57 @@ fn client_call(
                 }
             })
         }
+    }
+}
+
+/// A restJson1 call's request: made by the operation's `http_request_<op>` (with its
+/// `@streaming` payload moved out of the input, which `input_is_mut` says is already mutable),
+/// then compressed (`@requestCompression`, once per call), given its `Content-MD5`
+/// (`@httpChecksumRequired`, of the body as sent) and its SHA-256 and tree hash (a service
+/// customization: Glacier), in that order.
+fn rest_request(
+    op: &crate::ir::Operation,
+    request_fn: &proc_macro2::Ident,
+    input_is_mut: bool,
+) -> TokenStream {
+    let http = op.http.as_ref();
+    let mut steps = Vec::new();
+    if op.request_compression {
+        steps.push(quote! {
+            let (body, encoding) = crate::compression::compress_request(&self.runtime.config, ::std::mem::take(&mut request.body));
+            request.body = body;
+            request.content_encoding = encoding;
+        });
+    }
+    if http.is_some_and(|http| http.content_md5) {
+        steps.push(quote! { crate::rest::add_content_md5(&mut request); });
+    }
+    if http.is_some_and(|http| http.tree_hash_checksums) {
+        steps.push(quote! {
+            if let ::std::result::Result::Err(error) = crate::rest::add_tree_hash_checksums(&mut request).await {
+                return ::std::result::Result::Err(error.into());
+            }
+        });
+    }
+    let (take_stream, stream_arg) = match super::rest::stream_payload(&op.input.fields) {
+        Some(f) => {
+            let field = ident(&f.ident);
+            let rebind = (!input_is_mut).then(|| quote! { let mut input = input; });
+            (
+                quote! { #rebind let payload_stream = ::std::mem::take(&mut input.#field); },
+                quote! { , payload_stream },
+            )
+        }
+        None => (quote! {}, quote! {}),
+    };
+    let mutable = (!steps.is_empty()).then(|| quote! { mut });
+    quote! {
+        #take_stream
+        let #mutable request = match crate::codec::#request_fn(&input #stream_arg) {
+            ::std::result::Result::Ok(request) => request,
+            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error.into()),
+        };
+        #( #steps )*
     }
 }
 

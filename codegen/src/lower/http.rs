@@ -9,7 +9,9 @@ use super::Lowering;
 use crate::ast::{Member, Shape, ShapeKind};
 use crate::closure::Protocol;
 use crate::diagnostic::{Diagnostic, Result};
-use crate::ir::{Field, HttpBinding, HttpOperation, PathPiece, TimestampFormat, Type};
+use crate::ir::{
+    holds_stream, Field, HttpBinding, HttpOperation, PathPiece, TimestampFormat, Type,
+};
 use crate::shape_id::ShapeId;
 use crate::traits;
 
@@ -66,7 +68,7 @@ impl Lowering<'_> {
             }
             return Ok(None);
         }
-        if content_md5 && input.iter().any(|f| f.ty == Type::ByteStream) {
+        if content_md5 && holds_stream(input) {
             return Err(at(
                 "uses `smithy.api#httpChecksumRequired` on a streaming payload, which is not supported yet".into(),
             ));
@@ -95,9 +97,7 @@ impl Lowering<'_> {
                 .map(|c| c as u16)
                 .ok_or_else(|| at(format!("`@http` has the code {code}, not an HTTP status")))?,
         };
-        if traits::has(&shape.traits, "requestCompression")
-            && input.iter().any(|f| f.ty == Type::ByteStream)
-        {
+        if traits::has(&shape.traits, "requestCompression") && holds_stream(input) {
             return Err(at(
                 "uses `smithy.api#requestCompression` on a streaming payload, which is not supported yet"
                     .into(),
@@ -158,7 +158,7 @@ impl Lowering<'_> {
             content_md5,
             tree_hash_checksums: crate::customizations::tree_hash_checksums(
                 &self.selection.service,
-            ) && input.iter().any(|f| f.ty == Type::ByteStream),
+            ) && holds_stream(input),
         }))
     }
 

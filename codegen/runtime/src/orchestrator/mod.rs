@@ -52,6 +52,7 @@ mod request;
 
 pub use host_prefix::HostPrefix;
 pub use modeled_error::{decode_output, modeled_error, ModeledError};
+pub(crate) use request::uuid_v4;
 
 /// What the generated code knows about the service.
 #[derive(Debug)]

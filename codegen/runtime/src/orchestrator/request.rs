@@ -137,7 +137,7 @@ impl ServiceHeaders {
 pub(super) struct CallHeaders {
     /// `X-Amz-Target`: `<target prefix>.<operation>`.
     target: String,
-    /// `amz-sdk-invocation-id`: see [`invocation_id`].
+    /// `amz-sdk-invocation-id`: see [`uuid_v4`].
     invocation_id: [u8; 36],
 }
 
@@ -149,7 +149,7 @@ impl CallHeaders {
         target.push_str(operation);
         Self {
             target,
-            invocation_id: invocation_id(),
+            invocation_id: uuid_v4(),
         }
     }
 }
@@ -373,10 +373,12 @@ fn attempt_header(attempt: u32, max_attempts: u32) -> Result<HeaderValue, Invali
     HeaderValue::try_from(format!("attempt={attempt}; max={max_attempts}"))
 }
 
-/// A random id for all attempts of one call, so the service can tell retries apart from
-/// repeats: a version 4 UUID (`xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx`, `N` one of `8`, `9`, `a`,
-/// `b`), from a generator per thread that the standard library's `RandomState` seeds.
-pub(super) fn invocation_id() -> [u8; 36] {
+/// A random version 4 UUID (`xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx`, `N` one of `8`, `9`, `a`,
+/// `b`), from a generator per thread that the standard library's `RandomState` seeds: the
+/// invocation id of all attempts of one call (so the service can tell retries apart from
+/// repeats), and the tokens of unset `@idempotencyToken` members
+/// ([`IdempotencyTokenProvider::random`](crate::config::IdempotencyTokenProvider::random)).
+pub(crate) fn uuid_v4() -> [u8; 36] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let high = (random_u64() & !0xf000) | 0x4000;
     let low = (random_u64() & (u64::MAX >> 2)) | (1 << 63);
@@ -443,7 +445,7 @@ mod tests {
     #[test]
     fn invocation_ids_are_version_4_uuids_and_differ() {
         let ids: Vec<String> = (0..1000)
-            .map(|_| String::from_utf8(invocation_id().to_vec()).unwrap())
+            .map(|_| String::from_utf8(uuid_v4().to_vec()).unwrap())
             .collect();
         for id in &ids {
             let parts: Vec<&str> = id.split('-').collect();
@@ -461,7 +463,7 @@ mod tests {
         let distinct: std::collections::HashSet<&String> = ids.iter().collect();
         assert_eq!(distinct.len(), ids.len());
         // Another thread draws another sequence.
-        let other = std::thread::spawn(|| String::from_utf8(invocation_id().to_vec()).unwrap())
+        let other = std::thread::spawn(|| String::from_utf8(uuid_v4().to_vec()).unwrap())
             .join()
             .unwrap();
         assert!(!ids.contains(&other));

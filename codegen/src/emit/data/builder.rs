@@ -148,7 +148,7 @@ pub fn builder(s: &Structure, module: &TokenStream) -> TokenStream {
     let debug = debug_impl(&quote! { #builder }, &s.builder, s.sensitive, &debug_fields);
     let builder_doc = doc_lines(&format!("A builder for {target_link}."));
     // Neither `Clone` nor `PartialEq` with a `ByteStream` field (see `comparable_derive`).
-    let derive = if s.fields.iter().any(|f| f.ty == crate::ir::Type::ByteStream) {
+    let derive = if crate::ir::holds_stream(&s.fields) {
         quote! { #[derive(::std::default::Default)] }
     } else {
         quote! { #[derive(::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq)] }

@@ -12,7 +12,7 @@ use crate::ir::{Presence, Structure, Type};
 /// `#[derive(Clone, PartialEq)]`, unless a field is a `ByteStream` (a body read once, as in
 /// the AWS SDK, whose streaming inputs and outputs are neither `Clone` nor `PartialEq`).
 fn comparable_derive(s: &Structure) -> TokenStream {
-    if s.fields.iter().any(|f| f.ty == Type::ByteStream) {
+    if crate::ir::holds_stream(&s.fields) {
         quote! {}
     } else {
         quote! { #[derive(::std::clone::Clone, ::std::cmp::PartialEq)] }

@@ -150,7 +150,7 @@ impl ResponseBody {
             match Pin::new(&mut self.body).poll_frame(cx) {
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => {
-                    let error = crate::transport::body_error_for(e, &self.target);
+                    let error = crate::transport::body_error(e, &self.target);
                     let kind = match error.kind() {
                         crate::transport::TransportErrorKind::Io => ByteStreamErrorKind::Incomplete,
                         crate::transport::TransportErrorKind::Timeout => {
